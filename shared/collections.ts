@@ -1,0 +1,23 @@
+/**
+ * The collections lockless stores, and the two facts about their shape that an adapter must know.
+ *
+ * This JSON is the single source of truth: the DynamoDB table definitions in serverless.yml and the tables
+ * created locally both derive from it (adapters/dynamodb/tables.ts, adapters/dynamodb/cloudformation.cjs).
+ */
+import collections from './collections.json';
+
+export interface CollectionShape {
+  /** Array fields whose elements are objects with a unique `id` (cart items). */
+  keyedArrays?: string[];
+  /** A field holding an expiry in epoch seconds, removed by the backend's TTL (DynamoDB TTL, Mongo TTL index). */
+  ttlField?: string;
+}
+
+export type CollectionName = keyof typeof collections;
+
+export const COLLECTIONS: Readonly<Record<CollectionName, CollectionShape>> = collections;
+
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
+
+/** Shapes by collection name for adapters, which are keyed by plain strings. */
+export type Schema = Readonly<Record<string, CollectionShape>>;

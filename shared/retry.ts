@@ -1,0 +1,64 @@
+/**
+ * The only retry loop in lockless. It retries only what the attempt marks as retryable, is bounded by attempts
+ * and by a deadline (the Lambda's remaining time), and waits with full-jitter exponential backoff so that
+ * contenders spread out instead of colliding again in lock step.
+ */
+
+export interface RetryPolicy {
+  /** Total attempts including the first (>= 1). */
+  maxAttempts: number;
+  /** Backoff before attempt n+1 is random in [0, min(maxDelayMs, baseDelayMs * 2^(n-1))). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface RetryDeps {
+  /** Epoch ms. */
+  now: () => number;
+  /** Uniform in [0, 1). */
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const realRetryDeps: RetryDeps = {
+  now: Date.now,
+  random: Math.random,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** What one attempt decided: done with a value, or "try again" with the reason kept for the final answer. */
+export type AttemptOutcome<T, F> = { done: true; value: T } | { done: false; failure: F };
+
+export type RetryResult<T, F> =
+  | { ok: true; value: T; attempts: number }
+  | { ok: false; failure: F; attempts: number; exhausted: 'attempts' | 'deadline' };
+
+/** Full-jitter backoff before the attempt that follows attempt number `attempt` (1-based). */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Runs `attempt` until it is done, the attempts run out, or the next attempt could not finish before
+ * `deadline` (epoch ms; `reserveMs` is kept back for the attempt itself and the answer).
+ */
+export async function retry<T, F>(
+  attempt: (n: number) => Promise<AttemptOutcome<T, F>>,
+  policy: RetryPolicy,
+  options: { deadline?: number; reserveMs?: number; deps?: RetryDeps } = {},
+): Promise<RetryResult<T, F>> {
+  const deps = options.deps ?? realRetryDeps;
+  const reserve = options.reserveMs ?? 0;
+  const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+  for (let n = 1; ; n++) {
+    const outcome = await attempt(n);
+    if (outcome.done) return { ok: true, value: outcome.value, attempts: n };
+    if (n >= maxAttempts) return { ok: false, failure: outcome.failure, attempts: n, exhausted: 'attempts' };
+    const delay = backoffDelay(policy, n, deps.random);
+    if (options.deadline !== undefined && deps.now() + delay + reserve >= options.deadline) {
+      return { ok: false, failure: outcome.failure, attempts: n, exhausted: 'deadline' };
+    }
+    if (delay > 0) await deps.sleep(delay);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The conditional-write port: "apply this change only if this condition holds", backend-neutral.
+ *
+ * Every document has a string `id` and an integer `version` that starts at 1. Operations and adapters meet
+ * here; nothing in this file knows about a driver.
+ *
+ * Failed conditions are values, not exceptions: a write answers `{ ok: false, reason, current }`, and the
+ * caller decides what that means (insufficient stock, already removed, retry the CAS...). Only truly
+ * exceptional states (the database is unreachable, a malformed spec) throw.
+ */
+
+/** A value a document field may hold. Numbers are safe integers wherever money or counts are stored. */
+export type Scalar = string | number | boolean | null;
+export type Value = Scalar | Value[] | { [field: string]: Value };
+
+/** A stored document as the port shows it, whatever the backend keeps underneath. */
+export interface Doc {
+  id: string;
+  version: number;
+  [field: string]: unknown;
+}
+
+/** A document to insert: the store assigns `version: 1`. */
+export interface NewDoc {
+  id: string;
+  [field: string]: unknown;
+}
+
+/** An element of a keyed array: an array field whose elements are objects with a unique string `id`. */
+export interface Element {
+  id: string;
+  [field: string]: unknown;
+}
+
+/**
+ * A condition on one top-level field. Comparisons hold only for numbers (a missing field or a field of
+ * another type fails the guard on every backend). `eq` compares against a scalar field. `hasElement` and
+ * `lacksElement` look into a keyed array by element id.
+ */
+export type Guard =
+  | { field: string; op: 'gte' | 'gt' | 'lte' | 'lt'; value: number }
+  | { field: string; op: 'eq'; value: string | number | boolean }
+  | { field: string; op: 'exists' | 'notExists' }
+  | { field: string; op: 'hasElement' | 'lacksElement'; key: string };
+
+export type GuardOp = Guard['op'];
+
+/** What to change, and under which conditions. All conditions must hold at the moment of the write. */
+export interface UpdateSpec {
+  /** Compare-and-swap: the write applies only if the stored version equals this. */
+  expectVersion?: number;
+  guards?: Guard[];
+  set?: Record<string, Value>;
+  /** Adds the (possibly negative) integer to a numeric field; a missing field counts as 0. */
+  inc?: Record<string, number>;
+  /** Removes the element with this id from a keyed array; implies a `hasElement` guard (exactly-once removal). */
+  pull?: { field: string; key: string };
+  /** Adds an element to a keyed array; implies the field exists and a `lacksElement` guard on its id. */
+  push?: { field: string; element: Element };
+  /**
+   * Increment `version` (default true). Every writer to a document that anyone compare-and-swaps must bump,
+   * or a CAS could overwrite a change it never saw.
+   */
+  bumpVersion?: boolean;
+}
+
+export type FailureReason = 'not_found' | 'version_conflict' | 'guard_failed' | 'already_exists';
+
+/**
+ * Why a write did not apply. Precedence when several hold: not_found, then version_conflict, then guard_failed.
+ * `current` is the stored document at (DynamoDB) or just after (MongoDB) the failed write, when there is one.
+ */
+export type WriteFailure =
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'version_conflict'; current: Doc }
+  | { ok: false; reason: 'guard_failed'; failed: Guard[]; current: Doc }
+  | { ok: false; reason: 'already_exists'; current?: Doc };
+
+export type WriteResult = { ok: true; doc: Doc } | WriteFailure;
+export type InsertResult = { ok: true; doc: Doc } | { ok: false; reason: 'already_exists'; current?: Doc };
+
+/** One write inside a transaction. No document may appear twice in one transaction. */
+export type TxWrite =
+  | { kind: 'update'; collection: string; id: string; spec: UpdateSpec }
+  | { kind: 'insert'; collection: string; doc: NewDoc }
+  /** Changes nothing; the transaction commits only if the conditions hold. */
+  | { kind: 'check'; collection: string; id: string; expectVersion?: number; guards?: Guard[] };
+
+/** A transaction failure names the write (by position) that failed and why; nothing was written. */
+export type TxResult = { ok: true } | (WriteFailure & { index: number });
+
+export interface TxOptions {
+  /** Absolute deadline (epoch ms) after which no further attempt starts. */
+  deadline?: number;
+  /** Whole-transaction attempts on transient conflicts (default 5). */
+  maxAttempts?: number;
+}
+
+export interface ConditionalStore {
+  /** Strongly consistent read; null when absent. */
+  get(collection: string, id: string): Promise<Doc | null>;
+  /** One guarded write. Never creates a document. */
+  update(collection: string, id: string, spec: UpdateSpec): Promise<WriteResult>;
+  /** Creates the document with version 1 only if no document has its id. */
+  insert(collection: string, doc: NewDoc): Promise<InsertResult>;
+  /**
+   * All or nothing. Transient conflicts are retried as a whole, bounded by attempts and deadline; when they
+   * run out it throws AppError TRANSACTION_CONFLICT (retryable).
+   */
+  transact(writes: TxWrite[], options?: TxOptions): Promise<TxResult>;
+  /** Releases connections (tests and scripts; handlers keep the store for the life of the container). */
+  close(): Promise<void>;
+}

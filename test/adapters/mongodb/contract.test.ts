@@ -1,0 +1,4 @@
+import { describeStore } from '../contract/describeStore';
+import { mongoFixture } from '../../support/stores';
+
+describeStore('MongoDB', () => mongoFixture('contract'));

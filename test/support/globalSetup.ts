@@ -1,0 +1,40 @@
+/**
+ * Starts the real database servers once for the whole test run: DynamoDB Local (in memory) and a MongoDB
+ * single-node replica set. `DYNAMODB_ENDPOINT` and `MONGODB_URI`, when set, point at servers the user runs
+ * instead, and nothing is started for them. Workers find the servers through the environment.
+ */
+import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../scripts/servers/dynamodbLocal';
+import { startMongo, type MongoHandle } from '../../scripts/servers/mongod';
+
+export interface TestServers {
+  dynamo?: DynamoDbLocalHandle;
+  mongo?: MongoHandle;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __locklessServers: TestServers | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const started: TestServers = {};
+  globalThis.__locklessServers = started;
+  const log = (line: string) => process.stderr.write(`[test servers] ${line}\n`);
+  const t0 = Date.now();
+  const [dynamo, mongo] = await Promise.allSettled([
+    process.env.DYNAMODB_ENDPOINT ? Promise.resolve(undefined) : startDynamoDbLocal(),
+    startMongo({ log }),
+  ]);
+  if (dynamo.status === 'fulfilled' && dynamo.value) started.dynamo = dynamo.value;
+  if (mongo.status === 'fulfilled') started.mongo = mongo.value;
+  if (dynamo.status === 'rejected' || mongo.status === 'rejected') {
+    await Promise.allSettled([started.dynamo?.stop(), started.mongo?.stop()]);
+    throw dynamo.status === 'rejected' ? dynamo.reason : (mongo as PromiseRejectedResult).reason;
+  }
+  process.env.LOCKLESS_TEST_DYNAMODB_ENDPOINT = process.env.DYNAMODB_ENDPOINT ?? started.dynamo!.endpoint;
+  process.env.LOCKLESS_TEST_MONGODB_URI = started.mongo!.uri;
+  log(
+    `DynamoDB ${process.env.LOCKLESS_TEST_DYNAMODB_ENDPOINT}${started.dynamo ? ` (pid ${started.dynamo.pid})` : ' (external)'}, ` +
+      `MongoDB ${started.mongo!.kind}${started.mongo!.pid ? ` (pid ${started.mongo!.pid})` : ''}, ready in ${Date.now() - t0} ms`,
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * Test fixtures: a store per test file on the real servers started by globalSetup, isolated by a unique table
+ * prefix (DynamoDB) or database name (MongoDB), and dropped afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MongoClient } from 'mongodb';
+import { COLLECTIONS } from '../../shared/collections';
+import { createDynamoStore, deleteTables, ensureTables } from '../../adapters/dynamodb';
+import { createMongoStore, ensureIndexes } from '../../adapters/mongodb';
+import type { ConditionalStore } from '../../shared/store';
+
+export function namespace(label: string): string {
+  return `t${randomBytes(4).toString('hex')}_${label.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`;
+}
+
+export function dynamoEndpoint(): string {
+  const endpoint = process.env.LOCKLESS_TEST_DYNAMODB_ENDPOINT;
+  if (!endpoint) throw new Error('LOCKLESS_TEST_DYNAMODB_ENDPOINT is not set: run the tests through jest (globalSetup)');
+  return endpoint;
+}
+
+export function mongoUri(): string {
+  const uri = process.env.LOCKLESS_TEST_MONGODB_URI;
+  if (!uri) throw new Error('LOCKLESS_TEST_MONGODB_URI is not set: run the tests through jest (globalSetup)');
+  return uri;
+}
+
+export function rawDynamoClient(): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: dynamoEndpoint(),
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+export interface DynamoFixture {
+  store: ConditionalStore;
+  tablePrefix: string;
+  raw: DynamoDBDocumentClient;
+  cleanup(): Promise<void>;
+}
+
+export async function dynamoFixture(label: string): Promise<DynamoFixture> {
+  const tablePrefix = `${namespace(label)}-`;
+  const admin = rawDynamoClient();
+  await ensureTables(admin, tablePrefix);
+  const raw = DynamoDBDocumentClient.from(rawDynamoClient());
+  const store = createDynamoStore({ client: DynamoDBDocumentClient.from(rawDynamoClient()), tablePrefix, schema: COLLECTIONS });
+  return {
+    store,
+    tablePrefix,
+    raw,
+    async cleanup() {
+      await store.close();
+      await deleteTables(admin, tablePrefix);
+      admin.destroy();
+      raw.destroy();
+    },
+  };
+}
+
+export interface MongoFixture {
+  store: ConditionalStore;
+  dbName: string;
+  client: MongoClient;
+  cleanup(): Promise<void>;
+}
+
+export async function mongoFixture(label: string): Promise<MongoFixture> {
+  const dbName = namespace(label);
+  const client = new MongoClient(mongoUri());
+  await client.connect();
+  await ensureIndexes(client.db(dbName), COLLECTIONS);
+  const store = createMongoStore({ client: new MongoClient(mongoUri()), dbName, schema: COLLECTIONS });
+  return {
+    store,
+    dbName,
+    client,
+    async cleanup() {
+      await store.close();
+      await client.db(dbName).dropDatabase();
+      await client.close();
+    },
+  };
+}
