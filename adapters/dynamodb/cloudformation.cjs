@@ -1,0 +1,65 @@
+'use strict';
+/**
+ * The deployed DynamoDB tables, derived from shared/collections.json (the same source adapters/dynamodb/tables.ts
+ * creates local tables from). Plain CommonJS so serverless.yml can load it:
+ *
+ *   resources: ${file(./adapters/dynamodb/cloudformation.cjs)}
+ *
+ * The module itself is that function: Serverless calls a function export with `{ options, resolveVariable }`
+ * and uses what it returns. (With a function export, `file(...):address` addresses the function's result, so
+ * the helpers attached below are for code and tests, not for `file()` addresses.)
+ */
+const collections = require('../../shared/collections.json');
+
+/** Everything of one stage shares this prefix; the store's table name is prefix + collection. */
+function tablePrefix(stage) {
+  if (typeof stage !== 'string' || !/^[A-Za-z0-9-]+$/.test(stage)) throw new Error(`invalid stage ${JSON.stringify(stage)}`);
+  return `lockless-${stage}-`;
+}
+
+function tableName(stage, collection) {
+  return `${tablePrefix(stage)}${collection}`;
+}
+
+/** `products` → `ProductsTable`: the logical id IAM statements reference with Fn::GetAtt [ProductsTable, Arn]. */
+function tableLogicalId(collection) {
+  return `${collection.charAt(0).toUpperCase()}${collection.slice(1)}Table`;
+}
+
+function tableResource(stage, collection, shape) {
+  const properties = {
+    TableName: tableName(stage, collection),
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+  };
+  if (shape.ttlField) properties.TimeToLiveSpecification = { AttributeName: shape.ttlField, Enabled: true };
+  return { Type: 'AWS::DynamoDB::Table', Properties: properties };
+}
+
+/** One AWS::DynamoDB::Table per collection, keyed by logical id. */
+function tableResources(stage) {
+  return Object.fromEntries(
+    Object.entries(collections).map(([collection, shape]) => [tableLogicalId(collection), tableResource(stage, collection, shape)]),
+  );
+}
+
+/** `Fn::GetAtt` of every table's Arn, for the functions' IAM statements. */
+function tableArns() {
+  return Object.keys(collections).map((collection) => ({ 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] }));
+}
+
+/** The stage Serverless deploys: --stage, else provider.stage, else Serverless's default (sls:stage). */
+async function stageOf({ options, resolveVariable } = {}) {
+  if (options && typeof options.stage === 'string') return options.stage;
+  if (typeof resolveVariable === 'function') return resolveVariable('sls:stage');
+  return 'dev';
+}
+
+/** The `resources:` block of serverless.yml: `{ Resources }` with every table of the stage. */
+async function resources(context) {
+  return { Resources: tableResources(await stageOf(context)) };
+}
+
+module.exports = Object.assign(resources, { resources, tablePrefix, tableName, tableLogicalId, tableResources, tableArns });
