@@ -1,0 +1,4 @@
+/** The MongoDB adapter of the conditional-write port. Loaded only when LOCKLESS_BACKEND=mongodb. */
+export { createMongoStore, type MongoStoreOptions } from './mongoStore';
+export { createMongoClient, type MongoClientSettings } from './client';
+export { ensureIndexes } from './indexes';
