@@ -7,7 +7,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
-  setupFiles: ['<rootDir>/test/support/quietWarnings.ts'],
+  setupFiles: ['<rootDir>/test/support/testEnv.ts'],
   testTimeout: 120_000,
   // Two cores: the database servers need one of them.
   maxWorkers: 2,

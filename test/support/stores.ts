@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MongoClient } from 'mongodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { MongoClient } from 'mongodb';
 import { COLLECTIONS } from '../../shared/collections';
 import { createDynamoStore, deleteTables, ensureTables } from '../../adapters/dynamodb';
-import { createMongoStore, ensureIndexes } from '../../adapters/mongodb';
+import { createMongoClient, createMongoStore, ensureIndexes } from '../../adapters/mongodb';
 import type { ConditionalStore } from '../../shared/store';
 
 export function namespace(label: string): string {
@@ -35,11 +35,19 @@ export function rawDynamoClient(): DynamoDBClient {
   });
 }
 
-export interface DynamoFixture {
+/** What every fixture offers: the store under test, a raw listing for invariant checks, and cleanup. */
+export interface BackendFixture {
   store: ConditionalStore;
+  tablePrefix?: string;
+  dbName?: string;
+  /** Every stored item of a collection, read with the raw driver (strongly consistent). */
+  list(collection: string): Promise<Record<string, unknown>[]>;
+  cleanup(): Promise<void>;
+}
+
+export interface DynamoFixture extends BackendFixture {
   tablePrefix: string;
   raw: DynamoDBDocumentClient;
-  cleanup(): Promise<void>;
 }
 
 export async function dynamoFixture(label: string): Promise<DynamoFixture> {
@@ -52,6 +60,16 @@ export async function dynamoFixture(label: string): Promise<DynamoFixture> {
     store,
     tablePrefix,
     raw,
+    async list(collection) {
+      const items: Record<string, unknown>[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await raw.send(new ScanCommand({ TableName: tablePrefix + collection, ConsistentRead: true, ExclusiveStartKey }));
+        items.push(...(page.Items ?? []));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items;
+    },
     async cleanup() {
       await store.close();
       await deleteTables(admin, tablePrefix);
@@ -61,27 +79,35 @@ export async function dynamoFixture(label: string): Promise<DynamoFixture> {
   };
 }
 
-export interface MongoFixture {
-  store: ConditionalStore;
+export interface MongoFixture extends BackendFixture {
   dbName: string;
   client: MongoClient;
-  cleanup(): Promise<void>;
 }
 
 export async function mongoFixture(label: string): Promise<MongoFixture> {
   const dbName = namespace(label);
-  const client = new MongoClient(mongoUri());
+  const client = createMongoClient(mongoUri());
   await client.connect();
   await ensureIndexes(client.db(dbName), COLLECTIONS);
-  const store = createMongoStore({ client: new MongoClient(mongoUri()), dbName, schema: COLLECTIONS });
+  const store = createMongoStore({ client: createMongoClient(mongoUri()), dbName, schema: COLLECTIONS });
   return {
     store,
     dbName,
     client,
+    async list(collection) {
+      return client.db(dbName).collection(collection).find({}).toArray();
+    },
     async cleanup() {
       await store.close();
       await client.db(dbName).dropDatabase();
       await client.close();
     },
   };
+}
+
+export type BackendName = 'dynamodb' | 'mongodb';
+export const BACKENDS: BackendName[] = ['dynamodb', 'mongodb'];
+
+export function backendFixture(backend: BackendName, label: string): Promise<BackendFixture> {
+  return backend === 'dynamodb' ? dynamoFixture(label) : mongoFixture(label);
 }

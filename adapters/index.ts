@@ -1,0 +1,58 @@
+/**
+ * The composition root for stores: picks the adapter from configuration and keeps one store (and its
+ * connection pool) at module scope, so a warm Lambda container reuses it across invocations.
+ *
+ * The backend is read from LOCKLESS_BACKEND. esbuild replaces it with a constant at build time
+ * (esbuild.config.mjs), which drops the other adapter and its driver from the bundle.
+ */
+import { COLLECTIONS } from '../shared/collections';
+import type { ConditionalStore } from '../shared/store';
+
+export type Backend = 'dynamodb' | 'mongodb';
+
+let store: ConditionalStore | undefined;
+
+export function backend(): Backend {
+  return process.env.LOCKLESS_BACKEND === 'mongodb' ? 'mongodb' : 'dynamodb';
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
+}
+
+export function getStore(): ConditionalStore {
+  if (store) return store;
+  if (process.env.LOCKLESS_BACKEND === 'mongodb') {
+    const mongo = require('./mongodb') as typeof import('./mongodb');
+    const uri = process.env.MONGODB_URI;
+    if (!uri) throw new Error('MONGODB_URI is not set');
+    store = mongo.createMongoStore({
+      client: mongo.createMongoClient(uri, {
+        serverSelectionTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 2_000),
+        socketTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 3_000),
+      }),
+      dbName: process.env.MONGODB_DB || 'lockless',
+      schema: COLLECTIONS,
+    });
+  } else {
+    const dynamo = require('./dynamodb') as typeof import('./dynamodb');
+    store = dynamo.createDynamoStore({
+      client: dynamo.createDynamoDocumentClient({
+        endpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+        connectTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 1_000),
+        requestTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 3_000),
+      }),
+      tablePrefix: process.env.TABLE_PREFIX || 'lockless-dev-',
+      schema: COLLECTIONS,
+    });
+  }
+  return store;
+}
+
+/** Closes and forgets the store (scripts and tests; a Lambda keeps it). */
+export async function closeStore(): Promise<void> {
+  const current = store;
+  store = undefined;
+  await current?.close();
+}

@@ -1,0 +1,64 @@
+/**
+ * People-facing messages in Simplified Chinese and English. Machines branch on `error` codes; `msg` is for
+ * people. Chinese is the default: most mini-program users read it.
+ */
+import type { ErrorCode } from './errors';
+
+export type Lang = 'zh' | 'en';
+export const DEFAULT_LANG: Lang = 'zh';
+
+export type SuccessKey = 'OK' | 'PURCHASED' | 'ITEM_ADDED' | 'ITEM_REMOVED' | 'TRANSFERRED';
+
+const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
+  OK: { zh: '成功', en: 'OK' },
+  PURCHASED: { zh: '购买成功', en: 'Purchase completed' },
+  ITEM_ADDED: { zh: '已加入购物车', en: 'Item added' },
+  ITEM_REMOVED: { zh: '已移除', en: 'Item removed' },
+  TRANSFERRED: { zh: '转账成功', en: 'Transfer completed' },
+  INVALID_REQUEST: { zh: '请求参数不正确', en: 'The request is invalid' },
+  UNAUTHORIZED: { zh: '请先登录', en: 'Authentication required' },
+  FORBIDDEN: { zh: '无权访问该资源', en: 'You may not access this resource' },
+  NOT_FOUND: { zh: '接口不存在', en: 'No such route' },
+  PRODUCT_NOT_FOUND: { zh: '商品不存在', en: 'Product not found' },
+  CART_NOT_FOUND: { zh: '购物车不存在', en: 'Cart not found' },
+  ITEM_NOT_FOUND: { zh: '购物车中没有该商品', en: 'Item not found in the cart' },
+  ACCOUNT_NOT_FOUND: { zh: '账户不存在', en: 'Account not found' },
+  METHOD_NOT_ALLOWED: { zh: '不支持该请求方法', en: 'Method not allowed' },
+  VERSION_CONFLICT: { zh: '操作冲突，请稍后重试', en: 'Conflicting update, please retry' },
+  TRANSACTION_CONFLICT: { zh: '操作繁忙，请稍后重试', en: 'Too much contention, please retry' },
+  ITEM_EXISTS: { zh: '该商品已在购物车中', en: 'The item is already in the cart' },
+  IDEMPOTENCY_IN_PROGRESS: { zh: '相同请求正在处理中，请稍后重试', en: 'The same request is still in progress, please retry' },
+  INSUFFICIENT_STOCK: { zh: '库存不足', en: 'Insufficient stock' },
+  INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
+  IDEMPOTENCY_KEY_REUSED: { zh: '幂等键已用于其他请求', en: 'The idempotency key was used for a different request' },
+  INTERNAL: { zh: '系统错误，请稍后重试', en: 'Internal error' },
+  SERVICE_UNAVAILABLE: { zh: '服务暂时不可用，请稍后重试', en: 'Service temporarily unavailable, please retry' },
+};
+
+export function message(key: ErrorCode | SuccessKey, lang: Lang): string {
+  return MESSAGES[key][lang];
+}
+
+/**
+ * Picks zh or en from an Accept-Language header by quality value; anything else, or no header, gives the
+ * default (zh).
+ */
+export function negotiateLang(header: string | undefined | null): Lang {
+  if (!header || typeof header !== 'string') return DEFAULT_LANG;
+  const ranked = header
+    .slice(0, 256)
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const quality = q ? Number(q.slice(2)) : 1;
+      return { tag: tag.trim(), quality: Number.isFinite(quality) ? quality : 0, index };
+    })
+    .filter((entry) => entry.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh';
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+  }
+  return DEFAULT_LANG;
+}

@@ -1,0 +1,61 @@
+/** The documents lockless stores, as operations see them. Money and prices are integers in minor units. */
+import type { Doc } from './store';
+
+export interface Product extends Doc {
+  name: string;
+  /** Units left to sell. Never negative: every decrement is guarded by `stock >= quantity`. */
+  stock: number;
+  /** Units sold so far; `stock + sold` is constant across purchases (the invariant tests check). */
+  sold: number;
+  /** Unit price in minor units (fen / cents). */
+  price: number;
+}
+
+export type OrderStatus = 'created';
+
+export interface Order extends Doc {
+  orderNo: string;
+  uid: string;
+  productId: string;
+  quantity: number;
+  /** Unit price at purchase time, minor units. */
+  price: number;
+  /** price x quantity, minor units. */
+  amount: number;
+  status: OrderStatus;
+  createdAt: string;
+}
+
+/** Narrows a stored document to a product, or null if a field the operations rely on is missing. */
+export function asProduct(doc: Doc | null): Product | null {
+  if (!doc) return null;
+  const { stock, price } = doc;
+  if (typeof stock !== 'number' || typeof price !== 'number') return null;
+  return { ...doc, sold: typeof doc.sold === 'number' ? doc.sold : 0 } as Product;
+}
+
+/** What a client may see of a product. */
+export function publicProduct(product: Product) {
+  return {
+    id: product.id,
+    name: product.name,
+    price: product.price,
+    stock: product.stock,
+    version: product.version,
+  };
+}
+
+/** What a client may see of an order. */
+export function publicOrder(order: Order) {
+  return {
+    orderNo: order.orderNo,
+    uid: order.uid,
+    productId: order.productId,
+    quantity: order.quantity,
+    price: order.price,
+    amount: order.amount,
+    status: order.status,
+    createdAt: order.createdAt,
+    version: order.version,
+  };
+}

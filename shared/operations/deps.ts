@@ -1,0 +1,67 @@
+/** What operations need from the world, passed in so they run the same against a fake clock or a real one. */
+import type { ConditionalStore } from '../store';
+import type { RetryPolicy } from '../retry';
+import { logLine, type LogLevel } from '../http/log';
+import { newOrderNo } from '../ids';
+
+export interface OperationDeps {
+  store: ConditionalStore;
+  /** Epoch ms. */
+  now: () => number;
+  /** Uniform in [0, 1): jitter. */
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  newOrderNo: (now: number) => string;
+  log: (level: LogLevel, fields: Record<string, unknown>) => void;
+  policies: {
+    /** Budget of the read-check-CAS loop of the `version` strategy. */
+    version: RetryPolicy;
+    /** Re-runs of a transaction whose snapshot went stale (the price changed under it). */
+    snapshot: RetryPolicy;
+    /** Whole-transaction attempts the store may make on transient conflicts. */
+    transactionAttempts: number;
+  };
+}
+
+/**
+ * Defaults chosen with the 200-buyers-for-100-units test and the benchmark: a CAS loop on a hot item needs
+ * room for tens of attempts, spread by full-jitter backoff up to 200 ms; the Lambda deadline bounds it first.
+ */
+export const DEFAULT_POLICIES: OperationDeps['policies'] = {
+  version: { maxAttempts: 64, baseDelayMs: 4, maxDelayMs: 200 },
+  snapshot: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 50 },
+  // MongoDB aborts every transaction that loses a write conflict on a hot document; each waits its backoff
+  // and tries again, so a hot item needs tens of attempts. The deadline stops it first in a real Lambda.
+  transactionAttempts: 64,
+};
+
+/** Reads `LOCKLESS_VERSION_MAX_ATTEMPTS` and friends over the defaults; bad values fall back to defaults. */
+export function policiesFromEnv(env: NodeJS.ProcessEnv = process.env): OperationDeps['policies'] {
+  const int = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return Number.isSafeInteger(value) && value >= 1 ? value : fallback;
+  };
+  return {
+    version: {
+      maxAttempts: int('LOCKLESS_VERSION_MAX_ATTEMPTS', DEFAULT_POLICIES.version.maxAttempts),
+      baseDelayMs: int('LOCKLESS_VERSION_BASE_DELAY_MS', DEFAULT_POLICIES.version.baseDelayMs),
+      maxDelayMs: int('LOCKLESS_VERSION_MAX_DELAY_MS', DEFAULT_POLICIES.version.maxDelayMs),
+    },
+    snapshot: DEFAULT_POLICIES.snapshot,
+    transactionAttempts: int('LOCKLESS_TRANSACTION_ATTEMPTS', DEFAULT_POLICIES.transactionAttempts),
+  };
+}
+
+/** The production wiring of everything but the store. */
+export function createDeps(store: ConditionalStore, overrides: Partial<OperationDeps> = {}): OperationDeps {
+  return {
+    store,
+    now: Date.now,
+    random: Math.random,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    newOrderNo,
+    log: logLine,
+    policies: policiesFromEnv(),
+    ...overrides,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Creating the order after a stock decrement (strategies `atomic` and `version`), and giving the stock back
+ * when the order cannot be created.
+ *
+ * The hard case is an insert whose outcome is unknown (a timeout: it may have landed). Giving the stock back
+ * then could leave an order whose units are for sale again. So before restocking we settle the order number
+ * with an insert-if-absent of a `void` tombstone: if the tombstone lands, the order never will (same id), and
+ * restocking is safe; if the order is already there, the purchase succeeded after all. If even that cannot be
+ * decided, we keep the units off sale (never oversell) and log STOCK_HELD for reconciliation.
+ */
+import { AppError, toAppError } from '../errors';
+import type { Order, Product } from '../model';
+import type { OperationDeps } from './deps';
+
+export const PRODUCTS = 'products';
+export const ORDERS = 'orders';
+
+export function buildOrder(product: Product, uid: string, quantity: number, orderNo: string, now: number): Order {
+  const amount = product.price * quantity;
+  if (!Number.isSafeInteger(amount)) throw new AppError('INTERNAL', `amount overflows for product ${product.id}`);
+  return {
+    id: orderNo,
+    orderNo,
+    uid,
+    productId: product.id,
+    quantity,
+    price: product.price,
+    amount,
+    status: 'created',
+    createdAt: new Date(now).toISOString(),
+    version: 1,
+  };
+}
+
+/**
+ * Creates the order for stock this request already took. If the order cannot be built or stored, the stock
+ * goes back (see the file comment for the unknown-outcome case) and the original error is rethrown.
+ */
+export async function createOrderForTakenStock(deps: OperationDeps, product: Product, uid: string, quantity: number): Promise<Order> {
+  const orderNo = deps.newOrderNo(deps.now());
+  let order: Order;
+  try {
+    order = buildOrder(product, uid, quantity, orderNo, deps.now());
+  } catch (buildError) {
+    // Nothing was inserted under this order number, so no tombstone is needed before giving the stock back.
+    await restock(deps, { orderNo, productId: product.id, quantity });
+    throw toAppError(buildError);
+  }
+  return insertOrderOrRestock(deps, order);
+}
+
+async function insertOrderOrRestock(deps: OperationDeps, order: Order): Promise<Order> {
+  const { version: _version, ...fields } = order;
+  try {
+    const inserted = await deps.store.insert(ORDERS, fields);
+    if (inserted.ok) return inserted.doc as Order;
+    throw new AppError('INTERNAL', `order number ${order.orderNo} already taken`);
+  } catch (insertError) {
+    const settled = await settleOrder(deps, order);
+    if (settled === 'exists') return { ...order };
+    if (settled === 'voided') await restock(deps, order);
+    throw toAppError(insertError);
+  }
+}
+
+async function settleOrder(deps: OperationDeps, order: Order): Promise<'exists' | 'voided' | 'unknown'> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const tombstone = await deps.store.insert(ORDERS, {
+        id: order.orderNo,
+        orderNo: order.orderNo,
+        uid: order.uid,
+        productId: order.productId,
+        quantity: order.quantity,
+        status: 'void',
+        createdAt: new Date(deps.now()).toISOString(),
+      });
+      if (tombstone.ok) return 'voided';
+      return tombstone.current?.status === 'void' ? 'voided' : 'exists';
+    } catch {
+      await deps.sleep(20 * attempt);
+    }
+  }
+  deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
+  return 'unknown';
+}
+
+async function restock(deps: OperationDeps, order: Pick<Order, 'orderNo' | 'productId' | 'quantity'>): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const result = await deps.store.update(PRODUCTS, order.productId, {
+        inc: { stock: order.quantity, sold: -order.quantity },
+      });
+      deps.log(result.ok ? 'warn' : 'error', {
+        event: result.ok ? 'STOCK_RESTORED' : 'STOCK_RESTORE_FAILED',
+        orderNo: order.orderNo,
+        productId: order.productId,
+        quantity: order.quantity,
+        ...(result.ok ? {} : { reason: result.reason }),
+      });
+      return;
+    } catch {
+      await deps.sleep(20 * attempt);
+    }
+  }
+  // The order is void, so these units are off sale until someone puts them back: logged, never oversold.
+  deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
+}

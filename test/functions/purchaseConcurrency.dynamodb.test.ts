@@ -1,0 +1,3 @@
+import { describePurchaseConcurrency } from './purchaseConcurrency';
+
+describePurchaseConcurrency('dynamodb');

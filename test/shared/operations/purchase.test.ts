@@ -1,0 +1,133 @@
+import { purchase, type PurchaseInput } from '../../../shared/operations/purchase';
+import { STRATEGIES } from '../../../shared/validation';
+import { fakeDeps } from '../../support/deps';
+import { withFaults } from '../../support/faults';
+import { MemoryStore } from '../../support/memoryStore';
+
+const FAR = Date.UTC(2030, 0, 1);
+
+async function seeded(stock = 10, price = 1999) {
+  const store = new MemoryStore();
+  await store.insert('products', { id: 'p1', name: '商品A', stock, sold: 0, price });
+  return store;
+}
+
+const input = (over: Partial<PurchaseInput> = {}): PurchaseInput => ({
+  uid: 'alice',
+  productId: 'p1',
+  quantity: 2,
+  strategy: 'atomic',
+  deadline: FAR,
+  ...over,
+});
+
+describe.each(STRATEGIES)('purchase (%s)', (strategy) => {
+  it('takes the stock and creates the order with amount = price x quantity', async () => {
+    const store = await seeded(10, 1999);
+    const result = await purchase(fakeDeps(store), input({ strategy, quantity: 3 }));
+    expect(result).toMatchObject({ stock: 7, attempts: 1, strategy });
+    expect(result.order).toEqual({
+      orderNo: 'O-TEST-1',
+      uid: 'alice',
+      productId: 'p1',
+      quantity: 3,
+      price: 1999,
+      amount: 5997,
+      status: 'created',
+      createdAt: '2026-11-25T08:00:00.000Z',
+      version: 1,
+    });
+    expect(await store.get('products', 'p1')).toMatchObject({ stock: 7, sold: 3, version: 2 });
+    expect(store.all('orders')).toHaveLength(1);
+  });
+
+  it('answers INSUFFICIENT_STOCK and writes nothing', async () => {
+    const store = await seeded(1);
+    await expect(purchase(fakeDeps(store), input({ strategy, quantity: 2 }))).rejects.toMatchObject({
+      code: 'INSUFFICIENT_STOCK',
+      details: { requested: 2, available: 1 },
+    });
+    expect(await store.get('products', 'p1')).toMatchObject({ stock: 1, sold: 0, version: 1 });
+    expect(store.all('orders')).toHaveLength(0);
+  });
+
+  it('answers PRODUCT_NOT_FOUND for an unknown product', async () => {
+    const store = await seeded();
+    await expect(purchase(fakeDeps(store), input({ strategy, productId: 'nope' }))).rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND' });
+    expect(store.all('orders')).toHaveLength(0);
+  });
+});
+
+describe('purchase (version): bounded retries', () => {
+  it('retries a lost compare-and-swap and reports the attempts', async () => {
+    const inner = await seeded(10);
+    let interfere = 2;
+    const store = withFaults(inner, {
+      afterGet: async (collection) => {
+        if (collection === 'products' && interfere-- > 0) await inner.update('products', 'p1', { inc: { views: 1 } });
+      },
+    });
+    const deps = fakeDeps(store);
+    const result = await purchase(deps, input({ strategy: 'version' }));
+    expect(result.attempts).toBe(3);
+    expect(deps.slept).toHaveLength(2);
+    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2 });
+  });
+
+  it('answers VERSION_CONFLICT when the budget runs out, and never oversells', async () => {
+    const inner = await seeded(10);
+    const store = withFaults(inner, { afterGet: async () => void (await inner.update('products', 'p1', { inc: { views: 1 } })) });
+    const deps = fakeDeps(store, { policies: { ...fakeDeps(store).policies, version: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 8 } } });
+    await expect(purchase(deps, input({ strategy: 'version' }))).rejects.toMatchObject({
+      code: 'VERSION_CONFLICT',
+      details: { attempts: 4 },
+    });
+    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 10, sold: 0 });
+    expect(inner.all('orders')).toHaveLength(0);
+  });
+
+  it('stops retrying before the deadline', async () => {
+    const inner = await seeded(10);
+    const store = withFaults(inner, { afterGet: async () => void (await inner.update('products', 'p1', { inc: { views: 1 } })) });
+    const deps = fakeDeps(store);
+    const deadline = deps.now() + 400;
+    await expect(purchase(deps, input({ strategy: 'version', deadline }))).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect(deps.now()).toBeLessThan(deadline);
+  });
+});
+
+describe('purchase (transaction): the snapshot must still hold at commit', () => {
+  it('decides again when the price changed between the read and the commit', async () => {
+    const inner = await seeded(10, 1999);
+    let reprice = true;
+    const store = withFaults(inner, {
+      afterGet: async () => {
+        if (reprice) await inner.update('products', 'p1', { set: { price: 2999 } });
+        reprice = false;
+      },
+    });
+    const result = await purchase(fakeDeps(store), input({ strategy: 'transaction', quantity: 1 }));
+    expect(result.attempts).toBe(2);
+    expect(result.order).toMatchObject({ price: 2999, amount: 2999 });
+  });
+});
+
+describe.each(['atomic', 'version'] as const)('purchase (%s): the order insert fails after the decrement', (strategy) => {
+  it('gives the stock back and voids the order number', async () => {
+    const inner = await seeded(10);
+    const deps = fakeDeps(withFaults(inner, { failInsertInto: 'orders', times: 1 }));
+    await expect(purchase(deps, input({ strategy, quantity: 4 }))).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 10, sold: 0 });
+    expect(inner.all('orders').map((o) => o.status)).toEqual(['void']);
+    expect(deps.logs.map((l) => l.fields.event)).toContain('STOCK_RESTORED');
+  });
+
+  it('keeps the purchase when the insert landed but its answer was lost', async () => {
+    const inner = await seeded(10);
+    const deps = fakeDeps(withFaults(inner, { loseInsertAnswerFor: 'orders', times: 1 }));
+    const result = await purchase(deps, input({ strategy, quantity: 4 }));
+    expect(result.order.status).toBe('created');
+    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 6, sold: 4 });
+    expect(inner.all('orders').map((o) => o.status)).toEqual(['created']);
+  });
+});

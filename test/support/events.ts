@@ -1,0 +1,71 @@
+/** API Gateway HTTP API (payload 2.0) events and Lambda contexts, as AWS delivers them to a handler. */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+
+export interface EventInput {
+  method: string;
+  path: string;
+  pathParameters?: Record<string, string>;
+  /** An object is sent as JSON; a string is sent as is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The verified `sub` claim; omit for an anonymous request. */
+  sub?: string;
+}
+
+export function httpEvent(input: EventInput) {
+  const body = input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+  return {
+    version: '2.0',
+    routeKey: `${input.method} ${input.path}`,
+    rawPath: input.path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...(input.headers ?? {}) },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'test',
+      domainName: 'test.local',
+      domainPrefix: 'test',
+      requestId: randomUUID(),
+      routeKey: `${input.method} ${input.path}`,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+      http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      ...(input.sub ? { authorizer: { jwt: { claims: { sub: input.sub }, scopes: [] } } } : {}),
+    },
+    pathParameters: input.pathParameters,
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+export function lambdaContext(remainingMs = 10_000): Context {
+  const deadline = Date.now() + remainingMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: 'test',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+export interface Answer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: { code: number; msg: string; data?: any; error?: string };
+}
+
+/** Invokes a handler and parses its envelope. */
+export async function call(handler: (event: unknown, context: Context) => Promise<unknown>, input: EventInput, remainingMs?: number): Promise<Answer> {
+  const raw = (await handler(httpEvent(input), lambdaContext(remainingMs))) as { statusCode: number; headers: Record<string, string>; body: string };
+  return { statusCode: raw.statusCode, headers: raw.headers, body: JSON.parse(raw.body) };
+}

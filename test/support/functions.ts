@@ -1,0 +1,57 @@
+/**
+ * Loads the real handlers in a fresh module registry wired by the real composition root (adapters/index.ts)
+ * from environment variables, exactly as a Lambda container would, against one test fixture's namespace.
+ */
+import type { Context } from 'aws-lambda';
+import { dynamoEndpoint, mongoUri, type BackendName } from './stores';
+
+export type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface LoadedFunctions {
+  /** The handler of that name; a name that was not loaded throws. */
+  handler(name: string): Handler;
+  close(): Promise<void>;
+}
+
+export function backendEnv(backend: BackendName, namespace: { tablePrefix?: string; dbName?: string }): Record<string, string> {
+  return backend === 'dynamodb'
+    ? {
+        LOCKLESS_BACKEND: 'dynamodb',
+        DYNAMODB_ENDPOINT: dynamoEndpoint(),
+        TABLE_PREFIX: namespace.tablePrefix!,
+        // serverless.yml reads this one when it sets TABLE_PREFIX for serverless-offline's handlers.
+        LOCKLESS_TABLE_PREFIX: namespace.tablePrefix!,
+      }
+    : { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongoUri(), MONGODB_DB: namespace.dbName! };
+}
+
+export function loadFunctions(names: string[], env: Record<string, string | undefined>): LoadedFunctions {
+  let loaded: LoadedFunctions | undefined;
+  jest.isolateModules(() => {
+    const saved: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(env)) {
+      saved[key] = process.env[key];
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    try {
+      // Initialise the container's store while this environment is in force.
+      (require('../../functions/runtime') as typeof import('../../functions/runtime')).runtimeDeps();
+      const adapters = require('../../adapters') as typeof import('../../adapters');
+      const handlers: Record<string, Handler> = {};
+      for (const name of names) handlers[name] = require(`../../functions/${name}`).handler as Handler;
+      const handler = (name: string): Handler => {
+        const found = handlers[name];
+        if (!found) throw new Error(`handler ${name} was not loaded`);
+        return found;
+      };
+      loaded = { handler, close: () => adapters.closeStore() };
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+  return loaded!;
+}
