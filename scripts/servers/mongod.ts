@@ -12,7 +12,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import * as os from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { cacheDir, ensureMongodExe } from './mongodBinary';
@@ -57,7 +57,7 @@ async function startWineMongod(options: MongoOptions): Promise<MongoHandle> {
   }
   const exe = await ensureMongodExe(log);
   const ownsDbPath = !options.dbPath;
-  const dbPath = options.dbPath ?? (await mkdtemp(join(tmpdir(), 'lockless-mongod-')));
+  const dbPath = options.dbPath ?? (await mkdtemp(join(os.tmpdir(), 'lockless-mongod-')));
   await mkdir(dbPath, { recursive: true });
   const port = options.port ?? (await freePort());
   const winePrefix = join(cacheDir(), 'wine-prefix');
@@ -117,6 +117,8 @@ async function startWineMongod(options: MongoOptions): Promise<MongoHandle> {
 async function initiateReplicaSet(port: number): Promise<void> {
   const client = new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true`, {
     serverSelectionTimeoutMS: 10_000,
+    // Inside a vm sandbox (Jest) driver 7.9 cannot import `os` dynamically for its handshake; hand it over.
+    runtimeAdapters: { os },
   });
   try {
     await client.connect();
@@ -141,6 +143,7 @@ async function shutdownWine(child: ChildProcess, port: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const client = new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true`, {
     serverSelectionTimeoutMS: 3_000,
+    runtimeAdapters: { os },
   });
   try {
     await client.db('admin').command({ shutdown: 1, force: true });
@@ -182,7 +185,7 @@ async function startNativeMongod(options: MongoOptions): Promise<MongoHandle> {
     const server = replSet.servers[0]?.instanceInfo;
     return {
       uri: replSet.getUri(),
-      pid: server?.instance.pid,
+      pid: server?.instance.mongodProcess?.pid,
       port: server?.port,
       dbPath: server?.dbPath,
       kind: 'native',

@@ -1,0 +1,81 @@
+/**
+ * Brings up the database side of a local run: the server (DynamoDB Local in memory, or MongoDB), the tables or
+ * indexes, and the demo data. Used by `npm start`; the end-to-end tests reuse the preparation step.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { COLLECTIONS } from '../../shared/collections';
+import { createDynamoDocumentClient, createDynamoStore, ensureTables } from '../../adapters/dynamodb';
+import { createMongoClient, createMongoStore, ensureIndexes } from '../../adapters/mongodb';
+import type { ConditionalStore } from '../../shared/store';
+import { startDynamoDbLocal } from '../servers/dynamodbLocal';
+import { startMongo } from '../servers/mongod';
+import { seedDemoData } from './demoData';
+
+export type Backend = 'dynamodb' | 'mongodb';
+
+export interface LocalBackend {
+  backend: Backend;
+  /** Environment the handlers need to reach this backend. */
+  env: Record<string, string>;
+  describe: string;
+  stop(): Promise<void>;
+}
+
+export async function prepareDynamo(endpoint: string, tablePrefix: string): Promise<ConditionalStore> {
+  const admin = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await ensureTables(admin, tablePrefix);
+  } finally {
+    admin.destroy();
+  }
+  return createDynamoStore({ client: createDynamoDocumentClient({ endpoint }), tablePrefix, schema: COLLECTIONS });
+}
+
+export async function prepareMongo(uri: string, dbName: string): Promise<ConditionalStore> {
+  const client = createMongoClient(uri);
+  await client.connect();
+  await ensureIndexes(client.db(dbName), COLLECTIONS);
+  return createMongoStore({ client, dbName, schema: COLLECTIONS });
+}
+
+export async function startLocalBackend(
+  backend: Backend,
+  options: { tablePrefix: string; dbName: string; log: (line: string) => void },
+): Promise<LocalBackend> {
+  if (backend === 'dynamodb') {
+    const external = process.env.DYNAMODB_ENDPOINT;
+    const server = external ? undefined : await startDynamoDbLocal({ port: Number(process.env.DYNAMODB_PORT) || undefined });
+    const endpoint = external ?? server!.endpoint;
+    const store = await prepareDynamo(endpoint, options.tablePrefix);
+    const seeded = await seedDemoData(store).finally(() => store.close());
+    options.log(`DynamoDB ${server ? `Local (in memory, pid ${server.pid})` : '(external)'} at ${endpoint}; seeded ${fmt(seeded)}`);
+    return {
+      backend,
+      env: { LOCKLESS_BACKEND: 'dynamodb', DYNAMODB_ENDPOINT: endpoint, LOCKLESS_TABLE_PREFIX: options.tablePrefix },
+      describe: endpoint,
+      stop: async () => server?.stop(),
+    };
+  }
+  const mongo = await startMongo({ log: options.log });
+  try {
+    const store = await prepareMongo(mongo.uri, options.dbName);
+    const seeded = await seedDemoData(store).finally(() => store.close());
+    options.log(`MongoDB ${mongo.kind}${mongo.pid ? ` (pid ${mongo.pid})` : ''} at ${mongo.uri}; seeded ${fmt(seeded)}`);
+  } catch (err) {
+    await mongo.stop();
+    throw err;
+  }
+  return {
+    backend,
+    env: { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongo.uri, MONGODB_DB: options.dbName },
+    describe: mongo.uri,
+    stop: () => mongo.stop(),
+  };
+}
+
+function fmt(seeded: { inserted: string[]; existing: string[] }): string {
+  const parts = [];
+  if (seeded.inserted.length) parts.push(`inserted ${seeded.inserted.join(', ')}`);
+  if (seeded.existing.length) parts.push(`kept existing ${seeded.existing.join(', ')}`);
+  return parts.join('; ') || 'nothing';
+}

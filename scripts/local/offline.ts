@@ -1,0 +1,89 @@
+/**
+ * Runs `serverless offline start` (serverless v3 + serverless-offline 13) as a child process we own, waits
+ * until it serves, and stops exactly that process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { stopChild, waitFor } from '../servers/process';
+
+export interface OfflineHandle {
+  httpUrl: string;
+  lambdaEndpoint: string;
+  pid: number;
+  process: ChildProcess;
+  /** Everything the process printed (the last 50 kB). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface OfflineOptions {
+  httpPort: number;
+  lambdaPort: number;
+  host?: string;
+  /** Extra environment for the handlers (backend, endpoints, table prefix...). */
+  env: Record<string, string | undefined>;
+  /** Echo the child's output to ours (npm start) instead of only keeping it (tests). */
+  echo?: boolean;
+  cwd?: string;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+export async function startOffline(options: OfflineOptions): Promise<OfflineHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const cli = require.resolve('serverless/bin/serverless.js', { paths: [options.cwd ?? ROOT] });
+  const args = [
+    cli, 'offline', 'start',
+    '--httpPort', String(options.httpPort),
+    '--lambdaPort', String(options.lambdaPort),
+    '--host', host,
+    '--noPrependStageInUrl',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd ?? ROOT,
+    env: {
+      ...process.env,
+      // serverless v3 must not try to reach the network for telemetry or notifications.
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      SLS_DEPRECATION_DISABLE: '*',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // The SDK needs credentials to sign requests even for DynamoDB Local; real ones win when present.
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID || 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY || 'local',
+      AWS_REGION: process.env.AWS_REGION || 'us-east-1',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-50_000);
+    if (options.echo) stream.write(chunk);
+  };
+  child.stdout?.on('data', collect(process.stdout));
+  child.stderr?.on('data', collect(process.stderr));
+
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`serverless offline exited with ${child.exitCode}:\n${output.slice(-3000)}`);
+        // serverless prints a failed start as an "Error:" block and may keep its Lambda port open.
+        if (/^Error:/m.test(output)) throw new Error(`serverless offline exited: failed to start:\n${output.slice(-3000)}`);
+        return /Server ready/.test(output);
+      },
+      { timeoutMs: 90_000, intervalMs: 200, what: 'serverless offline to serve' },
+    );
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return {
+    httpUrl: `http://${host}:${options.httpPort}`,
+    lambdaEndpoint: `http://${host}:${options.lambdaPort}`,
+    pid: child.pid ?? -1,
+    process: child,
+    output: () => output,
+    stop: () => stopChild(child, 10_000),
+  };
+}

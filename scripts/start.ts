@@ -1,0 +1,56 @@
+/**
+ * npm start: build the bundles, start the database (DynamoDB Local in memory by default, MongoDB with
+ * BACKEND=mongodb), create tables, seed the demo data, and serve the functions with serverless-offline on
+ * port 3000. Ctrl-C stops everything this command started.
+ */
+import { buildAll } from '../esbuild.config.mjs';
+import { startLocalBackend, type Backend, type LocalBackend } from './local/backend';
+import { HTTP_PORT, LAMBDA_PORT, LOCAL_TABLE_PREFIX } from './local/config';
+import { startOffline, type OfflineHandle } from './local/offline';
+
+const log = (line: string) => console.log(`[lockless] ${line}`);
+
+// The SDK's notice that its 2027 releases need Node 22 concerns deployments (serverless.yml runs Node 22), not
+// this local run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+async function main(): Promise<void> {
+  const backend = (process.env.BACKEND || 'dynamodb') as Backend;
+  if (backend !== 'dynamodb' && backend !== 'mongodb') throw new Error(`BACKEND must be dynamodb or mongodb, not ${backend}`);
+
+  log(`building bundles for ${backend}`);
+  await buildAll({ backend, quiet: true });
+
+  let db: LocalBackend | undefined;
+  let offline: OfflineHandle | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping');
+    await offline?.stop().catch(() => {});
+    await db?.stop().catch(() => {});
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    db = await startLocalBackend(backend, { tablePrefix: LOCAL_TABLE_PREFIX, dbName: 'lockless', log });
+    offline = await startOffline({
+      httpPort: Number(process.env.PORT) || HTTP_PORT,
+      lambdaPort: Number(process.env.LAMBDA_PORT) || LAMBDA_PORT,
+      host: process.env.HOST || 'localhost',
+      env: db.env,
+      echo: true,
+    });
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    await stop(1);
+    return;
+  }
+  log(`ready: ${offline.httpUrl}  (try: curl ${offline.httpUrl}/products/1)`);
+  offline.process.once('exit', (code) => void stop(code ?? 1));
+}
+
+void main();
