@@ -1,15 +1,19 @@
 /**
- * GET /products/{id}  (public catalogue data: no identity needed)
+ * GET /products/{id}  (public catalogue data: no identity needed). Direct invocation: { productId, lang? }
  * 200 the product with its version, and an ETag header that changes with the version | 400 | 404 PRODUCT_NOT_FOUND
  */
-import { httpHandler } from '../shared/http/handler';
+import { lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getProduct, productEtag } from '../shared/operations/products';
-import { Id, parseWith } from '../shared/validation';
+import { GetProductPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = httpHandler('getProduct', async (req) => {
-  const productId = parseWith(Id, req.pathParams.id, 'path.id');
-  const product = await getProduct(runtimeDeps(), productId);
-  const etag = productEtag(product.id, product.version);
-  return { data: product, headers: { etag } };
+export const handler = lambdaFunction({
+  name: 'getProduct',
+  access: 'public',
+  fromHttp: (req) => ({ productId: parseWith(Id, req.pathParams.id, 'path.id') }),
+  direct: GetProductPayload,
+  run: async ({ productId }) => {
+    const product = await getProduct(runtimeDeps(), productId);
+    return { data: product, headers: { etag: productEtag(product.id, product.version) } };
+  },
 });

@@ -59,3 +59,30 @@ export function publicOrder(order: Order) {
     version: order.version,
   };
 }
+
+/** A wallet account. `owner` is the `sub` of the only caller who may read it or move money out of it. */
+export interface Account extends Doc {
+  owner: string;
+  /** Minor units; never negative: every debit is guarded by `balance >= amount`. */
+  balance: number;
+}
+
+/** One committed transfer; its id is the transferId. Written in the same transaction as the two balances. */
+export interface LedgerEntry extends Doc {
+  transferId: string;
+  from: string;
+  to: string;
+  amount: number;
+  uid: string;
+  createdAt: string;
+}
+
+export function asAccount(doc: Doc | null): Account | null {
+  if (!doc || typeof doc.owner !== 'string' || typeof doc.balance !== 'number') return null;
+  return doc as Account;
+}
+
+/** What the owner may see of an account. */
+export function publicAccount(account: Account) {
+  return { id: account.id, owner: account.owner, balance: account.balance, version: account.version };
+}

@@ -15,11 +15,27 @@ export const STRATEGIES = ['atomic', 'version', 'transaction'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 export const DEFAULT_STRATEGY: Strategy = 'transaction';
 
+/** Idempotency keys: 1-128 of A-Z a-z 0-9 _ - . : (a UUID fits). Scoped per caller and operation. */
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ - . :');
+
+export const Quantity = z.number().int().positive().max(MAX_QUANTITY);
+
 export const PurchaseBody = z.strictObject({
-  quantity: z.number().int().positive().max(MAX_QUANTITY),
+  quantity: Quantity,
   strategy: z.enum(STRATEGIES).optional(),
 });
 export type PurchaseBody = z.infer<typeof PurchaseBody>;
+
+/** Direct invocation of purchase: `{ productId, quantity, strategy?, idempotencyKey? }`. */
+export const PurchasePayload = z.strictObject({
+  productId: Id,
+  quantity: Quantity,
+  strategy: z.enum(STRATEGIES).optional(),
+  idempotencyKey: IdempotencyKey.optional(),
+});
+export type PurchaseCommand = z.infer<typeof PurchasePayload>;
+
+export const GetProductPayload = z.strictObject({ productId: Id });
 
 export interface FieldIssue {
   field: string;
@@ -40,3 +56,20 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown, where: string
   });
   throw new AppError('INVALID_REQUEST', 'invalid request', { details: { issues } });
 }
+
+/** Money amounts: positive integers in minor units, at most 10^12 (ten billion yuan in fen). */
+export const MAX_AMOUNT = 1_000_000_000_000;
+export const Amount = z.number().int().positive().max(MAX_AMOUNT);
+
+/** POST /transfers body. `from` must differ from `to`. */
+export const TransferBody = z
+  .strictObject({ from: Id, to: Id, amount: Amount })
+  .refine((t) => t.from !== t.to, { message: 'from and to must differ', path: ['to'] });
+
+/** Direct invocation of transfer: `{ from, to, amount, idempotencyKey? }`. */
+export const TransferPayload = z
+  .strictObject({ from: Id, to: Id, amount: Amount, idempotencyKey: IdempotencyKey.optional() })
+  .refine((t) => t.from !== t.to, { message: 'from and to must differ', path: ['to'] });
+export type TransferCommand = z.infer<typeof TransferPayload>;
+
+export const GetAccountPayload = z.strictObject({ accountId: Id });

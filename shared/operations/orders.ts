@@ -36,8 +36,13 @@ export function buildOrder(product: Product, uid: string, quantity: number, orde
  * Creates the order for stock this request already took. If the order cannot be built or stored, the stock
  * goes back (see the file comment for the unknown-outcome case) and the original error is rethrown.
  */
-export async function createOrderForTakenStock(deps: OperationDeps, product: Product, uid: string, quantity: number): Promise<Order> {
-  const orderNo = deps.newOrderNo(deps.now());
+export async function createOrderForTakenStock(
+  deps: OperationDeps,
+  product: Product,
+  uid: string,
+  quantity: number,
+  orderNo: string = deps.newOrderNo(deps.now()),
+): Promise<Order> {
   let order: Order;
   try {
     order = buildOrder(product, uid, quantity, orderNo, deps.now());

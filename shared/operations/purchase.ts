@@ -6,14 +6,29 @@
  *   bounded by attempts and the Lambda's remaining time. Then the order insert.
  * - `transaction` (default): the guarded decrement and the order insert commit together or not at all.
  *
+ * With an idempotency key, a repeat of the same request returns the first result and has no second effect
+ * (see idempotency.ts for how each strategy records the key atomically with its write).
+ *
  * Errors: PRODUCT_NOT_FOUND, INSUFFICIENT_STOCK, VERSION_CONFLICT (version budget spent),
- * TRANSACTION_CONFLICT (transient contention outlasted the transaction budget), INTERNAL, SERVICE_UNAVAILABLE.
+ * TRANSACTION_CONFLICT (transient contention outlasted the transaction budget), IDEMPOTENCY_KEY_REUSED,
+ * IDEMPOTENCY_IN_PROGRESS, INTERNAL, SERVICE_UNAVAILABLE.
  */
 import { AppError } from '../errors';
 import { asProduct, publicOrder, type Order, type Product } from '../model';
 import { retry } from '../retry';
 import type { Strategy } from '../validation';
 import type { OperationDeps } from './deps';
+import {
+  ClaimLost,
+  IDEMPOTENCY,
+  recordId,
+  runOnceInTransaction,
+  runOnceWithLease,
+  type Claim,
+  type IdempotentRequest,
+  type Lease,
+  type StoredResponse,
+} from './idempotency';
 import { buildOrder, createOrderForTakenStock, ORDERS, PRODUCTS } from './orders';
 
 export interface PurchaseInput {
@@ -23,14 +38,21 @@ export interface PurchaseInput {
   strategy: Strategy;
   /** Epoch ms after which no new attempt starts. */
   deadline: number;
+  idempotencyKey?: string;
 }
 
 export interface PurchaseOutcome {
   order: ReturnType<typeof publicOrder>;
-  /** Stock left right after this purchase (under `transaction`: read just after commit; null if that read failed). */
+  /** Stock left right after this purchase (under `transaction`: read just after commit; null if unknown). */
   stock: number | null;
   attempts: number;
   strategy: Strategy;
+}
+
+export interface PurchaseResult {
+  data: PurchaseOutcome;
+  /** True when an idempotent repeat returned the first request's result. */
+  replayed: boolean;
 }
 
 /** Time one more attempt needs; the loop does not start one that could not finish before the deadline. */
@@ -42,22 +64,53 @@ const insufficient = (input: PurchaseInput, available: unknown) =>
     details: { requested: input.quantity, available: typeof available === 'number' ? available : 0 },
   });
 
-export async function purchase(deps: OperationDeps, input: PurchaseInput): Promise<PurchaseOutcome> {
+export async function purchase(deps: OperationDeps, input: PurchaseInput): Promise<PurchaseResult> {
+  if (!input.idempotencyKey) return { data: await runStrategy(deps, input), replayed: false };
+  const req: IdempotentRequest = {
+    uid: input.uid,
+    op: 'purchase',
+    key: input.idempotencyKey,
+    command: { productId: input.productId, quantity: input.quantity, strategy: input.strategy },
+  };
+  const once =
+    input.strategy === 'transaction'
+      ? await runOnceInTransaction(deps, req, input.deadline, async (claim) => respond(await transactionPurchase(deps, input, { claim, recordId: recordId(req) })))
+      : await runOnceWithLease(deps, req, input.deadline, () => deps.newOrderNo(deps.now()), async (lease) => respond(await leasedPurchase(deps, input, lease)));
+  return { data: once.response.data as PurchaseOutcome, replayed: once.replayed };
+}
+
+function respond(data: PurchaseOutcome): StoredResponse {
+  return { status: 200, msg: 'PURCHASED', data };
+}
+
+function runStrategy(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
   switch (input.strategy) {
     case 'atomic':
-      return atomicPurchase(deps, input);
+      return atomicPurchase(deps, input, orderNo);
     case 'version':
-      return versionPurchase(deps, input);
+      return versionPurchase(deps, input, orderNo);
     case 'transaction':
       return transactionPurchase(deps, input);
   }
+}
+
+/** Under a lease: if a crashed holder already created its order, that order is the answer; else run now. */
+async function leasedPurchase(deps: OperationDeps, input: PurchaseInput, lease: Lease): Promise<PurchaseOutcome> {
+  if (lease.previousRef) {
+    const earlier = await deps.store.get(ORDERS, lease.previousRef);
+    if (earlier?.status === 'created' && earlier.uid === input.uid) {
+      const product = asProduct(await deps.store.get(PRODUCTS, input.productId));
+      return outcome(earlier as Order, product?.stock ?? null, 1, input.strategy);
+    }
+  }
+  return runStrategy(deps, input, lease.ref);
 }
 
 function outcome(order: Order, stock: number | null, attempts: number, strategy: Strategy): PurchaseOutcome {
   return { order: publicOrder(order), stock, attempts, strategy };
 }
 
-async function atomicPurchase(deps: OperationDeps, input: PurchaseInput): Promise<PurchaseOutcome> {
+async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
   const result = await deps.store.update(PRODUCTS, input.productId, {
     guards: [
       { field: 'stock', op: 'gte', value: input.quantity },
@@ -73,11 +126,11 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput): Promis
     throw notFound(input.productId);
   }
   const product = requireProduct(result.doc, input.productId);
-  const order = await createOrderForTakenStock(deps, product, input.uid, input.quantity);
+  const order = await createOrderForTakenStock(deps, product, input.uid, input.quantity, orderNo);
   return outcome(order, product.stock, 1, 'atomic');
 }
 
-async function versionPurchase(deps: OperationDeps, input: PurchaseInput): Promise<PurchaseOutcome> {
+async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
   const run = await retry<Product, 'conflict'>(
     async () => {
       const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
@@ -100,21 +153,29 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput): Promi
       details: { attempts: run.attempts },
     });
   }
-  const order = await createOrderForTakenStock(deps, run.value, input.uid, input.quantity);
+  const order = await createOrderForTakenStock(deps, run.value, input.uid, input.quantity, orderNo);
   return outcome(order, run.value.stock, run.attempts, 'version');
 }
 
-async function transactionPurchase(deps: OperationDeps, input: PurchaseInput): Promise<PurchaseOutcome> {
-  const run = await retry<Order, 'stale'>(
-    async () => {
+async function transactionPurchase(
+  deps: OperationDeps,
+  input: PurchaseInput,
+  idempotency?: { claim: Claim; recordId: string },
+): Promise<PurchaseOutcome> {
+  // The claim, when there is one, goes first: a duplicate then fails on it before touching the product.
+  const productIndex = idempotency ? 1 : 0;
+  const run = await retry<PurchaseOutcome, 'stale'>(
+    async (attempt) => {
       // The snapshot supplies the price for the order; the transaction re-checks it did not change.
       const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
       if (!snapshot) throw notFound(input.productId);
       if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
       const order = buildOrder(snapshot, input.uid, input.quantity, deps.newOrderNo(deps.now()), deps.now());
+      const data = outcome(order, null, attempt, 'transaction');
       const { version: _v, ...orderFields } = order;
       const result = await deps.store.transact(
         [
+          ...(idempotency ? [idempotency.claim(respond(data))] : []),
           {
             kind: 'update',
             collection: PRODUCTS,
@@ -131,9 +192,10 @@ async function transactionPurchase(deps: OperationDeps, input: PurchaseInput): P
         ],
         { deadline: input.deadline, maxAttempts: deps.policies.transactionAttempts },
       );
-      if (result.ok) return { done: true, value: order };
-      if (result.index === 0 && result.reason === 'not_found') throw notFound(input.productId);
-      if (result.index === 0 && result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
+      if (result.ok) return { done: true, value: data };
+      if (idempotency && result.index === 0) throw new ClaimLost('another request with this idempotency key committed first');
+      if (result.index === productIndex && result.reason === 'not_found') throw notFound(input.productId);
+      if (result.index === productIndex && result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
         throw insufficient(input, result.current.stock);
       }
       // The price moved (or, vanishingly rarely, the order number was taken): decide again on a fresh read.
@@ -143,7 +205,9 @@ async function transactionPurchase(deps: OperationDeps, input: PurchaseInput): P
     { deadline: input.deadline, reserveMs: ATTEMPT_RESERVE_MS, deps },
   );
   if (!run.ok) throw new AppError('VERSION_CONFLICT', 'the product changed during every attempt', { details: { attempts: run.attempts } });
-  return outcome(run.value, await stockAfterCommit(deps, input.productId), run.attempts, 'transaction');
+  const data = { ...run.value, stock: await stockAfterCommit(deps, input.productId) };
+  if (idempotency) await rememberStock(deps, idempotency.recordId, data);
+  return data;
 }
 
 /** The purchase is committed whatever this read does; a failed read only leaves `stock` unknown. */
@@ -152,6 +216,20 @@ async function stockAfterCommit(deps: OperationDeps, productId: string): Promise
     return asProduct(await deps.store.get(PRODUCTS, productId))?.stock ?? null;
   } catch {
     return null;
+  }
+}
+
+/** Replays should repeat the stock the first answer gave; best effort, after the commit that matters. */
+async function rememberStock(deps: OperationDeps, id: string, data: PurchaseOutcome): Promise<void> {
+  if (data.stock === null) return;
+  try {
+    await deps.store.update(IDEMPOTENCY, id, {
+      guards: [{ field: 'state', op: 'eq', value: 'done' }],
+      set: { response: respond(data) as never },
+      bumpVersion: false,
+    });
+  } catch {
+    // A replay then shows `stock: null`; the purchase itself is recorded.
   }
 }
 

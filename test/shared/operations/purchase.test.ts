@@ -24,7 +24,7 @@ const input = (over: Partial<PurchaseInput> = {}): PurchaseInput => ({
 describe.each(STRATEGIES)('purchase (%s)', (strategy) => {
   it('takes the stock and creates the order with amount = price x quantity', async () => {
     const store = await seeded(10, 1999);
-    const result = await purchase(fakeDeps(store), input({ strategy, quantity: 3 }));
+    const { data: result } = await purchase(fakeDeps(store), input({ strategy, quantity: 3 }));
     expect(result).toMatchObject({ stock: 7, attempts: 1, strategy });
     expect(result.order).toEqual({
       orderNo: 'O-TEST-1',
@@ -68,7 +68,7 @@ describe('purchase (version): bounded retries', () => {
       },
     });
     const deps = fakeDeps(store);
-    const result = await purchase(deps, input({ strategy: 'version' }));
+    const { data: result } = await purchase(deps, input({ strategy: 'version' }));
     expect(result.attempts).toBe(3);
     expect(deps.slept).toHaveLength(2);
     expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2 });
@@ -106,7 +106,7 @@ describe('purchase (transaction): the snapshot must still hold at commit', () =>
         reprice = false;
       },
     });
-    const result = await purchase(fakeDeps(store), input({ strategy: 'transaction', quantity: 1 }));
+    const { data: result } = await purchase(fakeDeps(store), input({ strategy: 'transaction', quantity: 1 }));
     expect(result.attempts).toBe(2);
     expect(result.order).toMatchObject({ price: 2999, amount: 2999 });
   });
@@ -125,7 +125,7 @@ describe.each(['atomic', 'version'] as const)('purchase (%s): the order insert f
   it('keeps the purchase when the insert landed but its answer was lost', async () => {
     const inner = await seeded(10);
     const deps = fakeDeps(withFaults(inner, { loseInsertAnswerFor: 'orders', times: 1 }));
-    const result = await purchase(deps, input({ strategy, quantity: 4 }));
+    const { data: result } = await purchase(deps, input({ strategy, quantity: 4 }));
     expect(result.order.status).toBe('created');
     expect(await inner.get('products', 'p1')).toMatchObject({ stock: 6, sold: 4 });
     expect(inner.all('orders').map((o) => o.status)).toEqual(['created']);

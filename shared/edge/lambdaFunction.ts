@@ -1,0 +1,114 @@
+/**
+ * One Lambda function, two ways in: an API Gateway HTTP API (payload 2.0) request, or a direct invocation
+ * with a plain JSON payload. Both give the same validated command, the same operation and the same envelope
+ * `{ code, msg, data?, error? }` (wrapped in an HTTP response for API Gateway, returned as is when invoked).
+ *
+ * Identity: over HTTP, the `sub` claim the gateway's JWT authorizer verified; on direct invocation, the
+ * Cognito identity or a trusted caller's signed assertion (directIdentity.ts). An event shaped like an HTTP
+ * request but invoked with Cognito credentials is treated as direct: its claims were never verified.
+ */
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { AppError, toAppError } from '../errors';
+import { DEFAULT_LANG, type Lang } from '../messages';
+import { logLine } from '../http/log';
+import { deadlineFrom, fromHttpEvent, type ApiRequest } from '../http/request';
+import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from '../http/response';
+import { parseWith } from '../validation';
+import { directCaller, invokedWithCognito } from './directIdentity';
+
+export interface Call {
+  /** The verified caller; always set when the function's access is 'user'. */
+  sub?: string;
+  requestId: string;
+  lang: Lang;
+  /** Epoch ms by which the answer must be on its way. */
+  deadline: number;
+  transport: 'http' | 'direct';
+}
+
+export interface FunctionSpec<C> {
+  name: string;
+  /** 'user': a verified identity is required (401 UNAUTHORIZED first, before any validation). */
+  access: 'user' | 'public';
+  /** The validated command from an HTTP request (path, body, headers); throws INVALID_REQUEST. */
+  fromHttp(req: ApiRequest): C;
+  /** The strict schema of a direct payload (its optional `lang` is taken off first). */
+  direct: z.ZodType<C>;
+  run(command: C, call: Call): Promise<Success>;
+}
+
+type LambdaResult = APIGatewayProxyStructuredResultV2 | Envelope;
+
+function isHttpEvent(event: unknown): boolean {
+  const e = event as { version?: unknown; requestContext?: { http?: unknown } } | null;
+  return typeof e === 'object' && e !== null && e.version === '2.0' && typeof e.requestContext?.http === 'object';
+}
+
+function directLang(payload: Record<string, unknown>): Lang {
+  const lang = payload.lang;
+  if (lang === undefined) return DEFAULT_LANG;
+  if (lang === 'zh' || lang === 'en') return lang;
+  throw new AppError('INVALID_REQUEST', 'lang must be zh or en', { details: { issues: [{ field: 'payload.lang', message: 'must be "zh" or "en"' }] } });
+}
+
+export function lambdaFunction<C>(spec: FunctionSpec<C>) {
+  const requireSub = (sub: string | undefined) => {
+    if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
+  };
+
+  async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<LambdaResult> {
+    let req: ApiRequest | undefined;
+    try {
+      req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
+      requireSub(req.sub);
+      const command = spec.fromHttp(req);
+      const result = await spec.run(command, { sub: req.sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' });
+      log('info', req.requestId, 'http', result.status ?? 200, started);
+      return toHttp(successEnvelope(result, req.lang), result.headers);
+    } catch (thrown) {
+      const requestId = req?.requestId ?? context?.awsRequestId ?? 'unknown';
+      return toHttp(failure(thrown, req?.lang ?? DEFAULT_LANG, requestId, 'http', started));
+    }
+  }
+
+  async function viaDirect(event: unknown, context: Context | undefined, started: number): Promise<LambdaResult> {
+    const requestId = context?.awsRequestId || 'unknown';
+    let lang: Lang = DEFAULT_LANG;
+    try {
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+        throw new AppError('INVALID_REQUEST', 'payload must be a JSON object', { details: { issues: [{ field: 'payload', message: 'must be a JSON object' }] } });
+      }
+      const { lang: _lang, ...payload } = event as Record<string, unknown>;
+      lang = directLang(event as Record<string, unknown>);
+      const sub = directCaller(context);
+      requireSub(sub);
+      const command = parseWith(spec.direct, payload, 'payload');
+      const result = await spec.run(command, { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' });
+      log('info', requestId, 'direct', result.status ?? 200, started);
+      return successEnvelope(result, lang);
+    } catch (thrown) {
+      return failure(thrown, lang, requestId, 'direct', started);
+    }
+  }
+
+  function failure(thrown: unknown, lang: Lang, requestId: string, transport: Call['transport'], started: number): Envelope {
+    const err = toAppError(thrown);
+    // The cause stays in the log; the client sees the code and, at 5xx, the request id.
+    log(err.status >= 500 ? 'error' : 'info', requestId, transport, err.status, started, {
+      error: err.code,
+      ...(err.status >= 500 ? { cause: err.cause ?? err } : {}),
+    });
+    return errorEnvelope(err, lang, requestId);
+  }
+
+  function log(level: 'info' | 'error', requestId: string, transport: string, status: number, started: number, extra = {}) {
+    logLine(level, { fn: spec.name, requestId, transport, status, ms: Date.now() - started, ...extra });
+  }
+
+  return async (event: unknown, context?: Context): Promise<LambdaResult> => {
+    const started = Date.now();
+    if (isHttpEvent(event) && !invokedWithCognito(context)) return viaHttp(event, context, started);
+    return viaDirect(event, context, started);
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * At most one side effect per idempotency key. Keys are scoped per caller and operation: the record's id is a
+ * hash of (operation, uid, key), so two users' "abc" never meet. The record also holds a fingerprint of the
+ * validated command: the same key with a different request is IDEMPOTENCY_KEY_REUSED (422).
+ *
+ * The record is written atomically with the business write, in one of two ways:
+ * - inside the business transaction (`runOnceInTransaction`): the claim is the transaction's first write and
+ *   carries the final response, so either both commit or neither does;
+ * - as the guarded insert that decides it (`runOnceWithLease`, for the non-transactional purchase
+ *   strategies): an insert-if-absent of a `pending` record with a lease; whoever inserts it runs, everyone else
+ *   waits for the answer. A crashed holder's lease expires after its own Lambda deadline, and the next caller
+ *   takes over with a compare-and-swap, first checking whether the crashed run already finished (`previousRef`).
+ *
+ * Only successes are remembered: a request that failed left no side effect, so retrying it with the same key
+ * runs it again. Records expire after 24 hours (DynamoDB TTL / a Mongo TTL index on `expiresAt`); an expired
+ * record that the backend has not deleted yet is treated as absent.
+ *
+ * Errors: IDEMPOTENCY_KEY_REUSED (422), IDEMPOTENCY_IN_PROGRESS (409, retryable).
+ */
+import { AppError } from '../errors';
+import { canonicalJson, sha256Hex } from '../hash';
+import type { SuccessKey } from '../messages';
+import type { Doc, TxWrite, Value } from '../store';
+import type { OperationDeps } from './deps';
+
+export const IDEMPOTENCY = 'idempotency';
+export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
+/** A lease outlives its holder's Lambda deadline by this much before anyone may take over. */
+const LEASE_MARGIN_MS = 2_000;
+const MAX_ROUNDS = 8;
+
+export interface IdempotentRequest {
+  uid: string;
+  op: 'purchase' | 'transfer';
+  key: string;
+  /** The validated command (without the key); its canonical hash is the fingerprint. */
+  command: unknown;
+}
+
+export interface StoredResponse {
+  status: number;
+  msg: SuccessKey;
+  data: unknown;
+}
+
+export interface OnceResult {
+  response: StoredResponse;
+  /** True when this answer repeats an earlier request's result. */
+  replayed: boolean;
+}
+
+type RecordState = 'pending' | 'done' | 'aborted';
+
+export function recordId(req: Pick<IdempotentRequest, 'uid' | 'op' | 'key'>): string {
+  return sha256Hex(`${req.op}\n${req.uid}\n${req.key}`);
+}
+
+function fingerprint(req: IdempotentRequest): string {
+  return sha256Hex(canonicalJson({ op: req.op, command: req.command }));
+}
+
+type Seen =
+  | { kind: 'absent' }
+  | { kind: 'retake'; doc: Doc }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'pending' };
+
+/** What a stored record means for this request. Throws IDEMPOTENCY_KEY_REUSED. */
+function judge(doc: Doc | null, req: IdempotentRequest, now: number): Seen {
+  if (!doc) return { kind: 'absent' };
+  // Expired but not yet deleted by the backend's TTL sweep: dead, whatever it held.
+  if (typeof doc.expiresAt === 'number' && doc.expiresAt * 1000 <= now) return { kind: 'retake', doc };
+  if (doc.fingerprint !== fingerprint(req)) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'idempotency key already used for a different request');
+  }
+  const state = doc.state as RecordState;
+  if (state === 'done') return { kind: 'replay', response: doc.response as StoredResponse };
+  const leaseUntil = typeof doc.leaseUntil === 'number' ? doc.leaseUntil : 0;
+  if (state === 'pending' && leaseUntil > now) return { kind: 'pending' };
+  return { kind: 'retake', doc };
+}
+
+function freshFields(req: IdempotentRequest, now: number) {
+  return {
+    uid: req.uid,
+    op: req.op,
+    fingerprint: fingerprint(req),
+    createdAt: new Date(now).toISOString(),
+    expiresAt: Math.floor(now / 1000) + IDEMPOTENCY_TTL_S,
+  };
+}
+
+/** One polling pause while another request holds the lease; false when our own deadline does not allow it. */
+async function waitForHolder(deps: OperationDeps, deadline: number): Promise<boolean> {
+  const delay = 20 + Math.floor(deps.random() * 60);
+  if (deps.now() + delay >= deadline) return false;
+  await deps.sleep(delay);
+  return true;
+}
+
+function inProgress(): AppError {
+  return new AppError('IDEMPOTENCY_IN_PROGRESS', 'the same request is still being processed');
+}
+
+/** Thrown by a transactional operation when its claim (the transaction's first write) lost a race. */
+export class ClaimLost extends Error {
+  readonly code = 'CLAIM_LOST';
+}
+
+/** Builds the claim write a transactional operation puts first in its transaction, with its final response. */
+export type Claim = (response: StoredResponse) => TxWrite;
+
+/**
+ * Runs `execute` at most once per key. `execute(claim)` must put `claim(response)` first in its transaction
+ * and throw ClaimLost if that write fails (another request with the same key committed first).
+ */
+export async function runOnceInTransaction(
+  deps: OperationDeps,
+  req: IdempotentRequest,
+  deadline: number,
+  execute: (claim: Claim) => Promise<StoredResponse>,
+): Promise<OnceResult> {
+  const id = recordId(req);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const now = deps.now();
+    const seen = judge(await deps.store.get(IDEMPOTENCY, id), req, now);
+    if (seen.kind === 'replay') return { response: seen.response, replayed: true };
+    if (seen.kind === 'pending') {
+      if (!(await waitForHolder(deps, deadline))) throw inProgress();
+      continue;
+    }
+    const fields = { ...freshFields(req, now), state: 'done' };
+    // A retaken record may keep an old lease and ref: harmless, a `done` record is only ever replayed.
+    const claim: Claim = (response) =>
+      seen.kind === 'absent'
+        ? { kind: 'insert', collection: IDEMPOTENCY, doc: { id, ...fields, response } }
+        : { kind: 'update', collection: IDEMPOTENCY, id, spec: { expectVersion: seen.doc.version, set: { ...fields, response: response as unknown as Value } } };
+    try {
+      return { response: await execute(claim), replayed: false };
+    } catch (err) {
+      if (err instanceof ClaimLost) continue;
+      throw err;
+    }
+  }
+  throw inProgress();
+}
+
+export interface Lease {
+  id: string;
+  /** The record's version while we hold it: our updates compare-and-swap on it. */
+  version: number;
+  /** The reference (order number...) this run must use, fixed for this holder. */
+  ref: string;
+  /** The reference of a holder that crashed before finishing: check whether its work is already done. */
+  previousRef?: string;
+}
+
+/**
+ * Runs `execute` at most once per key for operations without a transaction: the holder of the lease runs,
+ * concurrent duplicates wait for its answer (IDEMPOTENCY_IN_PROGRESS if it does not come before their
+ * deadline). `newRef` mints the reference stored with the lease.
+ */
+export async function runOnceWithLease(
+  deps: OperationDeps,
+  req: IdempotentRequest,
+  deadline: number,
+  newRef: () => string,
+  execute: (lease: Lease) => Promise<StoredResponse>,
+): Promise<OnceResult> {
+  const id = recordId(req);
+  // Bounded by the deadline while waiting for a holder; every other round is a lost race, which is rare.
+  for (let round = 0; ; round++) {
+    if (round >= 10_000) throw inProgress();
+    const now = deps.now();
+    const seen = judge(await deps.store.get(IDEMPOTENCY, id), req, now);
+    if (seen.kind === 'replay') return { response: seen.response, replayed: true };
+    if (seen.kind === 'pending') {
+      if (!(await waitForHolder(deps, deadline))) throw inProgress();
+      continue;
+    }
+    const ref = newRef();
+    const pending = { ...freshFields(req, now), state: 'pending' as const, leaseUntil: deadline + LEASE_MARGIN_MS, ref };
+    let lease: Lease;
+    if (seen.kind === 'absent') {
+      const inserted = await deps.store.insert(IDEMPOTENCY, { id, ...pending });
+      if (!inserted.ok) continue;
+      lease = { id, version: inserted.doc.version, ref };
+    } else {
+      const taken = await deps.store.update(IDEMPOTENCY, id, { expectVersion: seen.doc.version, set: pending as Record<string, Value> });
+      if (!taken.ok) continue;
+      const crashed = seen.doc.state === 'pending' && typeof seen.doc.ref === 'string' ? seen.doc.ref : undefined;
+      lease = { id, version: taken.doc.version, ref, ...(crashed ? { previousRef: crashed } : {}) };
+    }
+    return { response: await runHolding(deps, lease, execute), replayed: false };
+  }
+}
+
+async function runHolding(deps: OperationDeps, lease: Lease, execute: (lease: Lease) => Promise<StoredResponse>): Promise<StoredResponse> {
+  let response: StoredResponse;
+  try {
+    response = await execute(lease);
+  } catch (err) {
+    // Nothing was done (the operation gave back what it took), so the key is free again.
+    await release(deps, lease, { state: 'aborted' });
+    throw err;
+  }
+  await release(deps, lease, { state: 'done', response });
+  return response;
+}
+
+async function release(deps: OperationDeps, lease: Lease, set: Record<string, unknown>): Promise<void> {
+  try {
+    const result = await deps.store.update(IDEMPOTENCY, lease.id, { expectVersion: lease.version, set: set as Record<string, Value> });
+    if (!result.ok) deps.log('warn', { event: 'IDEMPOTENCY_RELEASE_LOST', id: lease.id, reason: result.reason });
+  } catch (err) {
+    // The lease expires on its own; a later duplicate then finds our work through previousRef.
+    deps.log('warn', { event: 'IDEMPOTENCY_RELEASE_FAILED', id: lease.id, cause: err });
+  }
+}
