@@ -31,6 +31,7 @@ export function getStore(): ConditionalStore {
       client: mongo.createMongoClient(uri, {
         serverSelectionTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 2_000),
         socketTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 3_000),
+        maxPoolSize: positiveInt(process.env.LOCKLESS_DB_MAX_SOCKETS, 10),
       }),
       dbName: process.env.MONGODB_DB || 'lockless',
       schema: COLLECTIONS,
@@ -42,6 +43,7 @@ export function getStore(): ConditionalStore {
         endpoint: process.env.DYNAMODB_ENDPOINT || undefined,
         connectTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 1_000),
         requestTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 3_000),
+        maxSockets: positiveInt(process.env.LOCKLESS_DB_MAX_SOCKETS, 128),
       }),
       tablePrefix: process.env.TABLE_PREFIX || 'lockless-dev-',
       schema: COLLECTIONS,

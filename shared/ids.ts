@@ -8,3 +8,8 @@ import { randomBytes } from 'node:crypto';
 export function newOrderNo(now: number = Date.now()): string {
   return `O${now.toString(36).toUpperCase().padStart(9, '0')}${randomBytes(8).toString('hex').toUpperCase()}`;
 }
+
+/** A unique, time-ordered transfer id, shaped like an order number with a T. */
+export function newTransferId(now: number = Date.now()): string {
+  return `T${now.toString(36).toUpperCase().padStart(9, '0')}${randomBytes(8).toString('hex').toUpperCase()}`;
+}

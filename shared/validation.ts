@@ -73,3 +73,15 @@ export const TransferPayload = z
 export type TransferCommand = z.infer<typeof TransferPayload>;
 
 export const GetAccountPayload = z.strictObject({ accountId: Id });
+
+/** POST /carts/{id}/items body: the item to add. No `uid` or `owner`: identity never comes from a body. */
+export const CartItemBody = z.strictObject({ id: Id, productId: Id, quantity: Quantity });
+
+/** Direct invocation of addCartItem: `{ cartId, item: { id, productId, quantity } }`. */
+export const AddCartItemPayload = z.strictObject({ cartId: Id, item: CartItemBody });
+
+/** Direct invocation of removeCartItem: `{ cartId, itemId }`. */
+export const RemoveCartItemPayload = z.strictObject({ cartId: Id, itemId: Id });
+
+/** Direct invocation of getCart: `{ cartId }`. */
+export const GetCartPayload = z.strictObject({ cartId: Id });

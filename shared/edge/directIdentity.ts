@@ -43,13 +43,13 @@ function verifiedAssertion(raw: unknown, secret: string | undefined, now: number
   return expected.length === given.length && timingSafeEqual(expected, given) ? sub : undefined;
 }
 
-/** The verified caller of a direct invocation, or undefined. */
-export function directCaller(context: Context | undefined, env: NodeJS.ProcessEnv = process.env, now = Date.now()): string | undefined {
+/** The verified caller of a direct invocation, or undefined. `trustedSecret` is LOCKLESS_TRUSTED_CALLER_SECRET. */
+export function directCaller(context: Context | undefined, trustedSecret: string | undefined, now = Date.now()): string | undefined {
   const cognito = context?.identity?.cognitoIdentityId;
   if (typeof cognito === 'string' && cognito.length > 0) return cognito;
   const clientContext = context?.clientContext as { custom?: Record<string, unknown>; Custom?: Record<string, unknown> } | undefined;
   const custom = clientContext?.custom ?? clientContext?.Custom;
-  return verifiedAssertion(custom?.lockless, env.LOCKLESS_TRUSTED_CALLER_SECRET, now);
+  return verifiedAssertion(custom?.lockless, trustedSecret, now);
 }
 
 /**

@@ -53,6 +53,8 @@ function directLang(payload: Record<string, unknown>): Lang {
 }
 
 export function lambdaFunction<C>(spec: FunctionSpec<C>) {
+  // Configuration is read once, when the container loads the function, like the store's.
+  const trustedSecret = process.env.LOCKLESS_TRUSTED_CALLER_SECRET || undefined;
   const requireSub = (sub: string | undefined) => {
     if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
   };
@@ -81,7 +83,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>) {
       }
       const { lang: _lang, ...payload } = event as Record<string, unknown>;
       lang = directLang(event as Record<string, unknown>);
-      const sub = directCaller(context);
+      const sub = directCaller(context, trustedSecret);
       requireSub(sub);
       const command = parseWith(spec.direct, payload, 'payload');
       const result = await spec.run(command, { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' });

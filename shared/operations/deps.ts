@@ -2,7 +2,7 @@
 import type { ConditionalStore } from '../store';
 import type { RetryPolicy } from '../retry';
 import { logLine, type LogLevel } from '../http/log';
-import { newOrderNo } from '../ids';
+import { newOrderNo, newTransferId } from '../ids';
 
 export interface OperationDeps {
   store: ConditionalStore;
@@ -12,6 +12,7 @@ export interface OperationDeps {
   random: () => number;
   sleep: (ms: number) => Promise<void>;
   newOrderNo: (now: number) => string;
+  newTransferId: (now: number) => string;
   log: (level: LogLevel, fields: Record<string, unknown>) => void;
   policies: {
     /** Budget of the read-check-CAS loop of the `version` strategy. */
@@ -61,6 +62,7 @@ export function createDeps(store: ConditionalStore, overrides: Partial<Operation
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     newOrderNo,
+    newTransferId,
     log: logLine,
     policies: policiesFromEnv(),
     ...overrides,

@@ -55,7 +55,7 @@ export function recordId(req: Pick<IdempotentRequest, 'uid' | 'op' | 'key'>): st
   return sha256Hex(`${req.op}\n${req.uid}\n${req.key}`);
 }
 
-function fingerprint(req: IdempotentRequest): string {
+export function fingerprint(req: IdempotentRequest): string {
   return sha256Hex(canonicalJson({ op: req.op, command: req.command }));
 }
 

@@ -24,6 +24,7 @@ export function fakeDeps(store: ConditionalStore, overrides: Partial<OperationDe
       clock += ms;
     },
     newOrderNo: () => `O-TEST-${++seq}`,
+    newTransferId: () => `T-TEST-${++seq}`,
     log: (level, fields) => logs.push({ level, fields }),
     policies: DEFAULT_POLICIES,
     logs,

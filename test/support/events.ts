@@ -40,9 +40,10 @@ export function httpEvent(input: EventInput) {
   };
 }
 
-export function lambdaContext(remainingMs = 10_000): Context {
+export function lambdaContext(remainingMs = 10_000, extra: Partial<Context> = {}): Context {
   const deadline = Date.now() + remainingMs;
   return {
+    ...extra,
     callbackWaitsForEmptyEventLoop: false,
     functionName: 'test',
     functionVersion: '$LATEST',
@@ -55,7 +56,21 @@ export function lambdaContext(remainingMs = 10_000): Context {
     done: () => {},
     fail: () => {},
     succeed: () => {},
-  };
+  } as Context;
+}
+
+/** A context as Lambda builds it for an Invoke made with Cognito identity-pool credentials. */
+export function cognitoContext(cognitoIdentityId: string, remainingMs?: number): Context {
+  return lambdaContext(remainingMs, { identity: { cognitoIdentityId, cognitoIdentityPoolId: 'us-east-1:pool' } });
+}
+
+/** Invokes a handler directly (cloud-function style) with a plain payload; returns the envelope. */
+export async function invoke(
+  handler: (event: unknown, context: Context) => Promise<unknown>,
+  payload: unknown,
+  context: Context = lambdaContext(),
+): Promise<{ code: number; msg: string; data?: any; error?: string }> {
+  return (await handler(payload, context)) as { code: number; msg: string; data?: any; error?: string };
 }
 
 export interface Answer {

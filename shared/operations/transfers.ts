@@ -1,0 +1,111 @@
+/**
+ * Transfer: move money between two accounts in one transaction (seed 001's TransferMoney ran two separate
+ * updates; a crash between them lost or minted money). Three writes commit together or not at all:
+ * - debit `from`, guarded by `owner = caller` and `balance >= amount`;
+ * - credit `to`, guarded to be an account with a numeric balance (an update never creates a document);
+ * - insert the ledger entry `{ transferId, from, to, amount, uid, createdAt }` only if it is absent.
+ * With an idempotency key the claim is a fourth write, first in the transaction.
+ *
+ * `from` that is missing or owned by someone else is answered the same way, 403 FORBIDDEN, so a caller learns
+ * nothing about accounts that are not theirs. A missing `to` is 404 ACCOUNT_NOT_FOUND.
+ *
+ * Errors: FORBIDDEN, ACCOUNT_NOT_FOUND, INSUFFICIENT_BALANCE, TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED,
+ * IDEMPOTENCY_IN_PROGRESS, INTERNAL, SERVICE_UNAVAILABLE.
+ */
+import { AppError } from '../errors';
+import { asAccount, publicAccount } from '../model';
+import type { TxWrite } from '../store';
+import type { OperationDeps } from './deps';
+import { ClaimLost, runOnceInTransaction, type Claim, type StoredResponse } from './idempotency';
+
+export const ACCOUNTS = 'accounts';
+export const LEDGER = 'ledger';
+
+export interface TransferInput {
+  uid: string;
+  from: string;
+  to: string;
+  amount: number;
+  deadline: number;
+  idempotencyKey?: string;
+}
+
+export interface TransferOutcome {
+  transfer: { transferId: string; from: string; to: string; amount: number; createdAt: string };
+}
+
+const forbidden = () => new AppError('FORBIDDEN', 'the caller does not own the source account');
+
+export async function transfer(deps: OperationDeps, input: TransferInput): Promise<{ data: TransferOutcome; replayed: boolean }> {
+  if (input.from === input.to) {
+    throw new AppError('INVALID_REQUEST', 'from and to must differ', { details: { issues: [{ field: 'to', message: 'from and to must differ' }] } });
+  }
+  if (!input.idempotencyKey) return { data: await runTransfer(deps, input), replayed: false };
+  const once = await runOnceInTransaction(
+    deps,
+    { uid: input.uid, op: 'transfer', key: input.idempotencyKey, command: { from: input.from, to: input.to, amount: input.amount } },
+    input.deadline,
+    async (claim) => respond(await runTransfer(deps, input, claim)),
+  );
+  return { data: once.response.data as TransferOutcome, replayed: once.replayed };
+}
+
+function respond(data: TransferOutcome): StoredResponse {
+  return { status: 200, msg: 'TRANSFERRED', data };
+}
+
+async function runTransfer(deps: OperationDeps, input: TransferInput, claim?: Claim): Promise<TransferOutcome> {
+  // Authorisation up front, for a clear answer; the debit's owner guard keeps it true at commit time.
+  const source = asAccount(await deps.store.get(ACCOUNTS, input.from));
+  if (!source || source.owner !== input.uid) throw forbidden();
+
+  const now = deps.now();
+  const transferId = deps.newTransferId(now);
+  const createdAt = new Date(now).toISOString();
+  const data: TransferOutcome = { transfer: { transferId, from: input.from, to: input.to, amount: input.amount, createdAt } };
+  const writes: TxWrite[] = [
+    ...(claim ? [claim(respond(data))] : []),
+    {
+      kind: 'update',
+      collection: ACCOUNTS,
+      id: input.from,
+      spec: {
+        guards: [
+          { field: 'owner', op: 'eq', value: input.uid },
+          { field: 'balance', op: 'gte', value: input.amount },
+        ],
+        inc: { balance: -input.amount },
+      },
+    },
+    {
+      kind: 'update',
+      collection: ACCOUNTS,
+      id: input.to,
+      // A numeric balance is what makes a document an account; a credit must not land anywhere else.
+      spec: { guards: [{ field: 'balance', op: 'gte', value: Number.MIN_SAFE_INTEGER }], inc: { balance: input.amount } },
+    },
+    { kind: 'insert', collection: LEDGER, doc: { id: transferId, ...data.transfer, uid: input.uid } },
+  ];
+  const result = await deps.store.transact(writes, { deadline: input.deadline, maxAttempts: deps.policies.transactionAttempts });
+  if (result.ok) return data;
+
+  const base = claim ? 1 : 0;
+  if (claim && result.index === 0) throw new ClaimLost('another request with this idempotency key committed first');
+  if (result.index === base) {
+    if (result.reason === 'guard_failed' && result.failed.every((g) => g.field === 'balance')) {
+      throw new AppError('INSUFFICIENT_BALANCE', 'insufficient balance', {
+        details: { requested: input.amount, available: result.current.balance },
+      });
+    }
+    throw forbidden();
+  }
+  if (result.index === base + 1) throw new AppError('ACCOUNT_NOT_FOUND', `account ${input.to} not found`);
+  throw new AppError('INTERNAL', `transfer id ${transferId} already in the ledger`);
+}
+
+/** The account, for its owner only; anyone else gets ACCOUNT_NOT_FOUND (existence is not revealed). */
+export async function getAccount(deps: Pick<OperationDeps, 'store'>, uid: string, accountId: string) {
+  const account = asAccount(await deps.store.get(ACCOUNTS, accountId));
+  if (!account || account.owner !== uid) throw new AppError('ACCOUNT_NOT_FOUND', `account ${accountId} not found`);
+  return publicAccount(account);
+}

@@ -1,0 +1,133 @@
+import { signCallerAssertion } from '../../shared/edge/directIdentity';
+import { call, cognitoContext, httpEvent, invoke, lambdaContext } from '../support/events';
+import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
+import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
+
+const SECRET = 'test-trusted-caller-secret-0123456789abcdef';
+
+describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
+  let fixture: BackendFixture;
+  let fns: LoadedFunctions;
+  let n = 0;
+
+  beforeAll(async () => {
+    fixture = await backendFixture(backend, 'transfers');
+    fns = loadFunctions(['transfer', 'getAccount'], { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    await fns?.close();
+    await fixture?.cleanup();
+  });
+
+  async function accounts(aliceBalance = 1000, bobBalance = 0) {
+    const a = `acc-a${++n}`;
+    const b = `acc-b${n}`;
+    await fixture.store.insert('accounts', { id: a, owner: 'alice', balance: aliceBalance });
+    await fixture.store.insert('accounts', { id: b, owner: 'bob', balance: bobBalance });
+    return { a, b };
+  }
+  const post = (body: unknown, sub: string | undefined, headers: Record<string, string> = {}) =>
+    call(fns.handler('transfer'), { method: 'POST', path: '/transfers', body, sub, headers });
+  const balance = async (id: string) => (await fixture.store.get('accounts', id))?.balance;
+  const ledgerFor = async (id: string) => (await fixture.list('ledger')).filter((e) => e.from === id || e.to === id);
+
+  it('moves money and records it in the ledger', async () => {
+    const { a, b } = await accounts();
+    const answer = await post({ from: a, to: b, amount: 250 }, 'alice');
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).toMatchObject({ code: 200, msg: '转账成功', data: { transfer: { from: a, to: b, amount: 250 } } });
+    expect([await balance(a), await balance(b)]).toEqual([750, 250]);
+    const ledger = await ledgerFor(a);
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({ transferId: answer.body.data.transfer.transferId, from: a, to: b, amount: 250, uid: 'alice' });
+    const read = await call(fns.handler('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'alice' });
+    expect(read.body.data).toEqual({ id: a, owner: 'alice', balance: 750, version: 2 });
+  });
+
+  it.each([
+    ['a caller who does not own from', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1 }, sub: 'bob' }), 403, 'FORBIDDEN'],
+    ['a missing from (existence not revealed)', (_a: string, b: string) => ({ body: { from: 'nobody', to: b, amount: 1 }, sub: 'alice' }), 403, 'FORBIDDEN'],
+    ['a missing to', (a: string) => ({ body: { from: a, to: 'nobody', amount: 1 }, sub: 'alice' }), 404, 'ACCOUNT_NOT_FOUND'],
+    ['more than the balance', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1001 }, sub: 'alice' }), 422, 'INSUFFICIENT_BALANCE'],
+    ['from equal to to', (a: string) => ({ body: { from: a, to: a, amount: 1 }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
+    ['a zero amount', (a: string, b: string) => ({ body: { from: a, to: b, amount: 0 }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
+    ['a fractional amount', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1.5 }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
+    ['an unsafe amount', (a: string, b: string) => ({ body: { from: a, to: b, amount: 2 ** 53 }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
+    ['a string amount', (a: string, b: string) => ({ body: { from: a, to: b, amount: '1' }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
+    ['a uid in the body', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1, uid: 'alice' }, sub: 'bob' }), 400, 'INVALID_REQUEST'],
+    ['no identity', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1 }, sub: undefined }), 401, 'UNAUTHORIZED'],
+  ])('refuses %s and moves nothing', async (_name, make, status, code) => {
+    const { a, b } = await accounts();
+    const { body, sub } = make(a, b);
+    const answer = await post(body, sub);
+    expect(answer.statusCode).toBe(status);
+    expect(answer.body).toMatchObject({ code: status, error: code });
+    expect([await balance(a), await balance(b)]).toEqual([1000, 0]);
+    expect(await ledgerFor(a)).toHaveLength(0);
+  });
+
+  it('hides another user\'s account behind ACCOUNT_NOT_FOUND', async () => {
+    const { a } = await accounts();
+    const read = await call(fns.handler('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'bob' });
+    expect(read.body).toMatchObject({ code: 404, error: 'ACCOUNT_NOT_FOUND' });
+    expect(JSON.stringify(read.body)).not.toContain('alice');
+  });
+
+  it('replays an idempotent retry with the same transferId and answers a reused key with 422', async () => {
+    const { a, b } = await accounts();
+    const first = await post({ from: a, to: b, amount: 100 }, 'alice', { 'idempotency-key': 'pay-1' });
+    const again = await post({ from: a, to: b, amount: 100 }, 'alice', { 'idempotency-key': 'pay-1' });
+    expect(again.body.data).toEqual(first.body.data);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const reused = await post({ from: a, to: b, amount: 101 }, 'alice', { 'idempotency-key': 'pay-1' });
+    expect(reused.body).toMatchObject({ code: 422, error: 'IDEMPOTENCY_KEY_REUSED' });
+    expect([await balance(a), await balance(b)]).toEqual([900, 100]);
+    expect(await ledgerFor(a)).toHaveLength(1);
+  });
+
+  describe('direct invocation', () => {
+    it('takes the caller from a Cognito identity, never from the payload', async () => {
+      const { a, b } = await accounts();
+      const answer = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 10, lang: 'en' }, cognitoContext('alice'));
+      expect(answer).toMatchObject({ code: 200, msg: 'Transfer completed', data: { transfer: { from: a, to: b, amount: 10 } } });
+      const forged = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 10, uid: 'alice' }, lambdaContext());
+      expect(forged).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
+      expect([await balance(a), await balance(b)]).toEqual([990, 10]);
+    });
+
+    it('accepts a trusted server\'s signed assertion and refuses a forged one', async () => {
+      const { a, b } = await accounts();
+      const signed = signCallerAssertion(SECRET, 'alice');
+      const ok = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, lambdaContext(10_000, { clientContext: { custom: { lockless: signed } } as never }));
+      expect(ok.code).toBe(200);
+      const forged = { ...signCallerAssertion('another-secret-that-is-long-enough-000000', 'alice') };
+      const refused = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, lambdaContext(10_000, { clientContext: { custom: { lockless: forged } } as never }));
+      expect(refused).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
+      const stale = signCallerAssertion(SECRET, 'alice', Date.now() - 10 * 60_000);
+      const old = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, lambdaContext(10_000, { clientContext: { custom: { lockless: stale } } as never }));
+      expect(old.code).toBe(401);
+      expect(await balance(b)).toBe(5);
+    });
+
+    it('treats an API Gateway-shaped event invoked with Cognito credentials as direct: its claims are not trusted', async () => {
+      const { a, b } = await accounts();
+      const event = httpEvent({ method: 'POST', path: '/transfers', body: { from: a, to: b, amount: 7 }, sub: 'alice' });
+      const answer = await invoke(fns.handler('transfer'), event, cognitoContext('mallory'));
+      expect(answer).toMatchObject({ code: 400, error: 'INVALID_REQUEST' });
+      expect([await balance(a), await balance(b)]).toEqual([1000, 0]);
+    });
+
+    it('validates the payload strictly and answers in the requested language', async () => {
+      const { a, b } = await accounts();
+      expect(await invoke(fns.handler('transfer'), { from: a, to: b, amount: -1, lang: 'en' }, cognitoContext('alice'))).toMatchObject({
+        code: 400,
+        msg: 'The request is invalid',
+        error: 'INVALID_REQUEST',
+        data: { issues: [{ field: 'payload.amount' }] },
+      });
+      expect(await invoke(fns.handler('transfer'), 'not an object', cognitoContext('alice'))).toMatchObject({ code: 400 });
+      expect(await invoke(fns.handler('getAccount'), { accountId: a }, cognitoContext('alice'))).toMatchObject({ code: 200, data: { balance: 1000 } });
+    });
+  });
+});

@@ -1,0 +1,3 @@
+import { describeWalletConcurrency } from './walletConcurrency';
+
+describeWalletConcurrency('mongodb');
