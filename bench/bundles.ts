@@ -1,0 +1,116 @@
+/**
+ * Bundle size and cold-start initialisation of each function, per backend.
+ *
+ * Sizes come from esbuild.config.mjs `buildAll` (built into a temporary folder, so dist/ is left alone).
+ * Cold start: a fresh Node process requires one bundle (what Lambda's init phase does with the handler module;
+ * the store is created later, on the first call), and reports `performance.now()` when the require returned:
+ * the time since the process began, node's own start-up included. The same is done for an empty bundle built
+ * with the same esbuild settings; the ratio of the medians is the cost of the bundle. Runs are interleaved
+ * across bundles so that drift on the machine touches all of them alike.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { buildAll } from '../esbuild.config.mjs';
+import type { BackendName } from './options';
+import { median } from './stats';
+
+const run = promisify(execFile);
+
+export interface BundleFigures {
+  name: string;
+  bytes: number;
+  /** Medians over the runs, in ms: process start to bundle loaded, and the require alone. */
+  readyMs: number;
+  requireMs: number;
+  /** readyMs / the empty bundle's readyMs. */
+  ratio: number;
+}
+
+export interface ColdStartFigures {
+  runs: number;
+  empty: { bytes: number; readyMs: number; requireMs: number };
+  byBackend: Partial<Record<BackendName, BundleFigures[]>>;
+}
+
+const LOADER = `const { performance } = require('node:perf_hooks');
+const t0 = performance.now();
+require(process.argv[1]);
+const t1 = performance.now();
+process.stdout.write(JSON.stringify({ readyMs: t1, requireMs: t1 - t0 }));`;
+
+async function loadOnce(file: string): Promise<{ readyMs: number; requireMs: number }> {
+  const { stdout } = await run(process.execPath, ['-e', LOADER, file], { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 });
+  return JSON.parse(stdout) as { readyMs: number; requireMs: number };
+}
+
+async function buildEmpty(outdir: string): Promise<{ file: string; bytes: number }> {
+  const file = join(outdir, 'index.js');
+  const result = await build({
+    stdin: { contents: 'export const handler = async () => ({ statusCode: 200, body: "" });', loader: 'ts', resolveDir: outdir },
+    outfile: file,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return { file, bytes: Object.values(result.metafile.outputs)[0]?.bytes ?? 0 };
+}
+
+/** buildAll keys sizes by output path; outside dist/ that path is relative to the project, so match the tail. */
+function sizeOf(sizes: Record<string, number>, name: string): number {
+  const key = Object.keys(sizes).find((file) => file === `${name}/index.js` || file.endsWith(`/${name}/index.js`));
+  return key ? sizes[key]! : 0;
+}
+
+export async function measureBundles(backends: BackendName[], runs: number, log: (line: string) => void): Promise<ColdStartFigures> {
+  const root = mkdtempSync(join(tmpdir(), 'lockless-bench-bundles-'));
+  try {
+    const empty = await buildEmpty(join(root, 'empty'));
+    const targets: { backend: BackendName | 'empty'; name: string; file: string; bytes: number }[] = [
+      { backend: 'empty', name: 'empty', file: empty.file, bytes: empty.bytes },
+    ];
+    for (const backend of backends) {
+      const outdir = join(root, backend);
+      const { names, sizes } = await buildAll({ backend, outdir, quiet: true });
+      for (const name of names) targets.push({ backend, name, file: join(outdir, name, 'index.js'), bytes: sizeOf(sizes, name) });
+    }
+    log(`cold start: ${targets.length} bundles x ${runs} fresh processes`);
+    const samples = targets.map(() => ({ ready: [] as number[], require: [] as number[] }));
+    for (let r = 0; r < runs; r++) {
+      for (const [i, target] of targets.entries()) {
+        const { readyMs, requireMs } = await loadOnce(target.file);
+        samples[i]!.ready.push(readyMs);
+        samples[i]!.require.push(requireMs);
+      }
+    }
+    const round = (x: number) => Math.round(x * 100) / 100;
+    const emptyReady = median(samples[0]!.ready);
+    const figures: ColdStartFigures = {
+      runs,
+      empty: { bytes: empty.bytes, readyMs: round(emptyReady), requireMs: round(median(samples[0]!.require)) },
+      byBackend: {},
+    };
+    for (const [i, target] of targets.entries()) {
+      if (target.backend === 'empty') continue;
+      const readyMs = median(samples[i]!.ready);
+      (figures.byBackend[target.backend] ??= []).push({
+        name: target.name,
+        bytes: target.bytes,
+        readyMs: round(readyMs),
+        requireMs: round(median(samples[i]!.require)),
+        ratio: round(readyMs / emptyReady),
+      });
+    }
+    return figures;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

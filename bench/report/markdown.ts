@@ -1,0 +1,121 @@
+/** The Markdown report of a run: machine, one table per scenario group, bundles and cold start, headline. */
+import type { ColdStartFigures } from '../bundles';
+import type { MachineInfo } from '../machine';
+import type { CellFigures } from '../stats';
+import { fmtMs, fmtPct, fmtRate } from './format';
+import { formatHeadline, type Headline } from './headline';
+
+export interface BackendReport {
+  backend: string;
+  server: string;
+  mode: 'in-process' | 'http';
+  cells: CellFigures[];
+  skipped: { scenario: string; reason: string }[];
+  headline: Headline[];
+}
+
+const GROUP_TITLES: Record<string, string> = {
+  uncontended: 'Uncontended: purchases spread over 1,000 products',
+  hot: 'Hot item: one product',
+  mixed: 'Mixed: 80% reads (GET /products/{id}), 20% purchases, 10 products',
+  'transfer-hot': 'Transfers among 10 accounts (hot)',
+  'transfer-cold': 'Transfers among 1,000 accounts (cold)',
+};
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function cellRow(c: CellFigures, transfer: boolean): string {
+  const l = c.latencyMs;
+  const violation = transfer ? (c.verification.imbalance ?? 0) : (c.verification.oversold ?? 0);
+  return row([
+    String(c.concurrency),
+    c.contestant,
+    `${c.requests}${c.capped ? '*' : ''}`,
+    fmtRate(c.throughput),
+    fmtRate(c.goodput),
+    fmtMs(l?.p50),
+    fmtMs(l?.p95),
+    fmtMs(l?.p99),
+    c.successes ? c.meanAttempts.toFixed(2) : '-',
+    fmtPct(c.conflictRate),
+    `${c.spurious} (${fmtPct(c.spuriousRate)})`,
+    String(violation),
+    c.errors ? `${c.errors} ${Object.keys(c.errorCodes).join(', ')}` : '0',
+    `${c.cpu.workerCores} / ${c.cpu.serverCores ?? '-'} / ${c.cpu.machineCores ?? '-'}`,
+  ]);
+}
+
+export function scenarioTables(cells: CellFigures[], skipped: BackendReport['skipped']): string {
+  const out: string[] = [];
+  for (const [group, title] of Object.entries(GROUP_TITLES)) {
+    const rows = cells.filter((c) => c.group === group);
+    const skip = skipped.find((s) => s.scenario === group);
+    if (skip) {
+      out.push(`#### ${title}\n\nskipped: ${skip.reason}\n`);
+      continue;
+    }
+    if (rows.length === 0) continue;
+    const transfer = group.startsWith('transfer');
+    out.push(`#### ${title}\n`);
+    out.push(
+      row(['c', 'contestant', 'requests', 'req/s', 'goodput/s', 'p50 ms', 'p95 ms', 'p99 ms', 'attempts/success', 'conflicts', 'spurious', transfer ? 'imbalance' : 'oversold', 'errors', 'cores client / server / all']),
+    );
+    out.push(row(Array.from({ length: 14 }, (_, i) => (i < 2 ? '---' : '---:'))));
+    for (const c of rows) out.push(cellRow(c, transfer));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function bundleTable(cold: ColdStartFigures): string {
+  const backends = Object.keys(cold.byBackend) as (keyof ColdStartFigures['byBackend'])[];
+  const names = [...new Set(backends.flatMap((b) => cold.byBackend[b]!.map((f) => f.name)))];
+  const head = ['function', ...backends.flatMap((b) => [`${b} KiB`, `${b} init ms`, `${b} ratio`])];
+  const lines = [row(head), row(head.map((_, i) => (i === 0 ? '---' : '---:')))];
+  lines.push(row(['(empty bundle)', ...backends.flatMap(() => [(cold.empty.bytes / 1024).toFixed(1), fmtMs(cold.empty.readyMs), '1.00'])]));
+  for (const name of names) {
+    lines.push(
+      row([
+        name,
+        ...backends.flatMap((b) => {
+          const f = cold.byBackend[b]!.find((x) => x.name === name);
+          return f ? [(f.bytes / 1024).toFixed(1), fmtMs(f.readyMs), f.ratio.toFixed(2)] : ['-', '-', '-'];
+        }),
+      ]),
+    );
+  }
+  return `${lines.join('\n')}\n\nInit ms: median over ${cold.runs} fresh \`node\` processes of the time from process start until \`require(bundle)\` returned (require alone: empty ${fmtMs(cold.empty.requireMs)} ms, ${backends.map((b) => `${b} ${cold.byBackend[b]!.map((f) => `${f.name} ${fmtMs(f.requireMs)}`).join(', ')}`).join('; ')} ms). Ratio: init / the empty bundle's init.\n`;
+}
+
+export function machineBlock(m: MachineInfo): string {
+  return [
+    `- date: ${m.date}`,
+    `- machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory`,
+    `- node ${m.node}; ${m.java ?? 'no java'}; load average ${m.loadAtStart} when the run began`,
+    `- \`uname -a\`: ${m.uname}`,
+    `- commit: ${m.commit ?? 'unknown'}${m.dirty ? ' (with uncommitted changes in the work tree)' : ''}`,
+  ].join('\n');
+}
+
+export function backendSection(r: BackendReport, chartFile?: string): string {
+  return [
+    `### ${r.backend}: ${r.server}, handlers driven ${r.mode === 'http' ? 'over HTTP through serverless-offline' : 'in process'}`,
+    '',
+    '**Headline (one run):**',
+    '',
+    ...r.headline.map((h) => `- ${formatHeadline(h).replace(/\n\s+/, '. ')}`),
+    '',
+    ...(chartFile ? [`![hot item, ${r.backend}](${chartFile})`, ''] : []),
+    scenarioTables(r.cells, r.skipped),
+  ].join('\n');
+}
+
+export const LEGEND = `c: concurrency (callers, each sending its next request when the last one answered). requests: answered
+requests (* = the per-cell time cap ended the cell early). goodput: successful purchases (or transfers) per
+second. Latency: every answered request. attempts/success: mean server-side attempts per success (CAS loops,
+spins; 1 where there is no loop). conflicts: writes answered with a conflict (409, or a spent retry loop).
+spurious: conflicts answered while units were still in stock. oversold: units the answers sold that the stock
+never gave up. cores: average cores busy in the benchmark process, the database server process, and the
+whole machine.`;

