@@ -1,0 +1,3 @@
+import { describeCartConcurrency } from './cartsConcurrency';
+
+describeCartConcurrency('dynamodb');
