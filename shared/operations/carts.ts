@@ -44,8 +44,8 @@ const cartNotFound = (cartId: string) => new AppError('CART_NOT_FOUND', `cart ${
  * Adds `item` to the caller's cart `cartId`, creating the cart if it does not exist yet.
  * @returns the cart after the add, items ordered by `addedAt` then id.
  * @throws AppError CART_NOT_FOUND when the cart belongs to another user (existence is not revealed),
- *   ITEM_EXISTS when the cart already holds an item with this id, INVALID_REQUEST when the cart already holds
- *   MAX_CART_ITEMS items (to become CART_FULL once that code exists), VERSION_CONFLICT (retryable) if the
+ *   ITEM_EXISTS when the cart already holds an item with this id, CART_FULL when the cart already holds
+ *   MAX_CART_ITEMS items, VERSION_CONFLICT (retryable) if the
  *   cart kept appearing and disappearing for every round, INTERNAL for a stored cart without items or count.
  */
 export async function addItem(deps: CartDeps, uid: string, cartId: string, item: NewCartItem): Promise<PublicCart> {
@@ -90,13 +90,9 @@ function addRefused(failure: WriteFailure, cartId: string): AppError {
   return new AppError('INTERNAL', `cart ${cartId} has no item count`);
 }
 
-/**
- * A full cart. No public code fits yet (CART_FULL, 422, is requested from the lead); until it exists the answer
- * is 400 INVALID_REQUEST with a field issue naming the limit, so a client still learns what is wrong.
- */
+/** A full cart: 422 CART_FULL, with the limit so a client can say why. */
 function cartFull(cartId: string): AppError {
-  const issue = { field: 'item', message: `the cart already holds ${MAX_CART_ITEMS} items` };
-  return new AppError('INVALID_REQUEST', `cart ${cartId} is full`, { details: { issues: [issue], limit: MAX_CART_ITEMS } });
+  return new AppError('CART_FULL', `cart ${cartId} is full`, { details: { limit: MAX_CART_ITEMS } });
 }
 
 /**

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { COLLECTION_NAMES } from '../../shared/collections';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
@@ -18,6 +20,7 @@ import { backendEnv } from '../support/functions';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
+const TRUSTED_SECRET = 'delivery-test-trusted-caller-secret-0123456789';
 
 /** Builds dist/ as `npm run build` does (a child process: Jest's module sandbox cannot load the .mjs config). */
 async function build(backend: string): Promise<string[]> {
@@ -33,7 +36,11 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     fixture = await backendFixture(backend, 'e2e');
     await fixture.store.insert('products', { id: '1', name: '商品A', stock: 100, sold: 0, price: 1999 });
     await build(backend);
-    offline = await startOffline({ httpPort: await freePort(), lambdaPort: await freePort(), env: backendEnv(backend, fixture) });
+    offline = await startOffline({
+      httpPort: await freePort(),
+      lambdaPort: await freePort(),
+      env: { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET },
+    });
   });
   afterAll(async () => {
     await offline?.stop();
@@ -74,6 +81,42 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     expect(await bad.json()).toMatchObject({ code: 400, error: 'INVALID_REQUEST' });
     expect(((await (await fetch(`${offline.httpUrl}/products/1`)).json()) as any).data.stock).toBe(97);
   });
+
+  describe('direct invocation with the AWS SDK LambdaClient', () => {
+    let lambda: LambdaClient;
+    beforeAll(() => {
+      lambda = new LambdaClient({ endpoint: offline.lambdaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    });
+    afterAll(() => lambda.destroy());
+
+    async function invoke(fn: string, payload: unknown, caller?: string) {
+      const clientContext = caller ? { custom: { lockless: signCallerAssertion(TRUSTED_SECRET, caller) } } : undefined;
+      const out = await lambda.send(
+        new InvokeCommand({
+          FunctionName: `lockless-dev-${fn}`,
+          Payload: Buffer.from(JSON.stringify(payload)),
+          ...(clientContext ? { ClientContext: Buffer.from(JSON.stringify(clientContext)).toString('base64') } : {}),
+        }),
+      );
+      expect(out.FunctionError).toBeUndefined();
+      return JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
+    }
+
+    it('buys for a trusted caller, once per idempotency key, and answers with the plain envelope', async () => {
+      const payload = { productId: '1', quantity: 1, strategy: 'atomic', idempotencyKey: 'direct-1', lang: 'en' };
+      const first = await invoke('purchase', payload, 'carol');
+      expect(first).toMatchObject({ code: 200, msg: 'Purchase completed', data: { order: { uid: 'carol', quantity: 1 }, strategy: 'atomic' } });
+      const again = await invoke('purchase', payload, 'carol');
+      expect(again.data.order.orderNo).toBe(first.data.order.orderNo);
+      expect((await invoke('getProduct', { productId: '1' })).data).toMatchObject({ stock: 96 });
+    });
+
+    it('never takes the caller from the payload', async () => {
+      expect(await invoke('purchase', { productId: '1', quantity: 1, uid: 'carol' })).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
+      expect(await invoke('purchase', { productId: '1', quantity: 1 }, undefined)).toMatchObject({ code: 401 });
+      expect((await invoke('getProduct', { productId: '1' })).data).toMatchObject({ stock: 96 });
+    });
+  });
 });
 
 describe('serverless package', () => {
@@ -99,7 +142,7 @@ describe('serverless package', () => {
 
   it('produces one artifact per function holding only its own bundle', async () => {
     const zips = (await readdir(out)).filter((f) => f.endsWith('.zip')).sort();
-    expect(names).toEqual(['getProduct', 'purchase']);
+    expect(names).toEqual(expect.arrayContaining(['getAccount', 'getProduct', 'purchase', 'transfer']));
     expect(zips).toEqual(names.map((n) => `${n}.zip`).sort());
     for (const name of names) {
       const zip = await JSZip.loadAsync(await readFile(join(out, `${name}.zip`)));

@@ -188,8 +188,8 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
     const items = Array.from({ length: MAX_CART_ITEMS }, (_, i) => ({ id: `i${i}`, productId: 'p1', quantity: 1, addedAt: '2026-11-25T08:00:00.000Z' }));
     await fixture.store.insert('carts', { id, owner: 'alice', items, itemCount: MAX_CART_ITEMS });
     const answer = await add(id, { id: 'one-more', productId: 'p1', quantity: 1 });
-    expect(answer.statusCode).toBe(400);
-    expect(answer.body).toMatchObject({ error: 'INVALID_REQUEST', data: { limit: MAX_CART_ITEMS, issues: [{ field: 'item' }] } });
+    expect(answer.statusCode).toBe(422);
+    expect(answer.body).toMatchObject({ code: 422, error: 'CART_FULL', data: { limit: MAX_CART_ITEMS } });
     expect(await stored(id)).toMatchObject({ itemCount: MAX_CART_ITEMS, version: 1 });
   });
 

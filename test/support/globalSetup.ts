@@ -17,6 +17,8 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // See testEnv.ts: the SDK's Node 22 notice concerns deployments, not tests.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const started: TestServers = {};
   globalThis.__locklessServers = started;
   const log = (line: string) => process.stderr.write(`[test servers] ${line}\n`);

@@ -83,8 +83,9 @@ describe('addItem', () => {
     const items = Array.from({ length: MAX_CART_ITEMS }, (_, i) => ({ id: `i${i}`, productId: 'p1', quantity: 1, addedAt: '2026-11-25T07:00:00.000Z' }));
     await seededCart(memory, { items, itemCount: MAX_CART_ITEMS });
     await expect(addItem(deps, 'alice', 'c1', item('one-more'))).rejects.toMatchObject({
-      code: 'INVALID_REQUEST',
-      details: { limit: MAX_CART_ITEMS, issues: [{ field: 'item', message: `the cart already holds ${MAX_CART_ITEMS} items` }] },
+      code: 'CART_FULL',
+      status: 422,
+      details: { limit: MAX_CART_ITEMS },
     });
     expect(await memory.get('carts', 'c1')).toMatchObject({ itemCount: MAX_CART_ITEMS, version: 1 });
   });
