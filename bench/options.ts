@@ -21,6 +21,8 @@ export interface BenchOptions {
   /** Fresh-process loads per bundle for the cold-start medians (0 skips bundles and cold start). */
   coldRuns: number;
   outDir: string;
+  /** Write a V8 CPU profile of each worker here (to see where the client's time goes). */
+  profileDir: string | null;
 }
 
 export const USAGE = `usage: npm run bench -- [flags]
@@ -35,6 +37,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --contestants a,b                 only these contestants (by slug: raw,raworder,atomic,version,transaction,naive,seed000,seed003,lockless)
   --cold-runs N                     fresh processes per bundle for cold start (default 15, quick 5; 0 skips)
   --out DIR                         where results go (default bench/results)
+  --profile DIR                     write a V8 CPU profile of each backend's worker into DIR
 Environment: MONGODB_URI and DYNAMODB_ENDPOINT use your servers instead of starting local ones.`;
 
 const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
@@ -61,6 +64,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
       contestants: { type: 'string' },
       'cold-runs': { type: 'string' },
       out: { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -82,5 +86,6 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
     contestants: list(values.contestants),
     coldRuns: Math.floor(positive('cold-runs', values['cold-runs'], quick ? 5 : 15, true)),
     outDir: values.out ?? defaultOutDir,
+    profileDir: values.profile ?? null,
   };
 }

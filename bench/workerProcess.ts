@@ -15,7 +15,11 @@ export async function runWorker(
 ): Promise<WorkerOutput> {
   const dir = mkdtempSync(join(tmpdir(), 'lockless-bench-'));
   const outFile = join(dir, 'figures.json');
-  const child = spawn(process.execPath, [TSX_CLI, join(__dirname, 'worker.ts')], {
+  // The tsx CLI runs the script in a process of its own, out of reach of --cpu-prof: profile with tsx as a loader.
+  const args = input.options.profileDir
+    ? ['--cpu-prof', '--cpu-prof-dir', input.options.profileDir, '--import', 'tsx', join(__dirname, 'worker.ts')]
+    : [TSX_CLI, join(__dirname, 'worker.ts')];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, BENCH_WORKER: JSON.stringify({ ...input, outFile }) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -112,7 +112,9 @@ export function headlines(cells: CellFigures[]): Headline[] {
       met: worst.spuriousRate < 0.01,
       missedBy: worst.spuriousRate >= 0.01 ? worst.spuriousRate - 0.01 : null,
       detail:
-        `worst: ${worst.scenario} (${worst.spurious} of ${worst.writes}); mean attempts per success ${version.map((c) => `${c.scenario} ${c.meanAttempts.toFixed(2)}`).join(', ')}`,
+        (worst.spurious === 0 ? `no conflict answered in any scenario` : `worst: ${worst.scenario} (${worst.spurious} of ${worst.writes})`) +
+        `; mean attempts per success ${version.map((c) => `${c.scenario} ${c.meanAttempts.toFixed(2)}`).join(', ')}` +
+        `; p99 ms ${version.map((c) => `${c.scenario} ${c.latencyMs?.p99 ?? '-'}`).join(', ')}`,
     });
   }
   return out;
