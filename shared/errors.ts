@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   CART_NOT_FOUND: { status: 404, retryable: false },
   ITEM_NOT_FOUND: { status: 404, retryable: false },
   ACCOUNT_NOT_FOUND: { status: 404, retryable: false },
+  ORDER_NOT_FOUND: { status: 404, retryable: false },
   METHOD_NOT_ALLOWED: { status: 405, retryable: false },
   VERSION_CONFLICT: { status: 409, retryable: true },
   TRANSACTION_CONFLICT: { status: 409, retryable: true },

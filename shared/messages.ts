@@ -23,6 +23,7 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   CART_NOT_FOUND: { zh: '购物车不存在', en: 'Cart not found' },
   ITEM_NOT_FOUND: { zh: '购物车中没有该商品', en: 'Item not found in the cart' },
   ACCOUNT_NOT_FOUND: { zh: '账户不存在', en: 'Account not found' },
+  ORDER_NOT_FOUND: { zh: '订单不存在', en: 'Order not found' },
   METHOD_NOT_ALLOWED: { zh: '不支持该请求方法', en: 'Method not allowed' },
   VERSION_CONFLICT: { zh: '操作冲突，请稍后重试', en: 'Conflicting update, please retry' },
   TRANSACTION_CONFLICT: { zh: '操作繁忙，请稍后重试', en: 'Too much contention, please retry' },

@@ -85,3 +85,6 @@ export const RemoveCartItemPayload = z.strictObject({ cartId: Id, itemId: Id });
 
 /** Direct invocation of getCart: `{ cartId }`. */
 export const GetCartPayload = z.strictObject({ cartId: Id });
+
+/** Order numbers as lockless mints them (shared/ids.ts): O + base-36 time + 16 hex, here any id-shaped value. */
+export const GetOrderPayload = z.strictObject({ orderNo: Id });

@@ -1,8 +1,8 @@
-/** Reading a product. Errors: PRODUCT_NOT_FOUND. */
+/** Reading products and orders. Errors: PRODUCT_NOT_FOUND, ORDER_NOT_FOUND. */
 import { AppError } from '../errors';
-import { asProduct, publicProduct } from '../model';
+import { asProduct, publicOrder, publicProduct, type Order } from '../model';
 import type { OperationDeps } from './deps';
-import { PRODUCTS } from './orders';
+import { ORDERS, PRODUCTS } from './orders';
 
 export async function getProduct(deps: Pick<OperationDeps, 'store'>, productId: string) {
   const product = asProduct(await deps.store.get(PRODUCTS, productId));
@@ -13,4 +13,14 @@ export async function getProduct(deps: Pick<OperationDeps, 'store'>, productId: 
 /** A strong validator that changes exactly when the product's version does. */
 export function productEtag(productId: string, version: number): string {
   return `"${productId}.v${version}"`;
+}
+
+/**
+ * An order, for the buyer only; anyone else, and any void tombstone, gets ORDER_NOT_FOUND (existence is not
+ * revealed).
+ */
+export async function getOrder(deps: Pick<OperationDeps, 'store'>, uid: string, orderNo: string) {
+  const doc = await deps.store.get(ORDERS, orderNo);
+  if (!doc || doc.uid !== uid || doc.status !== 'created') throw new AppError('ORDER_NOT_FOUND', `order ${orderNo} not found`);
+  return publicOrder(doc as Order);
 }
