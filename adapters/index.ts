@@ -30,7 +30,8 @@ export function getStore(): ConditionalStore {
     store = mongo.createMongoStore({
       client: mongo.createMongoClient(uri, {
         serverSelectionTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 2_000),
-        socketTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 3_000),
+        connectTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 1_000),
+        socketTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 2_000),
         maxPoolSize: positiveInt(process.env.LOCKLESS_DB_MAX_SOCKETS, 10),
       }),
       dbName: process.env.MONGODB_DB || 'lockless',
@@ -42,7 +43,7 @@ export function getStore(): ConditionalStore {
       client: dynamo.createDynamoDocumentClient({
         endpoint: process.env.DYNAMODB_ENDPOINT || undefined,
         connectTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 1_000),
-        requestTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 3_000),
+        requestTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 2_000),
         maxSockets: positiveInt(process.env.LOCKLESS_DB_MAX_SOCKETS, 128),
       }),
       tablePrefix: process.env.TABLE_PREFIX || 'lockless-dev-',

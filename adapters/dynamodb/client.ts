@@ -2,8 +2,8 @@
  * The DynamoDB DocumentClient lockless uses, with explicit timeouts.
  *
  * The SDK's defaults wait without a bound for a connection or an answer; inside a Lambda that turns a
- * stalled network into a function timeout with nothing logged. Bounded timeouts turn it into a TimeoutError
- * that the SDK retries (maxAttempts) and that finally surfaces as an error the handler can answer.
+ * stalled network into a function timeout with nothing logged. Bounded timeouts turn it into a TimeoutError,
+ * which adapters/dynamodb/sending.ts retries when that is safe and otherwise answers as SERVICE_UNAVAILABLE.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
@@ -14,11 +14,14 @@ export interface DynamoClientOptions {
   endpoint?: string;
   /** Defaults to the environment (AWS_REGION in Lambda), or 'local' with an endpoint. */
   region?: string;
-  /** Whole request and response, per attempt (default 3000 ms). */
+  /** Whole request and response, per attempt (default 2000 ms). */
   requestTimeoutMs?: number;
   /** TCP/TLS connection setup (default 1000 ms). */
   connectTimeoutMs?: number;
-  /** SDK attempts for throttling and transient errors, including the first (default 3). */
+  /**
+   * SDK attempts, including the first (default 1). lockless retries in adapters/dynamodb/sending.ts instead,
+   * where it knows whether a request may have applied; the SDK would resend a timed-out conditional write.
+   */
   maxAttempts?: number;
   /**
    * Sockets per client (default 128). A Lambda container serves one request at a time, but a process that
@@ -28,7 +31,7 @@ export interface DynamoClientOptions {
   maxSockets?: number;
 }
 
-export const CLIENT_DEFAULTS = { requestTimeoutMs: 3_000, connectTimeoutMs: 1_000, maxAttempts: 3, maxSockets: 128 } as const;
+export const CLIENT_DEFAULTS = { requestTimeoutMs: 2_000, connectTimeoutMs: 1_000, maxAttempts: 1, maxSockets: 128 } as const;
 
 /**
  * Builds the DocumentClient. Numbers stay JS numbers; undefined values are dropped and empty strings are kept

@@ -4,6 +4,7 @@
  * (ReturnValuesOnConditionCheckFailure ALL_OLD), so a failure is classified from exactly that item with
  * shared/conditions.ts classifyFailure: no second read, and no window in which the item could change.
  */
+import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -23,6 +24,7 @@ import type { RetryDeps, RetryPolicy } from '../../shared/retry';
 import type { ConditionalStore, Doc, InsertResult, TxResult, TxWrite, WriteFailure, WriteResult } from '../../shared/store';
 import { buildCheck, buildInsertCondition, buildUpdate } from './expressions';
 import type { WriteConditions } from './expressions';
+import { send } from './sending';
 import { fromStoredItem, toStoredItem } from './storedDocument';
 
 export interface DynamoStoreOptions {
@@ -49,8 +51,8 @@ const errorName = (err: unknown) => (typeof err === 'object' && err !== null ? (
  * Every method throws InvalidSpecError (before sending anything) for a spec, key or collection the port
  * refuses. `update` and `insert` throw AppError TRANSACTION_CONFLICT (retryable) if the item stays locked by
  * other transactions through every attempt; `transact` throws it when conflicts outlast its attempts or
- * deadline. Classification that contradicts DynamoDB throws AppError INTERNAL. Driver errors (network,
- * throttling after the SDK's own retries) propagate unchanged.
+ * deadline. Classification that contradicts DynamoDB throws AppError INTERNAL. An unreachable or silent database
+ * throws AppError SERVICE_UNAVAILABLE (see sending.ts for what is retried first).
  */
 export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore {
   const { client, tablePrefix, schema } = options;
@@ -123,7 +125,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
     async get(collection, id) {
       const shape = shapeOf(collection);
       assertKey(id, 'get');
-      const out = await client.send(new GetCommand({ TableName: tableOf(collection), Key: { id }, ConsistentRead: true }));
+      const out = await send('read', () => client.send(new GetCommand({ TableName: tableOf(collection), Key: { id }, ConsistentRead: true })), deps);
       return out.Item ? fromStoredItem(shape, out.Item) : null;
     },
 
@@ -140,7 +142,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
       });
       return withConflictRetry<WriteResult>(async () => {
         try {
-          const out = await client.send(command);
+          const out = await send('conditional-write', () => client.send(command), deps);
           if (!out.Attributes) throw new AppError('INTERNAL', 'UpdateItem returned no attributes');
           return { ok: true as const, doc: fromStoredItem(shape, out.Attributes) };
         } catch (err) {
@@ -163,7 +165,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
       });
       return withConflictRetry<InsertResult>(async () => {
         try {
-          await client.send(command);
+          await send('conditional-write', () => client.send(command), deps);
           return { ok: true as const, doc: fromStoredItem(shape, Item) };
         } catch (err) {
           if (errorName(err) !== 'ConditionalCheckFailedException') throw err;
@@ -179,8 +181,10 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
       const result = await retry<TxResult, unknown>(
         async () => {
           try {
-            // A fresh command per attempt: a new idempotency token, since the previous attempt was cancelled.
-            await client.send(new TransactWriteCommand({ TransactItems }));
+            // One token per attempt: a resend after a lost answer reuses it, so DynamoDB applies the transaction at
+            // most once; the next attempt after a cancellation is a new transaction and gets a new token.
+            const ClientRequestToken = randomUUID();
+            await send('transaction', () => client.send(new TransactWriteCommand({ TransactItems, ClientRequestToken })), deps, txOptions.deadline);
             return { done: true, value: { ok: true } };
           } catch (err) {
             if (errorName(err) === 'TransactionConflictException') return { done: false, failure: err };

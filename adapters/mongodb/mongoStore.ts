@@ -15,6 +15,7 @@ import type { ConditionalStore, Doc, InsertResult, NewDoc, WriteResult } from '.
 import { buildFilter, buildUpdate, type WriteConditions } from './filter';
 import { fromStored, toStored, type StoredDocument } from './storedDocument';
 import { isDuplicateKey, runTransaction, type Target } from './transaction';
+import { withUnavailableErrors } from './unavailable';
 
 export interface MongoStoreOptions {
   /** Connected lazily by the driver on first use; `close()` closes it. */
@@ -37,10 +38,14 @@ const UPDATE_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 2, maxDelayMs:
  *
  * Throws InvalidSpecError (before sending anything) for a malformed spec or an unknown collection;
  * AppError TRANSACTION_CONFLICT from `transact` when transient conflicts outlast its attempts or deadline;
- * AppError INTERNAL when a failed write cannot be explained (see `update`); driver errors (MongoServerError,
- * MongoNetworkError, MongoServerSelectionError...) as they come when the database fails.
+ * AppError INTERNAL when a failed write cannot be explained (see `update`); AppError SERVICE_UNAVAILABLE when
+ * the database is unreachable, stalled or has no primary (unavailable.ts); other driver errors as they come.
  */
 export function createMongoStore(options: MongoStoreOptions): ConditionalStore {
+  return withUnavailableErrors(createRawMongoStore(options));
+}
+
+function createRawMongoStore(options: MongoStoreOptions): ConditionalStore {
   const { client, schema } = options;
   const deps = options.retryDeps ?? realRetryDeps;
   const db = client.db(options.dbName);

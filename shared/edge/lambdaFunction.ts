@@ -15,6 +15,7 @@ import { logLine } from '../http/log';
 import { deadlineFrom, fromHttpEvent, type ApiRequest } from '../http/request';
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from '../http/response';
 import { parseWith } from '../validation';
+import { beforeDeadline } from './deadline';
 import { directCaller, invokedWithCognito } from './directIdentity';
 
 export interface Call {
@@ -65,7 +66,8 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>) {
       req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
       requireSub(req.sub);
       const command = spec.fromHttp(req);
-      const result = await spec.run(command, { sub: req.sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' });
+      const call: Call = { sub: req.sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
+      const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', req.requestId, 'http', result.status ?? 200, started);
       return toHttp(successEnvelope(result, req.lang), result.headers);
     } catch (thrown) {
@@ -86,7 +88,8 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>) {
       const sub = directCaller(context, trustedSecret);
       requireSub(sub);
       const command = parseWith(spec.direct, payload, 'payload');
-      const result = await spec.run(command, { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' });
+      const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
+      const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', requestId, 'direct', result.status ?? 200, started);
       return successEnvelope(result, lang);
     } catch (thrown) {
