@@ -42,12 +42,18 @@ export class Resources {
   }
 }
 
-/** Releases everything and exits on Ctrl-C or SIGTERM. */
+/**
+ * Releases everything and exits on Ctrl-C or SIGTERM. The handlers stay installed: Ctrl-C reaches this process
+ * twice (from the terminal and relayed by npm/tsx), and a second, unhandled SIGINT would kill it mid-release.
+ */
 export function releaseOnSignals(resources: Resources, log: (line: string) => void): void {
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log(`${signal}: stopping what this run started`);
     void resources.releaseAll().finally(() => process.exit(130));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -4,6 +4,7 @@
  * indexes the functions need, and the environment the worker and serverless-offline get.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MongoClient } from 'mongodb';
 import { deleteTables } from '../adapters/dynamodb';
@@ -45,8 +46,11 @@ async function startDynamo(resources: Resources, log: (line: string) => void): P
   let endpoint = process.env.DYNAMODB_ENDPOINT;
   let server = `external DynamoDB at ${endpoint}`;
   let serverPid: number | undefined;
+  let serverGone = () => false;
   if (!endpoint) {
     const local = await startDynamoDbLocal();
+    // Ctrl-C in a terminal signals the whole process group, DynamoDB Local included: its tables went with it.
+    serverGone = () => local.process.exitCode !== null || local.process.signalCode !== null;
     resources.add('dynamodb-server', () => local.stop());
     endpoint = local.endpoint;
     serverPid = local.pid;
@@ -54,6 +58,7 @@ async function startDynamo(resources: Resources, log: (line: string) => void): P
   }
   const tablePrefix = `${namespace()}-`;
   resources.add('dynamodb-tables', async () => {
+    if (serverGone()) return;
     const client = admin(endpoint);
     try {
       await deleteTables(client, tablePrefix);
@@ -78,6 +83,8 @@ async function startMongoBackend(resources: Resources, log: (line: string) => vo
     mongo.kind === 'external' ? 'external MongoDB (MONGODB_URI)' : `MongoDB 7.0.15 single-node replica set (${mongo.kind}, pid ${mongo.pid})`;
   const dbName = namespace();
   resources.add('mongodb-database', async () => {
+    // After Ctrl-C the server may be gone with its temporary data directory; nothing is left to drop.
+    if (mongo.pid && process.platform === 'linux' && !existsSync(`/proc/${mongo.pid}`)) return;
     const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5_000 });
     try {
       await client.db(dbName).dropDatabase();
