@@ -42,11 +42,83 @@ export interface FieldIssue {
   message: string;
 }
 
+/** The largest body or direct payload accepted, in UTF-8 bytes of its JSON text. */
+export const MAX_INPUT_BYTES = 16 * 1024;
+/** Nesting the largest valid input needs is 2 (payload.item.quantity); anything far deeper is refused unread. */
+export const MAX_INPUT_DEPTH = 8;
+/** At most this many issues are reported for one input, so a hostile document cannot inflate the answer. */
+const MAX_ISSUES = 10;
+
+/**
+ * Keys refused at any depth of any input, before a schema sees it: prototype pollution (`__proto__`, an own
+ * property after JSON.parse; `constructor`, `prototype`), MongoDB operators (`$gt`, `$where`), dotted paths
+ * (`a.b` names a nested field to MongoDB) and NUL. The strict schemas refuse unknown keys too; this makes the
+ * refusal independent of how a schema is written (a record or passthrough object added later), and says why.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function keyProblem(key: string): string | undefined {
+  if (FORBIDDEN_KEYS.has(key)) return 'is a reserved key';
+  if (key.startsWith('$')) return 'must not start with $';
+  if (key.includes('.')) return 'must not contain a dot';
+  if (key.includes('\0')) return 'must not contain NUL';
+  return undefined;
+}
+
+const shown = (key: string) => JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}...` : key);
+
+/**
+ * Refuses, with INVALID_REQUEST, an input that is not plain JSON data safe to hand to a schema: a forbidden key
+ * anywhere (see FORBIDDEN_KEYS), nesting deeper than MAX_INPUT_DEPTH (also what stops a cycle), and, when
+ * `maxBytes` is given, a JSON text longer than that. The walk is iterative, so no input can overflow the stack.
+ */
+export function assertSafeInput(input: unknown, where: string, maxBytes?: number): void {
+  const issues: FieldIssue[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: where, depth: 0 }];
+  while (stack.length > 0 && issues.length < MAX_ISSUES) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      issues.push({ field: path, message: `must not be nested more than ${MAX_INPUT_DEPTH} levels deep` });
+      continue;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((element, index) => stack.push({ value: element, path: `${path}.${index}`, depth: depth + 1 }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const problem = keyProblem(key);
+      // The field at fault is the object holding the key: `{ quantity: { $gt: 0 } }` is a bad body.quantity.
+      if (problem) issues.push({ field: path, message: `key ${shown(key)} ${problem}` });
+      else stack.push({ value: (value as Record<string, unknown>)[key], path: `${path}.${key}`, depth: depth + 1 });
+    }
+  }
+  if (issues.length === 0 && maxBytes !== undefined) {
+    let bytes: number;
+    try {
+      bytes = Buffer.byteLength(JSON.stringify(input) ?? '', 'utf8');
+    } catch {
+      bytes = Infinity; // not JSON data at all (a BigInt...): nothing a Lambda payload can carry
+    }
+    if (bytes > maxBytes) issues.push({ field: where, message: `must be at most ${maxBytes} bytes of JSON` });
+  }
+  if (issues.length > 0) throw new AppError('INVALID_REQUEST', 'invalid request', { details: { issues: issues.slice(0, MAX_ISSUES) } });
+}
+
+/**
+ * A direct payload (or any parsed document) through both gates: assertSafeInput, then the strict schema.
+ * @throws AppError INVALID_REQUEST with field-level issues.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
+  assertSafeInput(input, where, MAX_INPUT_BYTES);
+  return parseWith(schema, input, where);
+}
+
 /** Parses `input` with `schema`, or throws INVALID_REQUEST listing every offending field. */
 export function parseWith<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.map((issue) => {
+  const issues: FieldIssue[] = result.error.issues.slice(0, MAX_ISSUES).map((issue) => {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = [...issue.path.map(String), ...(keys.length === 1 ? keys : [])].join('.');
     return {

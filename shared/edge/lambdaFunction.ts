@@ -12,9 +12,9 @@ import type { z } from 'zod';
 import { AppError, toAppError } from '../errors';
 import { DEFAULT_LANG, type Lang } from '../messages';
 import { logLine } from '../http/log';
-import { deadlineFrom, fromHttpEvent, type ApiRequest } from '../http/request';
+import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from '../http/request';
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from '../http/response';
-import { parseWith } from '../validation';
+import { parseInput } from '../validation';
 import { beforeDeadline } from './deadline';
 import { directCaller, invokedWithCognito } from './directIdentity';
 
@@ -65,6 +65,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>) {
     try {
       req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
       requireSub(req.sub);
+      refuseInvalidInput(req);
       const command = spec.fromHttp(req);
       const call: Call = { sub: req.sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
@@ -87,7 +88,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>) {
       lang = directLang(event as Record<string, unknown>);
       const sub = directCaller(context, trustedSecret);
       requireSub(sub);
-      const command = parseWith(spec.direct, payload, 'payload');
+      const command = parseInput(spec.direct, payload, 'payload');
       const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', requestId, 'direct', result.status ?? 200, started);

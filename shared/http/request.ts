@@ -1,18 +1,25 @@
 /**
  * The request as operations see it, whatever carried it. HTTP API (payload v2) events become an ApiRequest
  * here; identity comes only from claims the API Gateway JWT authorizer verified, never from the body.
+ *
+ * Reading an event never trusts its shape: a value of the wrong type is INVALID_REQUEST, not a crash. What the
+ * event says about the request itself (a query string, a body on a GET, a body that is not valid base64 or
+ * UTF-8, oversized or ambiguous headers) is collected in `issues` and refused by `refuseInvalidInput`, which
+ * the wrapper calls after the identity check so that an anonymous caller is told 401 first.
  */
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
 import { AppError } from '../errors';
 import { negotiateLang, type Lang } from '../messages';
+import { MAX_INPUT_BYTES, parseWith, type FieldIssue } from '../validation';
 
 export interface ApiRequest {
   method: string;
   path: string;
   pathParams: Record<string, string | undefined>;
-  /** Lower-cased header names. */
+  /** Lower-cased header names (a prototype-less object: a header named `__proto__` is just a header). */
   headers: Record<string, string | undefined>;
-  /** The raw body text (base64 already decoded), or undefined. */
+  /** The raw body text (base64 already decoded, strictly), or undefined. */
   body?: string;
   /** The verified caller, when there is one. */
   sub?: string;
@@ -20,39 +27,134 @@ export interface ApiRequest {
   lang: Lang;
   /** Epoch ms by which the answer must be on its way (the Lambda's deadline minus a margin). */
   deadline: number;
+  /** What is wrong with the request whatever the route: refused by refuseInvalidInput. */
+  issues: FieldIssue[];
 }
 
 /** Time kept back from the Lambda deadline for writing the answer and the log line. */
 export const DEADLINE_MARGIN_MS = 300;
+
+/** All header names and values together. API Gateway's own limit is lower; this holds for any other caller. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/** No route reads a body on these methods; one that arrives anyway is refused, not ignored. */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** A UTF-16 surrogate without its partner: text that no UTF-8 body can have produced. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function deadlineFrom(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, now = Date.now()): number {
   const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
   return now + Math.max(0, remaining - DEADLINE_MARGIN_MS);
 }
 
-type JwtEvent = APIGatewayProxyEventV2 & {
-  requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { jwt?: { claims?: Record<string, unknown> } };
-  };
-};
+const StringMap = z.record(z.string(), z.string().optional());
 
-export function fromHttpEvent(event: JwtEvent, context?: Context): ApiRequest {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
-  const rawBody = event.body ?? undefined;
-  const body = rawBody !== undefined && event.isBase64Encoded ? Buffer.from(rawBody, 'base64').toString('utf8') : rawBody;
-  const sub = event.requestContext?.authorizer?.jwt?.claims?.sub;
+/** The parts of an HTTP API v2 event lockless reads, with their types; other fields are ignored. */
+const HttpEvent = z.object({
+  rawPath: z.string().optional(),
+  rawQueryString: z.string().optional(),
+  headers: StringMap.nullish(),
+  queryStringParameters: StringMap.nullish(),
+  pathParameters: StringMap.nullish(),
+  body: z.string().nullish(),
+  isBase64Encoded: z.boolean().optional(),
+  requestContext: z.object({
+    requestId: z.string().optional(),
+    http: z.object({ method: z.string().optional(), path: z.string().optional() }),
+    authorizer: z.object({ jwt: z.object({ claims: z.record(z.string(), z.unknown()).nullish() }).nullish() }).nullish(),
+  }),
+});
+
+/** A copy without a prototype, so that no key (`__proto__`, `constructor`) means anything but itself. */
+function plainMap(source: Record<string, string | undefined> | null | undefined): Record<string, string | undefined> {
+  const map: Record<string, string | undefined> = Object.create(null);
+  for (const [name, value] of Object.entries(source ?? {})) if (value !== undefined) map[name] = value;
+  return map;
+}
+
+function readHeaders(raw: Record<string, string | undefined> | null | undefined, issues: FieldIssue[]) {
+  const headers: Record<string, string | undefined> = Object.create(null);
+  let bytes = 0;
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (value === undefined) continue;
+    bytes += name.length + value.length;
+    const key = name.toLowerCase();
+    // API Gateway lower-cases names and joins repeats with commas; two spellings of one name with different
+    // values (Content-Type and content-type) are ambiguous, so which one wins must not be a guess.
+    if (headers[key] !== undefined && headers[key] !== value) issues.push({ field: `headers.${key}`, message: 'must not be sent twice' });
+    headers[key] = value;
+  }
+  if (bytes > MAX_HEADER_BYTES) issues.push({ field: 'headers', message: `must be at most ${MAX_HEADER_BYTES} bytes in all` });
+  return headers;
+}
+
+/** The body as text: base64 decoded strictly (no skipped characters), UTF-8 decoded strictly (no U+FFFD). */
+function readBody(raw: string | null | undefined, base64: boolean, method: string, issues: FieldIssue[]): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (BODYLESS_METHODS.has(method)) {
+    issues.push({ field: 'body', message: `a ${method} request takes no body` });
+    return undefined;
+  }
+  const limit = base64 ? Math.ceil(MAX_INPUT_BYTES / 3) * 4 : MAX_INPUT_BYTES * 3;
+  if (raw.length > limit) {
+    issues.push({ field: 'body', message: `body must be at most ${MAX_INPUT_BYTES} bytes` });
+    return undefined;
+  }
+  if (!base64) {
+    if (!LONE_SURROGATE.test(raw)) return raw;
+    issues.push({ field: 'body', message: 'body is not valid UTF-8' });
+    return undefined;
+  }
+  if (!BASE64.test(raw)) {
+    issues.push({ field: 'body', message: 'body is not valid base64' });
+    return undefined;
+  }
+  try {
+    // ignoreBOM keeps a byte order mark in the text, where JSON.parse refuses it, as it does in a plain body.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.from(raw, 'base64'));
+  } catch {
+    issues.push({ field: 'body', message: 'body is not valid UTF-8' });
+    return undefined;
+  }
+}
+
+function readQuery(rawQuery: string | undefined, params: Record<string, string | undefined>, issues: FieldIssue[]): void {
+  const names = Object.keys(params);
+  for (const name of names.slice(0, 10)) issues.push({ field: `query.${name}`, message: 'unknown query parameter' });
+  if (names.length === 0 && rawQuery) issues.push({ field: 'query', message: 'no query parameters are accepted' });
+}
+
+/**
+ * Reads an HTTP API v2 event. Throws INVALID_REQUEST only for an event API Gateway never sends (a header that
+ * is not a string...); everything else wrong with the request is left in `issues` for refuseInvalidInput.
+ */
+export function fromHttpEvent(event: unknown, context?: Context): ApiRequest {
+  const e = parseWith(HttpEvent, event, 'event');
+  const issues: FieldIssue[] = [];
+  const method = (e.requestContext.http.method ?? 'GET').toUpperCase();
+  const headers = readHeaders(e.headers, issues);
+  readQuery(e.rawQueryString, plainMap(e.queryStringParameters), issues);
+  const body = readBody(e.body, e.isBase64Encoded === true, method, issues);
+  const sub = e.requestContext.authorizer?.jwt?.claims?.sub;
   return {
-    method: event.requestContext?.http?.method ?? 'GET',
-    path: event.rawPath ?? event.requestContext?.http?.path ?? '',
-    pathParams: event.pathParameters ?? {},
+    method,
+    path: e.rawPath ?? e.requestContext.http.path ?? '',
+    pathParams: plainMap(e.pathParameters),
     headers,
-    body: body === null ? undefined : body,
+    body,
     sub: typeof sub === 'string' && sub.length > 0 ? sub : undefined,
-    requestId: context?.awsRequestId || event.requestContext?.requestId || 'unknown',
+    requestId: context?.awsRequestId || e.requestContext.requestId || 'unknown',
     lang: negotiateLang(headers['accept-language']),
     deadline: deadlineFrom(context),
+    issues,
   };
+}
+
+/** Throws INVALID_REQUEST listing `req.issues`, if there are any. */
+export function refuseInvalidInput(req: ApiRequest): void {
+  if (req.issues.length > 0) throw new AppError('INVALID_REQUEST', 'invalid request', { details: { issues: req.issues } });
 }
 
 /** The verified caller's id, or UNAUTHORIZED. */
