@@ -35,6 +35,10 @@ export function failureOf(err: unknown): Failure | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const { name, code, message, $metadata } = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   if (name && THROTTLED.has(name)) return 'throttled';
+  // A network error from another realm (a vm sandbox) fails the SDK's `instanceof Error`, and the SDK re-wraps
+  // it as "AWS SDK error wrapper for Error: connect ECONNREFUSED ..." without its `code`: read it from the text.
+  const wrapped = /^AWS SDK error wrapper for .*?\b(E[A-Z_]+)\b/.exec(message ?? '')?.[1];
+  if (!code && wrapped) return failureOf({ name, code: wrapped, message: message?.replace(/^AWS SDK error wrapper for /, ''), $metadata });
   if (code && NOT_SENT_CODES.has(code)) return 'not-sent';
   // The SDK's connection timeout: the socket never connected, so the request never left.
   if (name === 'TimeoutError' && /did not establish a connection/.test(message ?? '')) return 'not-sent';

@@ -27,6 +27,8 @@ describe('failureOf', () => {
     [named('Error', 'read ECONNRESET', { code: 'ECONNRESET' }), 'unanswered'],
     [named('InternalServerError'), 'unanswered'],
     [named('Whatever', 'x', { $metadata: { httpStatusCode: 503 } }), 'unanswered'],
+    [named('Error', 'AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1'), 'not-sent'],
+    [named('Error', 'AWS SDK error wrapper for TimeoutError: read ECONNRESET'), 'unanswered'],
     [named('ConditionalCheckFailedException'), undefined],
     [named('TransactionCanceledException'), undefined],
     [named('ValidationException'), undefined],
