@@ -1,7 +1,7 @@
 /** RawDriver on DynamoDB: DocumentClient commands, items keyed by `id` as adapters/dynamodb stores them. */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProductRow, RawDriver, SeedDoc } from './rawDriver';
+import type { RawDriver } from './rawDriver';
 
 const isConditionFailure = (err: unknown) => (err as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 
@@ -137,5 +137,3 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
     }),
   );
 }
-
-export type { SeedDoc };
