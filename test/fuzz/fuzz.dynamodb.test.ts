@@ -1,0 +1,3 @@
+import { describeFuzz } from './describeFuzz';
+
+describeFuzz('dynamodb');

@@ -1,0 +1,117 @@
+/**
+ * Well-formed requests that the dataset still obliges every route to refuse: another user's cart, account or
+ * order, a product or account that does not exist, more than the stock or the balance. These are the bases the
+ * fuzzer mutates; unmutated, they are sent as they are and must be refused without a write.
+ */
+import fc from 'fast-check';
+import type { Dataset, User } from '../support/dataset';
+import { USERS } from '../support/dataset';
+import { STRATEGIES, unknownId, validItemId } from './values';
+
+export type RouteName = 'getProduct' | 'purchase' | 'getOrder' | 'addCartItem' | 'removeCartItem' | 'getCart' | 'transfer' | 'getAccount';
+
+/** A request as the operation would see it, in payload field names; `item` is addCartItem's item. */
+export type Command = Record<string, unknown>;
+
+export interface Base {
+  route: RouteName;
+  /** The caller for whom the request is well formed but must be refused. */
+  caller: User;
+  command: Command;
+  /** The statuses a correct edge and operation may answer. */
+  expect: number[];
+  why: string;
+}
+
+const quantity = fc.integer({ min: 1, max: 1000 });
+const amount = fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.constant(1e12));
+const strategy = fc.option(fc.constantFrom(...STRATEGIES), { nil: undefined });
+const idempotencyKey = fc.option(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,128}$/), { nil: undefined });
+const user = fc.constantFrom(...USERS);
+const otherThan = (owner: User) => fc.constantFrom(...USERS.filter((u) => u !== owner));
+const defined = (command: Command): Command => Object.fromEntries(Object.entries(command).filter(([, v]) => v !== undefined));
+
+function base(route: RouteName, why: string, expect: number[]) {
+  return ([caller, command]: [User, Command]): Base => ({ route, caller, command: defined(command), expect, why });
+}
+
+export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
+  const cart = fc.constantFrom(...data.carts);
+  const account = fc.constantFrom(...data.accounts);
+  const order = fc.constantFrom(...data.orders);
+  const anyAccountId = fc.oneof(account.map((a) => a.id), unknownId);
+  return {
+    getProduct: fc.tuple(user, fc.record({ productId: unknownId })).map(base('getProduct', 'no such product', [404])),
+    purchase: fc.oneof(
+      // Only a `transaction` purchase (the default) carries a key here: a refused `atomic` or `version` purchase
+      // with a key leaves an `aborted` idempotency record behind (shared/operations/idempotency.ts), a write.
+      fc
+        .tuple(user, fc.record({ productId: unknownId, quantity, strategy: fc.constantFrom('atomic', 'version') }))
+        .map(base('purchase', 'no such product', [404])),
+      fc
+        .tuple(user, fc.record({ productId: unknownId, quantity, strategy: fc.constantFrom('transaction', undefined), idempotencyKey }))
+        .map(base('purchase', 'no such product', [404])),
+      fc
+        .tuple(user, fc.record({ productId: fc.constant('p-2'), quantity: fc.integer({ min: 4, max: 1000 }), strategy }))
+        .map(base('purchase', 'more than the stock', [422])),
+      fc
+        .tuple(user, fc.record({ productId: fc.constant('p-soldout'), quantity, strategy: fc.constant('transaction'), idempotencyKey }))
+        .map(base('purchase', 'sold out', [422])),
+    ),
+    getOrder: fc.oneof(
+      order.chain((o) => fc.tuple(otherThan(o.uid), fc.constant({ orderNo: o.orderNo }))).map(base('getOrder', "another user's order", [404])),
+      fc.tuple(user, fc.record({ orderNo: unknownId })).map(base('getOrder', 'no such order', [404])),
+    ),
+    addCartItem: cart
+      .chain((c) =>
+        fc.tuple(
+          otherThan(c.owner),
+          fc.record({ cartId: fc.constant(c.id), item: fc.record({ id: fc.oneof(fc.constantFrom(...c.itemIds), validItemId), productId: fc.oneof(fc.constant('p-1'), unknownId), quantity }) }),
+        ),
+      )
+      .map(base('addCartItem', "another user's cart", [404])),
+    removeCartItem: fc.oneof(
+      cart
+        .chain((c) => fc.tuple(otherThan(c.owner), fc.record({ cartId: fc.constant(c.id), itemId: fc.oneof(fc.constantFrom(...c.itemIds), validItemId) })))
+        .map(base('removeCartItem', "another user's cart", [404])),
+      cart
+        .chain((c) => fc.tuple(fc.constant(c.owner), fc.record({ cartId: fc.constant(c.id), itemId: unknownId })))
+        .map(base('removeCartItem', 'an item not in the cart', [404])),
+      fc.tuple(user, fc.record({ cartId: unknownId, itemId: validItemId })).map(base('removeCartItem', 'no such cart', [404])),
+    ),
+    getCart: fc.oneof(
+      cart.chain((c) => fc.tuple(otherThan(c.owner), fc.constant({ cartId: c.id }))).map(base('getCart', "another user's cart", [404])),
+      fc.tuple(user, fc.record({ cartId: unknownId })).map(base('getCart', 'no such cart', [404])),
+    ),
+    transfer: fc.oneof(
+      account
+        .chain((a) => fc.tuple(otherThan(a.owner), fc.record({ from: fc.constant(a.id), to: anyAccountId, amount, idempotencyKey })))
+        .filter(([, c]) => c.from !== c.to)
+        .map(base('transfer', "another user's account", [403])),
+      fc
+        .tuple(user, fc.record({ from: unknownId, to: anyAccountId, amount, idempotencyKey }))
+        .map(base('transfer', 'no such source account', [403])),
+      account
+        .chain((a) => fc.tuple(fc.constant(a.owner), fc.record({ from: fc.constant(a.id), to: unknownId, amount, idempotencyKey })))
+        .map(base('transfer', 'no such destination', [404, 422])),
+      account
+        .chain((a) =>
+          fc.tuple(
+            fc.constant(a.owner),
+            fc.record({
+              from: fc.constant(a.id),
+              to: fc.constantFrom(...data.accounts.filter((b) => b.id !== a.id).map((b) => b.id)),
+              amount: fc.integer({ min: a.balance + 1, max: 1e12 }),
+              idempotencyKey,
+            }),
+          ),
+        )
+        .map(base('transfer', 'more than the balance', [422])),
+      fc.tuple(user, anyAccountId, amount).map(([caller, id, n]) => base('transfer', 'from equals to', [400])([caller, { from: id, to: id, amount: n }])),
+    ),
+    getAccount: fc.oneof(
+      account.chain((a) => fc.tuple(otherThan(a.owner), fc.constant({ accountId: a.id }))).map(base('getAccount', "another user's account", [404])),
+      fc.tuple(user, fc.record({ accountId: unknownId })).map(base('getAccount', 'no such account', [404])),
+    ),
+  };
+}
