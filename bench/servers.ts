@@ -44,7 +44,7 @@ export async function startBackend(backend: BackendName, resources: Resources, l
 
 async function startDynamo(resources: Resources, log: (line: string) => void): Promise<BackendSetup> {
   let endpoint = process.env.DYNAMODB_ENDPOINT;
-  let server = `external DynamoDB at ${endpoint}`;
+  let server = 'external DynamoDB (DYNAMODB_ENDPOINT)';
   let serverPid: number | undefined;
   let serverGone = () => false;
   if (!endpoint) {
