@@ -14,6 +14,9 @@ export async function runWorker(
   resources: Resources,
 ): Promise<WorkerOutput> {
   const dir = mkdtempSync(join(tmpdir(), 'lockless-bench-'));
+  const removeDir = async () => rmSync(dir, { recursive: true, force: true });
+  // Registered too, so that Ctrl-C (which exits without unwinding this function) leaves no folder behind.
+  resources.add(`${input.backend}-figures-dir`, removeDir);
   const outFile = join(dir, 'figures.json');
   // The tsx CLI runs the script in a process of its own, out of reach of --cpu-prof: profile with tsx as a loader.
   const args = input.options.profileDir
@@ -36,6 +39,6 @@ export async function runWorker(
     return JSON.parse(readFileSync(outFile, 'utf8')) as WorkerOutput;
   } finally {
     await resources.release(label);
-    rmSync(dir, { recursive: true, force: true });
+    await resources.release(`${input.backend}-figures-dir`);
   }
 }
