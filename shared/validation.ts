@@ -68,11 +68,24 @@ function keyProblem(key: string): string | undefined {
 const shown = (key: string) => JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}...` : key);
 
 /**
- * Refuses, with INVALID_REQUEST, an input that is not plain JSON data safe to hand to a schema: a forbidden key
- * anywhere (see FORBIDDEN_KEYS), nesting deeper than MAX_INPUT_DEPTH (also what stops a cycle), and, when
- * `maxBytes` is given, a JSON text longer than that. The walk is iterative, so no input can overflow the stack.
+ * Refuses, with INVALID_REQUEST, an input that is not plain JSON data safe to hand to a schema: when `maxBytes`
+ * is given, a JSON text longer than that (checked first, so a huge payload is not walked); a forbidden key
+ * anywhere (see FORBIDDEN_KEYS); nesting deeper than MAX_INPUT_DEPTH (also what stops a cycle). The walk is
+ * iterative, so no input can overflow the stack.
  */
 export function assertSafeInput(input: unknown, where: string, maxBytes?: number): void {
+  const refuse = (issues: FieldIssue[]) => {
+    throw new AppError('INVALID_REQUEST', 'invalid request', { details: { issues: issues.slice(0, MAX_ISSUES) } });
+  };
+  if (maxBytes !== undefined) {
+    let bytes: number;
+    try {
+      bytes = Buffer.byteLength(JSON.stringify(input) ?? '', 'utf8');
+    } catch {
+      bytes = Infinity; // not JSON data at all (a BigInt, a cycle, absurd nesting): no Lambda payload is that
+    }
+    if (bytes > maxBytes) refuse([{ field: where, message: `must be JSON of at most ${maxBytes} bytes` }]);
+  }
   const issues: FieldIssue[] = [];
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: where, depth: 0 }];
   while (stack.length > 0 && issues.length < MAX_ISSUES) {
@@ -93,16 +106,7 @@ export function assertSafeInput(input: unknown, where: string, maxBytes?: number
       else stack.push({ value: (value as Record<string, unknown>)[key], path: `${path}.${key}`, depth: depth + 1 });
     }
   }
-  if (issues.length === 0 && maxBytes !== undefined) {
-    let bytes: number;
-    try {
-      bytes = Buffer.byteLength(JSON.stringify(input) ?? '', 'utf8');
-    } catch {
-      bytes = Infinity; // not JSON data at all (a BigInt...): nothing a Lambda payload can carry
-    }
-    if (bytes > maxBytes) issues.push({ field: where, message: `must be at most ${maxBytes} bytes of JSON` });
-  }
-  if (issues.length > 0) throw new AppError('INVALID_REQUEST', 'invalid request', { details: { issues: issues.slice(0, MAX_ISSUES) } });
+  if (issues.length > 0) refuse(issues);
 }
 
 /**

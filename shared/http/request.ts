@@ -79,7 +79,7 @@ function readHeaders(raw: Record<string, string | undefined> | null | undefined,
   let bytes = 0;
   for (const [name, value] of Object.entries(raw ?? {})) {
     if (value === undefined) continue;
-    bytes += name.length + value.length;
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
     const key = name.toLowerCase();
     // API Gateway lower-cases names and joins repeats with commas; two spellings of one name with different
     // values (Content-Type and content-type) are ambiguous, so which one wins must not be a guess.

@@ -130,6 +130,17 @@ describe('parseInput (direct payloads)', () => {
     expect(issuesOf(() => parseInput(TransferPayload, { from: 'a', to: 'a', amount: 1 }, 'payload'))).toEqual([expect.objectContaining({ field: 'payload.to' })]);
   });
 
+  it('refuses an oversized, absurdly nested or cyclic payload as too large, without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const cyclic: Record<string, unknown> = { productId: '1', quantity: 1 };
+    cyclic.self = cyclic;
+    const wide = { productId: '1', quantity: 1, x: Array.from({ length: 1_000_000 }, () => 0) };
+    for (const payload of [{ productId: '1', quantity: 1, x: deep }, cyclic, wide, { productId: 'p'.repeat(5_000_000), quantity: 1 }]) {
+      expect(issuesOf(() => parseInput(PurchasePayload, payload, 'payload'))).toEqual([{ field: 'payload', message: expect.stringMatching(/at most/) }]);
+    }
+  });
+
   it('returns the command for a valid payload', () => {
     expect(parseInput(PurchasePayload, { productId: '1', quantity: 2, strategy: 'atomic', idempotencyKey: 'k-1' }, 'payload')).toEqual({
       productId: '1',
