@@ -86,8 +86,11 @@ export type TxWrite =
   /** Changes nothing; the transaction commits only if the conditions hold. */
   | { kind: 'check'; collection: string; id: string; expectVersion?: number; guards?: Guard[] };
 
-/** A transaction failure names the write (by position) that failed and why; nothing was written. */
-export type TxResult = { ok: true } | (WriteFailure & { index: number });
+/**
+ * A committed transaction says how many times the store ran it (more than 1 when transient conflicts made it
+ * retry). A failure names the write (by position) that failed and why; nothing was written.
+ */
+export type TxResult = { ok: true; attempts: number } | (WriteFailure & { index: number });
 
 export interface TxOptions {
   /** Absolute deadline (epoch ms) after which no further attempt starts. */

@@ -179,13 +179,13 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
       validateTransaction(writes);
       const TransactItems = writes.map(txItem);
       const result = await retry<TxResult, unknown>(
-        async () => {
+        async (attempt) => {
           try {
             // One token per attempt: a resend after a lost answer reuses it, so DynamoDB applies the transaction at
             // most once; the next attempt after a cancellation is a new transaction and gets a new token.
             const ClientRequestToken = randomUUID();
             await send('transaction', () => client.send(new TransactWriteCommand({ TransactItems, ClientRequestToken })), deps, txOptions.deadline);
-            return { done: true, value: { ok: true } };
+            return { done: true, value: { ok: true, attempts: attempt } };
           } catch (err) {
             if (errorName(err) === 'TransactionConflictException') return { done: false, failure: err };
             if (errorName(err) !== 'TransactionCanceledException') throw err;

@@ -114,7 +114,7 @@ export async function runTransaction(ctx: TransactionContext, writes: TxWrite[],
         throw err;
       }
     }, txOptions);
-    return { ok: true };
+    return { ok: true, attempts };
   } catch (err) {
     if (err instanceof WriteRefused) return { ...err.failure, index: err.index };
     throw err;

@@ -164,6 +164,9 @@ async function transactionPurchase(
 ): Promise<PurchaseOutcome> {
   // The claim, when there is one, goes first: a duplicate then fails on it before touching the product.
   const productIndex = idempotency ? 1 : 0;
+  // Every run of the transaction counts: the store's own reruns after transient conflicts, and a new snapshot
+  // after the price moved. Known only after the commit, so the answer recorded in the transaction is amended.
+  let runs = 0;
   const run = await retry<PurchaseOutcome, 'stale'>(
     async (attempt) => {
       // The snapshot supplies the price for the order; the transaction re-checks it did not change.
@@ -192,7 +195,8 @@ async function transactionPurchase(
         ],
         { deadline: input.deadline, maxAttempts: deps.policies.transactionAttempts },
       );
-      if (result.ok) return { done: true, value: data };
+      runs += result.ok ? result.attempts : 1;
+      if (result.ok) return { done: true, value: { ...data, attempts: runs } };
       if (idempotency && result.index === 0) throw new ClaimLost('another request with this idempotency key committed first');
       if (result.index === productIndex && result.reason === 'not_found') throw notFound(input.productId);
       if (result.index === productIndex && result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
@@ -206,7 +210,8 @@ async function transactionPurchase(
   );
   if (!run.ok) throw new AppError('VERSION_CONFLICT', 'the product changed during every attempt', { details: { attempts: run.attempts } });
   const data = { ...run.value, stock: await stockAfterCommit(deps, input.productId) };
-  if (idempotency) await rememberStock(deps, idempotency.recordId, data);
+  // The record written in the transaction says `attempts` = the snapshot's number (run.attempts), `stock: null`.
+  if (idempotency && (data.stock !== null || data.attempts !== run.attempts)) await rememberAnswer(deps, idempotency.recordId, data);
   return data;
 }
 
@@ -219,9 +224,11 @@ async function stockAfterCommit(deps: OperationDeps, productId: string): Promise
   }
 }
 
-/** Replays should repeat the stock the first answer gave; best effort, after the commit that matters. */
-async function rememberStock(deps: OperationDeps, id: string, data: PurchaseOutcome): Promise<void> {
-  if (data.stock === null) return;
+/**
+ * Replays should repeat the first answer, whose stock and attempts were known only after the commit; best
+ * effort, after the commit that matters.
+ */
+async function rememberAnswer(deps: OperationDeps, id: string, data: PurchaseOutcome): Promise<void> {
   try {
     await deps.store.update(IDEMPOTENCY, id, {
       guards: [{ field: 'state', op: 'eq', value: 'done' }],
@@ -229,7 +236,7 @@ async function rememberStock(deps: OperationDeps, id: string, data: PurchaseOutc
       bumpVersion: false,
     });
   } catch {
-    // A replay then shows `stock: null`; the purchase itself is recorded.
+    // A replay then shows `stock: null` and one attempt; the purchase itself is recorded.
   }
 }
 

@@ -52,7 +52,7 @@ describe('lost answers on DynamoDB', () => {
       { kind: 'insert', collection: 'orders', doc: { id: 'o-tx', productId: 'p-tx' } },
     ]);
     await later(REQUEST_TIMEOUT_MS / 2, () => proxy.dropAnswers(false));
-    await expect(result).resolves.toEqual({ ok: true });
+    await expect(result).resolves.toEqual({ ok: true, attempts: 1 });
     expect(await fixture.store.get('products', 'p-tx')).toMatchObject({ stock: 9, version: 2 });
     expect(await fixture.store.get('orders', 'o-tx')).toMatchObject({ productId: 'p-tx' });
   });

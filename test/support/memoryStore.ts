@@ -73,7 +73,7 @@ export class MemoryStore implements ConditionalStore {
       if (write.kind === 'insert') this.table(write.collection).set(write.doc.id, { ...clone(write.doc), version: 1 } as Doc);
       if (write.kind === 'update') this.table(write.collection).set(write.id, apply(this.table(write.collection).get(write.id)!, write.spec));
     }
-    return { ok: true };
+    return { ok: true, attempts: 1 };
   }
 
   async close(): Promise<void> {}

@@ -321,7 +321,7 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
           { kind: 'insert', collection: 'orders', doc: { id: orderId, quantity: 2 } },
           { kind: 'check', collection: P, id: c.id, expectVersion: 1, guards: [{ field: 'stock', op: 'gte', value: 0 }] },
         ]);
-        expect(result).toEqual({ ok: true });
+        expect(result).toEqual({ ok: true, attempts: 1 });
         expect(await store.get(P, a.id)).toMatchObject({ stock: 3, version: 2 });
         expect(await store.get(P, b.id)).toMatchObject({ stock: 7, version: 2 });
         expect(await store.get('orders', orderId)).toEqual({ id: orderId, quantity: 2, version: 1 });
@@ -400,6 +400,8 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
         );
         const committed = results.map((r, i) => (r.ok ? i : -1)).filter((i) => i >= 0);
         expect(committed).toHaveLength(10);
+        const runs = results.flatMap((r) => (r.ok ? [r.attempts] : []));
+        expect(runs.every((n) => Number.isInteger(n) && n >= 1 && n <= 50)).toBe(true);
         expect(results.filter((r) => !r.ok && r.reason === 'guard_failed' && r.index === 0)).toHaveLength(20);
         expect((await store.get(P, doc.id))?.stock).toBe(0);
         for (let i = 0; i < 30; i++) {

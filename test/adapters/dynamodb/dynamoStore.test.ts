@@ -163,6 +163,16 @@ describe('DynamoDB adapter transaction conflicts (forced)', () => {
     expect(send).toHaveBeenCalledTimes(3);
   });
 
+  it('counts the runs of a transaction that committed after conflicts', async () => {
+    const { send, client } = conflictingClient();
+    const conflicted = send.getMockImplementation()!;
+    send.mockImplementation(async () => ({}) as never).mockImplementationOnce(conflicted).mockImplementationOnce(conflicted);
+    const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: noWait });
+
+    expect(await store.transact(writes, { maxAttempts: 5 })).toEqual({ ok: true, attempts: 3 });
+    expect(send).toHaveBeenCalledTimes(3);
+  });
+
   it('stops at the deadline', async () => {
     const { send, client } = conflictingClient();
     const clock = { now: 1_000 };

@@ -66,7 +66,8 @@ describe('MongoDB transactions under contention', () => {
     const result = await pending;
 
     expect((conflict.failure as { errorLabels?: string[] }).errorLabels).toContain('TransientTransactionError');
-    expect(result).toEqual({ ok: true });
+    expect(result).toEqual({ ok: true, attempts: expect.any(Number) });
+    expect(result.ok && result.attempts).toBeGreaterThanOrEqual(2); // the conflicted run counts
     expect(await fx.store.get(P, id)).toMatchObject({ stock: 8, version: 3 });
   });
 
@@ -135,7 +136,7 @@ describe('MongoDB transactions under contention', () => {
 
     const result = await fx.store.transact(purchase(id, `o-${randomUUID()}`), { deadline: Date.now() + 5_000 });
 
-    expect(result).toEqual({ ok: true });
+    expect(result).toEqual({ ok: true, attempts: 1 });
     const sent = fx.started.slice(from).filter((event) => event.command.autocommit === false);
     expect(sent.map((event) => event.commandName)).toEqual(['update', 'insert', 'commitTransaction']);
     for (const event of sent) {

@@ -110,6 +110,21 @@ describe('purchase (transaction): the snapshot must still hold at commit', () =>
     expect(result.attempts).toBe(2);
     expect(result.order).toMatchObject({ price: 2999, amount: 2999 });
   });
+
+  it('counts the runs the store needed, and a replay repeats that count', async () => {
+    const inner = await seeded(10, 1999);
+    // As a store reports a transaction that committed on its third run after two transient conflicts.
+    const store = { ...withFaults(inner, {}), transact: async (...args: Parameters<MemoryStore['transact']>) => {
+      const result = await inner.transact(...args);
+      return result.ok ? { ...result, attempts: 3 } : result;
+    } };
+    const deps = fakeDeps(store);
+    const keyed = input({ strategy: 'transaction', quantity: 1, idempotencyKey: 'k-runs' });
+    const first = await purchase(deps, keyed);
+    const again = await purchase(deps, keyed);
+    expect(first.data.attempts).toBe(3);
+    expect(again).toEqual({ data: first.data, replayed: true });
+  });
 });
 
 describe.each(['atomic', 'version'] as const)('purchase (%s): the order insert fails after the decrement', (strategy) => {
