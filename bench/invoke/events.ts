@@ -1,10 +1,10 @@
 /**
- * API Gateway HTTP API (payload 2.0) events and Lambda contexts, shaped as AWS delivers them (the same shape
- * as test/support/events.ts), with the route template as routeKey and the verified `sub` where the JWT
- * authorizer puts it.
+ * The events and contexts the benchmark hands to a handler: the test suite's builders (test/support/events.ts,
+ * shaped as AWS delivers them), with the route template as routeKey, the deployed timeout, and the function's
+ * own name in the context.
  */
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { httpEvent as apiGatewayEvent, lambdaContext as testContext } from '../../test/support/events';
 
 /** The deployed function timeout (serverless.yml): what getRemainingTimeInMillis starts from. */
 export const LAMBDA_TIMEOUT_MS = 10_000;
@@ -23,50 +23,14 @@ export interface HttpCall {
 }
 
 export function httpEvent(call: HttpCall) {
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: call.route,
-    rawPath: call.path,
-    rawQueryString: '',
-    headers: {
-      ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
-      'user-agent': 'lockless-bench',
-      ...(call.headers ?? {}),
-    },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'bench',
-      domainName: 'bench.local',
-      domainPrefix: 'bench',
-      requestId: randomUUID(),
-      routeKey: call.route,
-      stage: '$default',
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-      http: { method: call.method, path: call.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'lockless-bench' },
-      ...(call.sub ? { authorizer: { jwt: { claims: { sub: call.sub }, scopes: [] } } } : {}),
-    },
-    ...(call.pathParameters ? { pathParameters: call.pathParameters } : {}),
-    ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-    isBase64Encoded: false,
-  };
+  return apiGatewayEvent({ ...call, headers: { 'user-agent': 'lockless-bench', ...(call.headers ?? {}) } });
 }
 
 export function lambdaContext(functionName: string, remainingMs = LAMBDA_TIMEOUT_MS): Context {
-  const deadline = Date.now() + remainingMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
+  return testContext(remainingMs, {
     functionName,
-    functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'bench',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
+  });
 }

@@ -30,17 +30,9 @@ const notAJsonObject = fc.oneof(fc.constantFrom(...MALFORMED_JSON), fc.string({ 
   }
 });
 
-interface HttpDraft {
-  kinds: string[];
+type HttpDraft = Pick<HttpPlan, 'kinds' | 'pathParameters' | 'headers' | 'body' | 'isBase64Encoded' | 'rawQueryString' | 'queryStringParameters' | 'shape'> & {
   early: boolean;
-  pathParameters?: Record<string, string>;
-  headers: Array<[string, string]>;
-  body?: string;
-  isBase64Encoded: boolean;
-  rawQueryString?: string;
-  queryStringParameters?: Record<string, string>;
-  shape?: { path: string[]; value: unknown };
-}
+};
 
 function encodeBase64(draft: HttpDraft): HttpDraft {
   return draft.body === undefined ? draft : { ...draft, body: Buffer.from(draft.body, 'utf8').toString('base64'), isBase64Encoded: true };

@@ -11,13 +11,17 @@ export interface EventInput {
   headers?: Record<string, string>;
   /** The verified `sub` claim; omit for an anonymous request. */
   sub?: string;
+  /** The route template API Gateway matched (e.g. `POST /products/{id}/purchase`); defaults to method and path. */
+  route?: string;
 }
 
 export function httpEvent(input: EventInput) {
   const body = input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+  const routeKey = input.route ?? `${input.method} ${input.path}`;
+  const userAgent = input.headers?.['user-agent'] ?? 'jest';
   return {
     version: '2.0',
-    routeKey: `${input.method} ${input.path}`,
+    routeKey,
     rawPath: input.path,
     rawQueryString: '',
     headers: { 'content-type': 'application/json', ...(input.headers ?? {}) },
@@ -27,11 +31,11 @@ export function httpEvent(input: EventInput) {
       domainName: 'test.local',
       domainPrefix: 'test',
       requestId: randomUUID(),
-      routeKey: `${input.method} ${input.path}`,
+      routeKey,
       stage: '$default',
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
-      http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent },
       ...(input.sub ? { authorizer: { jwt: { claims: { sub: input.sub }, scopes: [] } } } : {}),
     },
     pathParameters: input.pathParameters,
@@ -43,7 +47,6 @@ export function httpEvent(input: EventInput) {
 export function lambdaContext(remainingMs = 10_000, extra: Partial<Context> = {}): Context {
   const deadline = Date.now() + remainingMs;
   return {
-    ...extra,
     callbackWaitsForEmptyEventLoop: false,
     functionName: 'test',
     functionVersion: '$LATEST',
@@ -56,6 +59,7 @@ export function lambdaContext(remainingMs = 10_000, extra: Partial<Context> = {}
     done: () => {},
     fail: () => {},
     succeed: () => {},
+    ...extra,
   } as Context;
 }
 
