@@ -4,22 +4,15 @@
  * own name in the context.
  */
 import type { Context } from 'aws-lambda';
-import { httpEvent as apiGatewayEvent, lambdaContext as testContext } from '../../test/support/events';
+import { httpEvent as apiGatewayEvent, lambdaContext as testContext, type EventInput } from '../../test/support/events';
 
 /** The deployed function timeout (serverless.yml): what getRemainingTimeInMillis starts from. */
 export const LAMBDA_TIMEOUT_MS = 10_000;
 
-export interface HttpCall {
+/** A request as the benchmark sends it: always with its route template; `sub` omitted on public routes. */
+export interface HttpCall extends EventInput {
   method: 'GET' | 'POST';
-  /** The route template, e.g. `POST /products/{id}/purchase`. */
   route: string;
-  /** The path as sent. */
-  path: string;
-  pathParameters?: Record<string, string>;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** The verified caller; omitted on public routes. */
-  sub?: string;
 }
 
 export function httpEvent(call: HttpCall) {

@@ -98,6 +98,18 @@ async function waitForHolder(deps: OperationDeps, deadline: number): Promise<boo
   return true;
 }
 
+/**
+ * Reads the key's record until no running duplicate holds it: then it is a replay, or absent, or a record this
+ * caller may take. Waiting is bounded by the caller's deadline (IDEMPOTENCY_IN_PROGRESS after it).
+ */
+async function turnOf(deps: OperationDeps, id: string, req: IdempotentRequest, deadline: number): Promise<Exclude<Seen, { kind: 'pending' }>> {
+  for (;;) {
+    const seen = judge(await deps.store.get(IDEMPOTENCY, id), req, deps.now());
+    if (seen.kind !== 'pending') return seen;
+    if (!(await waitForHolder(deps, deadline))) throw inProgress();
+  }
+}
+
 function inProgress(): AppError {
   return new AppError('IDEMPOTENCY_IN_PROGRESS', 'the same request is still being processed');
 }
@@ -121,14 +133,11 @@ export async function runOnceInTransaction(
   execute: (claim: Claim) => Promise<StoredResponse>,
 ): Promise<OnceResult> {
   const id = recordId(req);
+  // Each round is a claim that lost a race to a concurrent duplicate, which is rare.
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const now = deps.now();
-    const seen = judge(await deps.store.get(IDEMPOTENCY, id), req, now);
+    const seen = await turnOf(deps, id, req, deadline);
     if (seen.kind === 'replay') return { response: seen.response, replayed: true };
-    if (seen.kind === 'pending') {
-      if (!(await waitForHolder(deps, deadline))) throw inProgress();
-      continue;
-    }
+    const now = deps.now();
     const fields = { ...freshFields(req, now), state: 'done' };
     // A retaken record may keep an old lease and ref: harmless, a `done` record is only ever replayed.
     const claim: Claim = (response) =>
@@ -168,16 +177,11 @@ export async function runOnceWithLease(
   execute: (lease: Lease) => Promise<StoredResponse>,
 ): Promise<OnceResult> {
   const id = recordId(req);
-  // Bounded by the deadline while waiting for a holder; every other round is a lost race, which is rare.
-  for (let round = 0; ; round++) {
-    if (round >= 10_000) throw inProgress();
-    const now = deps.now();
-    const seen = judge(await deps.store.get(IDEMPOTENCY, id), req, now);
+  // Each round is a lease that lost a race to a concurrent duplicate, which is rare.
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const seen = await turnOf(deps, id, req, deadline);
     if (seen.kind === 'replay') return { response: seen.response, replayed: true };
-    if (seen.kind === 'pending') {
-      if (!(await waitForHolder(deps, deadline))) throw inProgress();
-      continue;
-    }
+    const now = deps.now();
     const ref = newRef();
     const pending = { ...freshFields(req, now), state: 'pending' as const, leaseUntil: deadline + LEASE_MARGIN_MS, ref };
     let lease: Lease;
@@ -193,6 +197,7 @@ export async function runOnceWithLease(
     }
     return { response: await runHolding(deps, lease, execute), replayed: false };
   }
+  throw inProgress();
 }
 
 async function runHolding(deps: OperationDeps, lease: Lease, execute: (lease: Lease) => Promise<StoredResponse>): Promise<StoredResponse> {
