@@ -9,7 +9,8 @@
  * - as the guarded insert that decides it (`runOnceWithLease`, for the non-transactional purchase
  *   strategies): an insert-if-absent of a `pending` record with a lease; whoever inserts it runs, everyone else
  *   waits for the answer. A crashed holder's lease expires after its own Lambda deadline, and the next caller
- *   takes over with a compare-and-swap, first checking whether the crashed run already finished (`previousRef`).
+ *   takes over with a compare-and-swap, first checking whether the earlier run finished after all
+ *   (`previousRef`); so does the next caller after a holder that failed.
  *
  * Only successes are remembered: a request that failed left no side effect, so retrying it with the same key
  * runs it again. Records expire after 24 hours (DynamoDB TTL / a Mongo TTL index on `expiresAt`); an expired
@@ -160,7 +161,7 @@ export interface Lease {
   version: number;
   /** The reference (order number...) this run must use, fixed for this holder. */
   ref: string;
-  /** The reference of a holder that crashed before finishing: check whether its work is already done. */
+  /** The reference of an earlier holder that crashed or failed: check whether its work was done after all. */
   previousRef?: string;
 }
 
@@ -192,8 +193,10 @@ export async function runOnceWithLease(
     } else {
       const taken = await deps.store.update(IDEMPOTENCY, id, { expectVersion: seen.doc.version, set: pending as Record<string, Value> });
       if (!taken.ok) continue;
-      const crashed = seen.doc.state === 'pending' && typeof seen.doc.ref === 'string' ? seen.doc.ref : undefined;
-      lease = { id, version: taken.doc.version, ref, ...(crashed ? { previousRef: crashed } : {}) };
+      // A holder that crashed (pending) or failed (aborted) may still have sold under its ref: a failure whose
+      // outcome it could not decide (an order insert whose answer was lost) looks like any other failure.
+      const earlier = seen.doc.state !== 'done' && typeof seen.doc.ref === 'string' ? seen.doc.ref : undefined;
+      lease = { id, version: taken.doc.version, ref, ...(earlier ? { previousRef: earlier } : {}) };
     }
     return { response: await runHolding(deps, lease, execute), replayed: false };
   }
@@ -205,7 +208,8 @@ async function runHolding(deps: OperationDeps, lease: Lease, execute: (lease: Le
   try {
     response = await execute(lease);
   } catch (err) {
-    // Nothing was done (the operation gave back what it took), so the key is free again.
+    // The key is free again. Usually nothing was done (the operation gave back what it took); when that could
+    // not be decided, the record keeps our ref and the next holder checks it first (previousRef).
     await release(deps, lease, { state: 'aborted' });
     throw err;
   }

@@ -1,6 +1,7 @@
 import { purchase, type PurchaseInput } from '../../../shared/operations/purchase';
 import { fingerprint, IDEMPOTENCY, recordId } from '../../../shared/operations/idempotency';
 import { fakeDeps } from '../../support/deps';
+import { withFaults } from '../../support/faults';
 import { MemoryStore } from '../../support/memoryStore';
 
 const FAR = Date.UTC(2030, 0, 1);
@@ -131,4 +132,22 @@ describe('idempotent purchase under a lease (atomic, version)', () => {
     expect(await store.get('products', 'p1')).toMatchObject({ stock: 9, sold: 1 });
     expect(store.all('orders')).toHaveLength(1);
   });
+
+  it.each(['atomic', 'version'] as const)(
+    '(%s) a retry after an undecided failure answers the order that landed instead of buying again',
+    async (strategy) => {
+      const store = await shop();
+      // The order insert lands but its answer is lost, and so are the three tombstone inserts that try to
+      // settle it: the holder cannot tell whether it sold, fails, and releases the key.
+      const deps = fakeDeps(withFaults(store, { loseInsertAnswerFor: 'orders', times: 4 }));
+      await expect(purchase(deps, buy({ strategy }))).rejects.toMatchObject({ status: 500 });
+      const [landed] = store.all('orders');
+      expect(landed).toMatchObject({ status: 'created' });
+
+      const retried = await purchase(deps, buy({ strategy }));
+      expect(retried.data.order.orderNo).toBe(landed?.orderNo);
+      expect(store.all('orders')).toHaveLength(1);
+      expect(await store.get('products', 'p1')).toMatchObject({ stock: 9, sold: 1 });
+    },
+  );
 });
