@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { Dataset, User } from '../support/dataset';
 import { httpPlan } from './httpPlans';
 import { mutations, toFields, toText, type Fields } from './mutations';
-import { bases, type Base, type RouteName } from './requests';
+import { bases, verdict, type Base, type RouteName } from './requests';
 import { ROUTES } from './routes';
 import { BAD_VALUE } from './values';
 
@@ -94,14 +94,11 @@ function directPlan(base: Base): fc.Arbitrary<DirectPlan> {
     .map(([d, who]) => {
       // An API Gateway-shaped event is only treated as direct when Cognito credentials invoked it (README).
       const effective: Identity = d.httpShaped ? { kind: 'user', sub: base.caller, via: 'cognito' } : who;
-      const anonymous = route.access === 'user' && effective.kind !== 'user';
-      const expect = d.early ? [400] : anonymous ? [401] : d.kinds.length > 0 ? [400] : base.expect;
       const claimsSub = base.caller === 'alice' ? 'bob' : 'alice';
       return {
         transport: 'direct',
         route: base.route,
-        kinds: [...d.kinds, ...(effective.kind === 'user' ? [] : [`identity ${effective.kind}`]), ...(d.kinds.length ? [] : [base.why])],
-        expect,
+        ...verdict(base, d, effective),
         payload: d.payload,
         identity: effective,
         ...(d.httpShaped ? { httpShaped: { claimsSub } } : {}),

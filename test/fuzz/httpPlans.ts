@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { HttpPlan, Identity } from './generators';
 import { mutations, toFields, toText } from './mutations';
-import type { Base } from './requests';
+import { verdict, type Base } from './requests';
 import { ROUTES, type Route } from './routes';
 import { anyJsonText, badIdString, badKeyHeader } from './values';
 
@@ -170,13 +170,10 @@ export function httpPlan(base: Base): fc.Arbitrary<HttpPlan> {
     { arbitrary: fc.constantFrom<unknown>('', 0, 42, null, ['alice'], { sub: 'alice' }).map((sub): Identity => ({ kind: 'forged', how: 'claims', sub })), weight: 1 },
   );
   return fc.tuple(fc.oneof({ arbitrary: mutated, weight: 3 }, { arbitrary: draft, weight: 1 }), identity).map(([d, who]) => {
-    const anonymous = route.access === 'user' && who.kind !== 'user';
-    const expect = d.early ? [400] : anonymous ? [401] : d.kinds.length > 0 ? [400] : base.expect;
     return {
       transport: 'http',
       route: base.route,
-      kinds: [...d.kinds, ...(who.kind === 'user' ? [] : [`identity ${who.kind}`]), ...(d.kinds.length ? [] : [base.why])],
-      expect,
+      ...verdict(base, d, who),
       method: route.method,
       path: http.path,
       headers: d.headers,

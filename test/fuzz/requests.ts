@@ -6,6 +6,8 @@
 import fc from 'fast-check';
 import type { Dataset, User } from '../support/dataset';
 import { USERS } from '../support/dataset';
+import type { Identity } from './generators';
+import { ROUTES } from './routes';
 import { STRATEGIES, unknownId, validItemId } from './values';
 
 export type RouteName = 'getProduct' | 'purchase' | 'getOrder' | 'addCartItem' | 'removeCartItem' | 'getCart' | 'transfer' | 'getAccount';
@@ -30,6 +32,19 @@ const idempotencyKey = fc.option(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,128}$/), 
 const user = fc.constantFrom(...USERS);
 const otherThan = (owner: User) => fc.constantFrom(...USERS.filter((u) => u !== owner));
 const defined = (command: Command): Command => Object.fromEntries(Object.entries(command).filter(([, v]) => v !== undefined));
+
+/**
+ * The statuses a plan built on `base` may be answered with, and what makes it a refusal, for either transport:
+ * a draft refused before any operation (`early`) gets 400; a user route without a user, 401; any other mutation,
+ * 400; an unmutated request, the base's own refusal.
+ */
+export function verdict(base: Base, draft: { kinds: string[]; early: boolean }, identity: Identity): { kinds: string[]; expect: number[] } {
+  const anonymous = ROUTES[base.route].access === 'user' && identity.kind !== 'user';
+  return {
+    kinds: [...draft.kinds, ...(identity.kind === 'user' ? [] : [`identity ${identity.kind}`]), ...(draft.kinds.length ? [] : [base.why])],
+    expect: draft.early ? [400] : anonymous ? [401] : draft.kinds.length > 0 ? [400] : base.expect,
+  };
+}
 
 function base(route: RouteName, why: string, expect: number[]) {
   return ([caller, command]: [User, Command]): Base => ({ route, caller, command: defined(command), expect, why });
