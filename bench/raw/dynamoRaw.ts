@@ -1,6 +1,7 @@
 /** RawDriver on DynamoDB: DocumentClient commands, items keyed by `id` as adapters/dynamodb stores them. */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../../adapters/dynamodb';
 import type { RawDriver } from './rawDriver';
 
 const isConditionFailure = (err: unknown) => (err as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
@@ -9,8 +10,11 @@ const isConditionFailure = (err: unknown) => (err as { name?: unknown } | null)?
 const NAMES = { '#s': 'stock', '#v': 'version', '#p': 'price', '#b': 'balance' };
 
 export function createDynamoRaw(client: DynamoDBDocumentClient, tablePrefix: string): RawDriver {
-  const table = (collection: string) => tablePrefix + collection;
+  // The store's own naming rule, so raw contestants and handlers write the same tables.
+  const table = (collection: string) => tableName(tablePrefix, collection);
   const products = table('products');
+  const orders = table('orders');
+  const accounts = table('accounts');
 
   async function guarded(command: UpdateCommand): Promise<boolean> {
     try {
@@ -67,12 +71,12 @@ export function createDynamoRaw(client: DynamoDBDocumentClient, tablePrefix: str
       return typeof Item?.price === 'number' ? Item.price : null;
     },
     async insertOrder(order) {
-      await client.send(new PutCommand({ TableName: table('orders'), Item: order }));
+      await client.send(new PutCommand({ TableName: orders, Item: order }));
     },
     debit: (id, amount) =>
       guarded(
         new UpdateCommand({
-          TableName: table('accounts'),
+          TableName: accounts,
           Key: { id },
           UpdateExpression: 'SET #b = #b - :a',
           ConditionExpression: '#b >= :a',
@@ -83,7 +87,7 @@ export function createDynamoRaw(client: DynamoDBDocumentClient, tablePrefix: str
     async credit(id, amount) {
       await client.send(
         new UpdateCommand({
-          TableName: table('accounts'),
+          TableName: accounts,
           Key: { id },
           UpdateExpression: 'SET #b = #b + :a',
           ExpressionAttributeNames: { '#b': NAMES['#b'] },
@@ -92,27 +96,28 @@ export function createDynamoRaw(client: DynamoDBDocumentClient, tablePrefix: str
       );
     },
     async seed(collection, docs) {
-      const chunks = chunk(docs, 25);
-      await inParallel(chunks, 8, async (items) => {
+      const name = table(collection);
+      await inParallel(chunk(docs, 25), 8, async (items) => {
         let pending: unknown[] = items.map((Item) => ({ PutRequest: { Item } }));
         for (let round = 0; pending.length > 0; round++) {
           if (round > 20) throw new Error(`seeding ${collection}: items stayed unprocessed`);
-          const answer = await client.send(new BatchWriteCommand({ RequestItems: { [table(collection)]: pending as never } }));
-          pending = answer.UnprocessedItems?.[table(collection)] ?? [];
+          const answer = await client.send(new BatchWriteCommand({ RequestItems: { [name]: pending as never } }));
+          pending = answer.UnprocessedItems?.[name] ?? [];
         }
       });
     },
     async readMany(collection, ids) {
+      const name = table(collection);
       const found = new Map<string, Record<string, unknown>>();
       await inParallel(chunk(ids, 100), 4, async (keys) => {
         let pending: Record<string, unknown>[] = keys.map((id) => ({ id }));
         for (let round = 0; pending.length > 0; round++) {
           if (round > 20) throw new Error(`reading ${collection}: keys stayed unprocessed`);
           const answer = await client.send(
-            new BatchGetCommand({ RequestItems: { [table(collection)]: { Keys: pending, ConsistentRead: true } } }),
+            new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }),
           );
-          for (const item of answer.Responses?.[table(collection)] ?? []) found.set(item.id as string, item);
-          pending = (answer.UnprocessedKeys?.[table(collection)]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+          for (const item of answer.Responses?.[name] ?? []) found.set(item.id as string, item);
+          pending = (answer.UnprocessedKeys?.[name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
         }
       });
       return found;
