@@ -25,6 +25,7 @@ describe('transfer', () => {
   it.each([
     ['a caller who does not own from', move({ uid: 'bob' }), 'FORBIDDEN'],
     ['a from that does not exist', move({ from: 'zzz' }), 'FORBIDDEN'],
+    ["someone else's from, without revealing that its balance is short", move({ uid: 'bob', amount: 5000 }), 'FORBIDDEN'],
     ['a to that does not exist', move({ to: 'zzz' }), 'ACCOUNT_NOT_FOUND'],
     ['more than the balance', move({ amount: 1001 }), 'INSUFFICIENT_BALANCE'],
     ['from equal to to', move({ to: 'a' }), 'INVALID_REQUEST'],
@@ -34,6 +35,24 @@ describe('transfer', () => {
     expect(await store.get('accounts', 'a')).toMatchObject({ balance: 1000, version: 1 });
     expect(await store.get('accounts', 'b')).toMatchObject({ balance: 50, version: 1 });
     expect(store.all('ledger')).toHaveLength(0);
+  });
+
+  it('refuses to debit a document of the caller that is not an account', async () => {
+    const store = await bank();
+    await store.insert('accounts', { id: 'c', owner: 'alice' });
+    await expect(transfer(fakeDeps(store), move({ from: 'c' }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await store.get('accounts', 'c')).toEqual({ id: 'c', owner: 'alice', version: 1 });
+  });
+
+  it('commits in one transaction, with no read first', async () => {
+    const store = await bank();
+    const calls: string[] = [];
+    const counted = Object.assign(Object.create(store) as MemoryStore, {
+      get: (...args: Parameters<MemoryStore['get']>) => (calls.push('get'), store.get(...args)),
+      transact: (...args: Parameters<MemoryStore['transact']>) => (calls.push('transact'), store.transact(...args)),
+    });
+    await transfer(fakeDeps(counted), move());
+    expect(calls).toEqual(['transact']);
   });
 
   it('refuses to credit a document that is not an account', async () => {
