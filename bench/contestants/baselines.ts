@@ -7,10 +7,8 @@
  */
 import { conflict, failed, insufficient, ok, type Outcome } from '../outcome';
 import type { RawDriver } from '../raw/rawDriver';
-import { orderDoc } from './raw';
+import { orderDoc, rawRead } from './raw';
 import type { Contestant } from './contestant';
-
-const rawRead = (raw: RawDriver) => (id: string) => async () => ((await raw.readProduct(id)) ? ok() : failed('NOT_FOUND'));
 
 export function naiveReadCheckWrite(raw: RawDriver): Contestant {
   return {

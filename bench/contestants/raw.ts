@@ -1,8 +1,15 @@
 /** The raw driver ceiling: the bare guarded write, no handler, no port, no order. */
 import { newOrderNo } from '../../shared/ids';
-import { insufficient, ok } from '../outcome';
+import { failed, insufficient, ok, type Outcome } from '../outcome';
 import type { RawDriver, SeedDoc } from '../raw/rawDriver';
-import { BENCH_PRICE, type Contestant } from './contestant';
+import { BENCH_PRICE, type Contestant, type Send } from './contestant';
+
+/** The read every raw-driver contestant (ceiling, diagnostic, baselines) makes for GET /products/{id}. */
+export const rawRead =
+  (raw: RawDriver) =>
+  (id: string): Send =>
+  async (): Promise<Outcome> =>
+    (await raw.readProduct(id)) ? ok() : failed('NOT_FOUND');
 
 export function rawCeiling(raw: RawDriver): Contestant {
   return {
@@ -11,7 +18,7 @@ export function rawCeiling(raw: RawDriver): Contestant {
     family: 'ceiling',
     describe: 'raw driver: the bare guarded decrement (stock >= q), nothing else',
     purchase: (id, _uid, q) => async () => ((await raw.decrement(id, q)) ? ok(1, q) : insufficient()),
-    read: (id) => async () => ((await raw.readProduct(id)) ? ok() : insufficient()),
+    read: rawRead(raw),
     // Two guarded single-document writes, no transaction: a crash between them would lose the money.
     transfer: ({ from, to, amount }) => async () => {
       if (!(await raw.debit(from, amount))) return insufficient();
@@ -36,7 +43,7 @@ export function rawWithOrder(raw: RawDriver): Contestant {
       await raw.insertOrder(orderDoc(id, uid, q, BENCH_PRICE));
       return ok(1, q);
     },
-    read: (id) => async () => ((await raw.readProduct(id)) ? ok() : insufficient()),
+    read: rawRead(raw),
   };
 }
 
