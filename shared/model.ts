@@ -68,15 +68,6 @@ export interface Account extends Doc {
 }
 
 /** One committed transfer; its id is the transferId. Written in the same transaction as the two balances. */
-export interface LedgerEntry extends Doc {
-  transferId: string;
-  from: string;
-  to: string;
-  amount: number;
-  uid: string;
-  createdAt: string;
-}
-
 export function asAccount(doc: Doc | null): Account | null {
   if (!doc || typeof doc.owner !== 'string' || typeof doc.balance !== 'number') return null;
   return doc as Account;

@@ -33,7 +33,6 @@ export const PurchasePayload = z.strictObject({
   strategy: z.enum(STRATEGIES).optional(),
   idempotencyKey: IdempotencyKey.optional(),
 });
-export type PurchaseCommand = z.infer<typeof PurchasePayload>;
 
 export const GetProductPayload = z.strictObject({ productId: Id });
 
@@ -146,7 +145,6 @@ export const TransferBody = z
 export const TransferPayload = z
   .strictObject({ from: Id, to: Id, amount: Amount, idempotencyKey: IdempotencyKey.optional() })
   .refine((t) => t.from !== t.to, { message: 'from and to must differ', path: ['to'] });
-export type TransferCommand = z.infer<typeof TransferPayload>;
 
 export const GetAccountPayload = z.strictObject({ accountId: Id });
 

@@ -156,9 +156,3 @@ export function fromHttpEvent(event: unknown, context?: Context): ApiRequest {
 export function refuseInvalidInput(req: ApiRequest): void {
   if (req.issues.length > 0) throw new AppError('INVALID_REQUEST', 'invalid request', { details: { issues: req.issues } });
 }
-
-/** The verified caller's id, or UNAUTHORIZED. */
-export function requireUser(req: ApiRequest): string {
-  if (!req.sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
-  return req.sub;
-}
