@@ -8,8 +8,8 @@ import type { Context } from 'aws-lambda';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import type { ErrorCode } from '../../shared/errors';
 import { message } from '../../shared/messages';
-import { call, cognitoContext, httpEvent, invoke, lambdaContext, type EventInput } from '../support/events';
-import { loadAll, seedDataset, snapshot, trustedContext, type Dataset, type Snapshot } from '../support/dataset';
+import { assertionContext, call, cognitoContext, httpEvent, invoke, lambdaContext, type EventInput } from '../support/events';
+import { loadAll, seedDataset, snapshot, TRUSTED_SECRET, trustedContext, type Dataset, type Snapshot } from '../support/dataset';
 import type { LoadedFunctions } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 
@@ -246,9 +246,9 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
     });
 
     it('refuses a forged, stale or misnamed trusted-caller assertion with 401', async () => {
-      const forged = lambdaContext(10_000, { clientContext: { custom: { lockless: signCallerAssertion('x'.repeat(40), 'alice') } } as never });
+      const forged = trustedContext('alice', 'x'.repeat(40));
       const stale = trustedContext('alice', undefined, Date.now() - 10 * 60_000);
-      const renamed = lambdaContext(10_000, { clientContext: { custom: { lockless: { ...signCallerAssertion('dataset-trusted-caller-secret-0123456789abcdef', 'bob'), sub: 'alice' } } } as never });
+      const renamed = assertionContext({ ...signCallerAssertion(TRUSTED_SECRET, 'bob'), sub: 'alice' });
       for (const context of [forged, stale, renamed]) {
         expect(await invoke(fns.handler('getAccount'), { accountId: 'acc-alice' }, context)).toEqual(envelope('UNAUTHORIZED', 401));
         expect(await invoke(fns.handler('transfer'), { from: 'acc-alice', to: 'acc-bob', amount: 1 }, context)).toEqual(envelope('UNAUTHORIZED', 401));

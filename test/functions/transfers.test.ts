@@ -1,5 +1,5 @@
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
-import { call, cognitoContext, httpEvent, invoke, lambdaContext } from '../support/events';
+import { assertionContext, call, cognitoContext, httpEvent, invoke, lambdaContext } from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 
@@ -99,13 +99,13 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     it('accepts a trusted server\'s signed assertion and refuses a forged one', async () => {
       const { a, b } = await accounts();
       const signed = signCallerAssertion(SECRET, 'alice');
-      const ok = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, lambdaContext(10_000, { clientContext: { custom: { lockless: signed } } as never }));
+      const ok = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, assertionContext(signed));
       expect(ok.code).toBe(200);
       const forged = { ...signCallerAssertion('another-secret-that-is-long-enough-000000', 'alice') };
-      const refused = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, lambdaContext(10_000, { clientContext: { custom: { lockless: forged } } as never }));
+      const refused = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, assertionContext(forged));
       expect(refused).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
       const stale = signCallerAssertion(SECRET, 'alice', Date.now() - 10 * 60_000);
-      const old = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, lambdaContext(10_000, { clientContext: { custom: { lockless: stale } } as never }));
+      const old = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, assertionContext(stale));
       expect(old.code).toBe(401);
       expect(await balance(b)).toBe(5);
     });

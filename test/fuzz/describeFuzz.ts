@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { ERROR_CODES } from '../../shared/errors';
-import { cognitoContext, httpEvent, lambdaContext } from '../support/events';
+import { assertionContext, cognitoContext, httpEvent, lambdaContext } from '../support/events';
 import { loadAll, seedDataset, snapshot, TRUSTED_SECRET, trustedContext, type Dataset, type Snapshot } from '../support/dataset';
 import type { LoadedFunctions } from '../support/functions';
 import { backendFixture, type BackendFixture, type BackendName } from '../support/stores';
@@ -49,19 +49,18 @@ function contextOf(identity: Identity): Context {
   if (identity.kind === 'user') return identity.via === 'trusted' ? trustedContext(identity.sub) : cognitoContext(identity.sub);
   if (identity.kind === 'none') return lambdaContext();
   const sub = String(identity.sub);
-  const assertion = (lockless: unknown) => lambdaContext(10_000, { clientContext: { custom: { lockless } } as never });
   const signed = signCallerAssertion(TRUSTED_SECRET, sub);
   switch (identity.how) {
-    case 'wrong secret': return assertion(signCallerAssertion('not-the-deployers-secret-0123456789abcdef', sub));
-    case 'stale': return assertion(signCallerAssertion(TRUSTED_SECRET, sub, Date.now() - 10 * 60_000));
-    case 'future': return assertion(signCallerAssertion(TRUSTED_SECRET, sub, Date.now() + 10 * 60_000));
-    case 'renamed': return assertion({ ...signed, sub: `${sub}-x` });
-    case 'no sig': return assertion({ sub, iat: signed.iat });
-    case 'iat as text': return assertion({ ...signed, iat: String(signed.iat) });
-    case 'sub not a string': return assertion({ ...signed, sub: { $ne: null } });
-    case 'huge sub': return assertion(signCallerAssertion(TRUSTED_SECRET, sub.repeat(100)));
+    case 'wrong secret': return trustedContext(sub, 'not-the-deployers-secret-0123456789abcdef');
+    case 'stale': return trustedContext(sub, TRUSTED_SECRET, Date.now() - 10 * 60_000);
+    case 'future': return trustedContext(sub, TRUSTED_SECRET, Date.now() + 10 * 60_000);
+    case 'renamed': return assertionContext({ ...signed, sub: `${sub}-x` });
+    case 'no sig': return assertionContext({ sub, iat: signed.iat });
+    case 'iat as text': return assertionContext({ ...signed, iat: String(signed.iat) });
+    case 'sub not a string': return assertionContext({ ...signed, sub: { $ne: null } });
+    case 'huge sub': return trustedContext(sub.repeat(100));
     case 'empty cognito id': return lambdaContext(10_000, { identity: { cognitoIdentityId: '', cognitoIdentityPoolId: 'pool' } as never });
-    default: return assertion('not an object');
+    default: return assertionContext('not an object');
   }
 }
 

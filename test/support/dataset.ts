@@ -6,7 +6,7 @@
  */
 import { COLLECTION_NAMES } from '../../shared/collections';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
-import { call, cognitoContext, lambdaContext } from './events';
+import { assertionContext, call, cognitoContext } from './events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from './functions';
 import type { BackendFixture, BackendName } from './stores';
 
@@ -33,7 +33,7 @@ export function loadAll(backend: BackendName, fixture: BackendFixture): LoadedFu
 
 /** A Lambda context carrying a trusted caller's signed assertion for `sub` (the way a trusted server invokes). */
 export function trustedContext(sub: string, secret = TRUSTED_SECRET, now = Date.now()) {
-  return lambdaContext(10_000, { clientContext: { custom: { lockless: signCallerAssertion(secret, sub, now) } } as never });
+  return assertionContext(signCallerAssertion(secret, sub, now));
 }
 
 export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions): Promise<Dataset> {

@@ -68,6 +68,11 @@ export function cognitoContext(cognitoIdentityId: string, remainingMs?: number):
   return lambdaContext(remainingMs, { identity: { cognitoIdentityId, cognitoIdentityPoolId: 'us-east-1:pool' } });
 }
 
+/** A context whose Invoke carried `lockless` as its client context's custom field: where a trusted server's assertion arrives. */
+export function assertionContext(lockless: unknown, remainingMs?: number): Context {
+  return lambdaContext(remainingMs, { clientContext: { custom: { lockless } } as never });
+}
+
 /** Invokes a handler directly (cloud-function style) with a plain payload; returns the envelope. */
 export async function invoke(
   handler: (event: unknown, context: Context) => Promise<unknown>,
