@@ -5,10 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MongoClient } from 'mongodb';
 import { deleteTables } from '../adapters/dynamodb';
-import { prepareDynamo, prepareMongo } from '../scripts/local/backend';
+import { dynamoAdminClient, prepareDynamo, prepareMongo } from '../scripts/local/backend';
 import { startDynamoDbLocal } from '../scripts/servers/dynamodbLocal';
 import { startMongo } from '../scripts/servers/mongod';
 import type { BackendName } from './options';
@@ -35,9 +34,6 @@ export const BENCH_ENV = {
 
 const namespace = () => `bench${randomBytes(3).toString('hex')}`;
 
-const admin = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-
 export async function startBackend(backend: BackendName, resources: Resources, log: (line: string) => void): Promise<BackendSetup> {
   return backend === 'dynamodb' ? startDynamo(resources, log) : startMongoBackend(resources, log);
 }
@@ -59,7 +55,7 @@ async function startDynamo(resources: Resources, log: (line: string) => void): P
   const tablePrefix = `${namespace()}-`;
   resources.add('dynamodb-tables', async () => {
     if (serverGone()) return;
-    const client = admin(endpoint);
+    const client = dynamoAdminClient(endpoint);
     try {
       await deleteTables(client, tablePrefix);
     } catch (err) {

@@ -21,8 +21,13 @@ export interface LocalBackend {
   stop(): Promise<void>;
 }
 
+/** The low-level client that creates and deletes tables (the SDK signs every request, DynamoDB Local ignores it). */
+export function dynamoAdminClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
 export async function prepareDynamo(endpoint: string, tablePrefix: string): Promise<ConditionalStore> {
-  const admin = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const admin = dynamoAdminClient(endpoint);
   try {
     await ensureTables(admin, tablePrefix);
   } finally {
