@@ -6,14 +6,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { COLLECTIONS } from '../../shared/collections';
 import { ensureTables } from '../../adapters/dynamodb';
 import { createMongoClient, ensureIndexes } from '../../adapters/mongodb';
 import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../scripts/servers/dynamodbLocal';
 import { startMongo, type MongoHandle } from '../../scripts/servers/mongod';
 import { freePort, waitForExit } from '../../scripts/servers/process';
-import type { BackendName } from '../support/stores';
+import { rawDynamoClient, type BackendName } from '../support/stores';
 
 export interface FaultServer {
   /** Environment that points handlers at this server. */
@@ -36,7 +35,7 @@ export async function startFaultServer(backend: BackendName): Promise<FaultServe
     // In-memory DynamoDB Local cannot survive a kill: the file-backed mode keeps the data.
     const start = () => startDynamoDbLocal({ port, dbPath: dataDir });
     let server: DynamoDbLocalHandle = await start();
-    const admin = new DynamoDBClient({ endpoint: server.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const admin = rawDynamoClient(server.endpoint);
     await ensureTables(admin, PREFIX);
     admin.destroy();
     return {

@@ -9,8 +9,7 @@
  * within the function's deadline: nothing hangs.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COLLECTIONS } from '../../shared/collections';
 import { createDynamoDocumentClient, createDynamoStore } from '../../adapters/dynamodb';
 import { createMongoClient, createMongoStore } from '../../adapters/mongodb';
@@ -18,7 +17,7 @@ import type { ConditionalStore } from '../../shared/store';
 import { STRATEGIES } from '../../shared/validation';
 import { call, type Answer } from '../support/events';
 import { loadFunctions, type LoadedFunctions } from '../support/functions';
-import type { BackendName } from '../support/stores';
+import { rawDynamoClient, scanTable, type BackendName } from '../support/stores';
 import { startFaultServer, type FaultServer } from './faultServers';
 
 const REMAINING_MS = 4_000;
@@ -224,18 +223,8 @@ type Lister = { list: (collection: string) => Promise<Record<string, any>[]>; cl
 /** Reads whole collections with the raw driver, after the faults, through a fresh client. */
 function lister(backend: BackendName, server: FaultServer): Lister {
   if (backend === 'dynamodb') {
-    const raw = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: server.env.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }));
-    const list = async (collection: string) => {
-      const items: Record<string, any>[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await raw.send(new ScanCommand({ TableName: server.env.TABLE_PREFIX + collection, ConsistentRead: true, ExclusiveStartKey }));
-        items.push(...(page.Items ?? []));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return items;
-    };
-    return { list, close: async () => raw.destroy() };
+    const raw = DynamoDBDocumentClient.from(rawDynamoClient(server.env.DYNAMODB_ENDPOINT));
+    return { list: (collection) => scanTable(raw, server.env.TABLE_PREFIX + collection), close: async () => raw.destroy() };
   }
   const client = createMongoClient(server.env.MONGODB_URI!);
   return {

@@ -27,9 +27,10 @@ export function mongoUri(): string {
   return uri;
 }
 
-export function rawDynamoClient(): DynamoDBClient {
+/** A plain SDK client on DynamoDB Local (by default the one globalSetup started). */
+export function rawDynamoClient(endpoint = dynamoEndpoint()): DynamoDBClient {
   return new DynamoDBClient({
-    endpoint: dynamoEndpoint(),
+    endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
@@ -60,16 +61,7 @@ export async function dynamoFixture(label: string): Promise<DynamoFixture> {
     store,
     tablePrefix,
     raw,
-    async list(collection) {
-      const items: Record<string, unknown>[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await raw.send(new ScanCommand({ TableName: tablePrefix + collection, ConsistentRead: true, ExclusiveStartKey }));
-        items.push(...(page.Items ?? []));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return items;
-    },
+    list: (collection) => scanTable(raw, tablePrefix + collection),
     async cleanup() {
       await store.close();
       await deleteTables(admin, tablePrefix);
@@ -77,6 +69,18 @@ export async function dynamoFixture(label: string): Promise<DynamoFixture> {
       raw.destroy();
     },
   };
+}
+
+/** Every item of a table, read page by page with strongly consistent scans. */
+export async function scanTable(raw: DynamoDBDocumentClient, tableName: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await raw.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
 }
 
 export interface MongoFixture extends BackendFixture {
