@@ -29,7 +29,7 @@ async function startHttp(setup: BackendSetup, resources: Resources): Promise<str
   const offline = await startOffline({
     httpPort: await freePort(),
     lambdaPort: await freePort(),
-    env: { ...BENCH_ENV, ...setup.env },
+    env: setup.env,
   });
   resources.add(`offline-${setup.backend}`, () => offline.stop());
   log(`serverless-offline (pid ${offline.pid}) at ${offline.httpUrl}`);
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     return;
   }
   const options: BenchOptions = parsed;
+  // In this process's environment, so the worker and serverless-offline inherit it with the rest.
   Object.assign(process.env, BENCH_ENV);
   const resources = new Resources(log);
   releaseOnSignals(resources, log);
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     for (const backend of options.backends) {
       const setup = await startBackend(backend, resources, log);
       const httpUrl = options.http ? await startHttp(setup, resources) : undefined;
-      const output = await runWorker({ backend, options, serverPid: setup.serverPid, httpUrl }, { ...BENCH_ENV, ...setup.env }, resources);
+      const output = await runWorker({ backend, options, serverPid: setup.serverPid, httpUrl }, setup.env, resources);
       reports.push({ backend, server: setup.server, mode: output.mode, cells: output.cells, skipped: output.skipped, headline: headlines(output.cells) });
       await resources.releaseAll();
     }
