@@ -11,9 +11,9 @@ export interface MachineInfo {
   node: string;
   uname: string;
   java: string | null;
-  /** The commit the run was made from, and whether the work tree had changes on top of it. */
   /** 1-minute load average when the run began: other work on the machine skews every figure. */
   loadAtStart: number;
+  /** The commit the run was made from, and whether the work tree had changes on top of it. */
   commit: string | null;
   dirty: boolean | null;
 }
