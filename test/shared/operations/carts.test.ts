@@ -1,26 +1,14 @@
 import { MAX_CART_ITEMS } from '../../../shared/carts';
 import { addItem, getCart, removeItem, type CartDeps } from '../../../shared/operations/carts';
 import type { ConditionalStore } from '../../../shared/store';
+import { countingStore } from '../../support/countingStore';
 import { MemoryStore } from '../../support/memoryStore';
 
 const T0 = Date.UTC(2026, 10, 25, 8, 0, 0);
 
-/** Counts the calls an operation makes, so "one guarded write, no read" is checked, not assumed. */
-function counting(store: ConditionalStore) {
-  const calls: string[] = [];
-  const wrapped: ConditionalStore = {
-    get: (c, id) => (calls.push('get'), store.get(c, id)),
-    update: (c, id, spec) => (calls.push('update'), store.update(c, id, spec)),
-    insert: (c, doc) => (calls.push('insert'), store.insert(c, doc)),
-    transact: (writes, options) => (calls.push('transact'), store.transact(writes, options)),
-    close: () => store.close(),
-  };
-  return { store: wrapped, calls };
-}
-
 function setup() {
   const memory = new MemoryStore();
-  const { store, calls } = counting(memory);
+  const { store, calls } = countingStore(memory);
   let clock = T0;
   const deps: CartDeps & { tick(ms: number): void } = { store, now: () => clock, tick: (ms) => void (clock += ms) };
   return { memory, deps, calls };

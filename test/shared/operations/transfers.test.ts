@@ -1,4 +1,5 @@
 import { getAccount, transfer, type TransferInput } from '../../../shared/operations/transfers';
+import { countingStore } from '../../support/countingStore';
 import { fakeDeps } from '../../support/deps';
 import { MemoryStore } from '../../support/memoryStore';
 
@@ -45,12 +46,7 @@ describe('transfer', () => {
   });
 
   it('commits in one transaction, with no read first', async () => {
-    const store = await bank();
-    const calls: string[] = [];
-    const counted = Object.assign(Object.create(store) as MemoryStore, {
-      get: (...args: Parameters<MemoryStore['get']>) => (calls.push('get'), store.get(...args)),
-      transact: (...args: Parameters<MemoryStore['transact']>) => (calls.push('transact'), store.transact(...args)),
-    });
+    const { store: counted, calls } = countingStore(await bank());
     await transfer(fakeDeps(counted), move());
     expect(calls).toEqual(['transact']);
   });

@@ -1,0 +1,14 @@
+/** Counts the store calls an operation makes, so "one guarded write, no read" is checked, not assumed. */
+import type { ConditionalStore } from '../../shared/store';
+
+export function countingStore(store: ConditionalStore): { store: ConditionalStore; calls: string[] } {
+  const calls: string[] = [];
+  const wrapped: ConditionalStore = {
+    get: (c, id) => (calls.push('get'), store.get(c, id)),
+    update: (c, id, spec) => (calls.push('update'), store.update(c, id, spec)),
+    insert: (c, doc) => (calls.push('insert'), store.insert(c, doc)),
+    transact: (writes, options) => (calls.push('transact'), store.transact(writes, options)),
+    close: () => store.close(),
+  };
+  return { store: wrapped, calls };
+}
