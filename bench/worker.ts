@@ -17,7 +17,7 @@ import { createDynamoRaw } from './raw/dynamoRaw';
 import { createMongoRaw } from './raw/mongoRaw';
 import type { RawDriver } from './raw/rawDriver';
 import { catalogue } from './scenarios/catalogue';
-import { INITIAL_STOCK } from './scenarios/purchases';
+import { seedProducts } from './scenarios/purchases';
 import type { BenchEnv } from './scenarios/scenario';
 import { cellFigures, type CellFigures } from './stats';
 import { formatCell } from './report/progress';
@@ -64,7 +64,7 @@ async function warmUp(env: BenchEnv, contestants: Contestant[]): Promise<void> {
   for (const c of contestants) {
     if (!c.purchase) continue;
     const id = `warm-${c.slug}`;
-    await env.raw.seed('products', [{ id, name: 'warm', stock: INITIAL_STOCK, sold: 0, price: 1, version: 1 }]);
+    await seedProducts(env.raw, [id]);
     await drive((i) => (i % 3 === 2 && c.read ? { kind: 'read', key: id, send: c.read(id) } : { kind: 'purchase', key: id, send: c.purchase!(id, `warm-${i}`, 1) }), {
       concurrency: 64,
       requests: 600,

@@ -17,7 +17,8 @@ const QUANTITY = 1;
 /** Distinct buyers; a buyer id never matters to the guards, only to the orders. */
 const BUYERS = 1_000;
 
-async function seedProducts(raw: RawDriver, ids: string[]): Promise<void> {
+/** Products as every purchase scenario and the warm-up seed them: far more stock than a run can take. */
+export async function seedProducts(raw: RawDriver, ids: string[]): Promise<void> {
   await raw.seed(
     'products',
     ids.map((id) => ({ id, name: 'bench', stock: INITIAL_STOCK, sold: 0, price: BENCH_PRICE, version: 1 })),
