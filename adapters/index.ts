@@ -21,6 +21,26 @@ function positiveInt(value: string | undefined, fallback: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
+/** The MongoDB client settings the functions run with, from LOCKLESS_DB_* (also the benchmark's raw client's). */
+export function mongoClientSettings(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    serverSelectionTimeoutMs: positiveInt(env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 2_000),
+    connectTimeoutMs: positiveInt(env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 1_000),
+    socketTimeoutMs: positiveInt(env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 2_000),
+    maxPoolSize: positiveInt(env.LOCKLESS_DB_MAX_SOCKETS, 10),
+  };
+}
+
+/** The DynamoDB client settings the functions run with, from DYNAMODB_ENDPOINT and LOCKLESS_DB_*. */
+export function dynamoClientSettings(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    endpoint: env.DYNAMODB_ENDPOINT || undefined,
+    connectTimeoutMs: positiveInt(env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 1_000),
+    requestTimeoutMs: positiveInt(env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 2_000),
+    maxSockets: positiveInt(env.LOCKLESS_DB_MAX_SOCKETS, 128),
+  };
+}
+
 export function getStore(): ConditionalStore {
   if (store) return store;
   if (process.env.LOCKLESS_BACKEND === 'mongodb') {
@@ -28,24 +48,14 @@ export function getStore(): ConditionalStore {
     const uri = process.env.MONGODB_URI;
     if (!uri) throw new Error('MONGODB_URI is not set');
     store = mongo.createMongoStore({
-      client: mongo.createMongoClient(uri, {
-        serverSelectionTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 2_000),
-        connectTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 1_000),
-        socketTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 2_000),
-        maxPoolSize: positiveInt(process.env.LOCKLESS_DB_MAX_SOCKETS, 10),
-      }),
+      client: mongo.createMongoClient(uri, mongoClientSettings()),
       dbName: process.env.MONGODB_DB || 'lockless',
       schema: COLLECTIONS,
     });
   } else {
     const dynamo = require('./dynamodb') as typeof import('./dynamodb');
     store = dynamo.createDynamoStore({
-      client: dynamo.createDynamoDocumentClient({
-        endpoint: process.env.DYNAMODB_ENDPOINT || undefined,
-        connectTimeoutMs: positiveInt(process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS, 1_000),
-        requestTimeoutMs: positiveInt(process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS, 2_000),
-        maxSockets: positiveInt(process.env.LOCKLESS_DB_MAX_SOCKETS, 128),
-      }),
+      client: dynamo.createDynamoDocumentClient(dynamoClientSettings()),
       tablePrefix: process.env.TABLE_PREFIX || 'lockless-dev-',
       schema: COLLECTIONS,
     });

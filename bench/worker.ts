@@ -4,6 +4,7 @@
  * gets it, and reads the figures back from the file named in BENCH_WORKER.
  */
 import { writeFileSync } from 'node:fs';
+import { dynamoClientSettings, mongoClientSettings } from '../adapters';
 import { createDynamoDocumentClient } from '../adapters/dynamodb';
 import { createMongoClient } from '../adapters/mongodb';
 import type { Contestant } from './contestants/contestant';
@@ -41,19 +42,9 @@ export interface WorkerOutput {
 
 function rawDriver(backend: BackendName): RawDriver {
   const env = process.env;
-  // The same client settings as adapters/index.ts gives the handlers, so only the layers above differ.
-  if (backend === 'dynamodb') {
-    const client = createDynamoDocumentClient({
-      endpoint: env.DYNAMODB_ENDPOINT || undefined,
-      connectTimeoutMs: Number(env.LOCKLESS_DB_CONNECT_TIMEOUT_MS) || 1_000,
-    });
-    return createDynamoRaw(client, env.TABLE_PREFIX!);
-  }
-  const client = createMongoClient(env.MONGODB_URI!, {
-    serverSelectionTimeoutMs: Number(env.LOCKLESS_DB_CONNECT_TIMEOUT_MS) || 2_000,
-    socketTimeoutMs: 3_000,
-  });
-  return createMongoRaw(client, env.MONGODB_DB!);
+  // The client settings adapters/index.ts gives the handlers, so only the layers above differ.
+  if (backend === 'dynamodb') return createDynamoRaw(createDynamoDocumentClient(dynamoClientSettings(env)), env.TABLE_PREFIX!);
+  return createMongoRaw(createMongoClient(env.MONGODB_URI!, mongoClientSettings(env)), env.MONGODB_DB!);
 }
 
 /**
