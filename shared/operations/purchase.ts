@@ -143,6 +143,11 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderN
       });
       if (result.ok) return { done: true, value: requireProduct(result.doc, input.productId) };
       if (result.reason === 'not_found') throw notFound(input.productId);
+      // The CAS lost to the document it hands back: if that sold the last units, waiting to retry is pointless.
+      if (result.reason === 'version_conflict') {
+        const current = asProduct(result.current);
+        if (current && current.stock < input.quantity) throw insufficient(input, current.stock);
+      }
       return { done: false, failure: 'conflict' };
     },
     deps.policies.version,
