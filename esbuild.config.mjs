@@ -34,13 +34,13 @@ export function handlerNames() {
     .sort();
 }
 
-export async function buildAll({ backend = process.env.BACKEND || 'dynamodb', outdir = join(root, 'dist'), quiet = false } = {}) {
+/**
+ * The esbuild options every handler bundle of `backend` is built with (entry points and output aside). The
+ * benchmark builds its comparison handlers with these too, so that only the source differs.
+ */
+export function bundleOptions(backend) {
   if (backend !== 'dynamodb' && backend !== 'mongodb') throw new Error(`BACKEND must be dynamodb or mongodb, not ${backend}`);
-  rmSync(outdir, { recursive: true, force: true });
-  const names = handlerNames();
-  const result = await build({
-    entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, join(root, 'functions', `${name}.ts`)])),
-    outdir,
+  return {
     bundle: true,
     minify: true,
     platform: 'node',
@@ -53,6 +53,17 @@ export async function buildAll({ backend = process.env.BACKEND || 'dynamodb', ou
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
+  };
+}
+
+export async function buildAll({ backend = process.env.BACKEND || 'dynamodb', outdir = join(root, 'dist'), quiet = false } = {}) {
+  const options = bundleOptions(backend);
+  rmSync(outdir, { recursive: true, force: true });
+  const names = handlerNames();
+  const result = await build({
+    ...options,
+    entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, join(root, 'functions', `${name}.ts`)])),
+    outdir,
   });
   const sizes = Object.fromEntries(
     Object.entries(result.metafile.outputs).map(([file, output]) => [file.replace(/^.*dist\//, ''), output.bytes]),

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { buildAll } from '../esbuild.config.mjs';
+import type { FirstRequestFigures } from './firstRequest';
 import type { BackendName } from './options';
 import { median } from './stats';
 
@@ -34,6 +35,8 @@ export interface ColdStartFigures {
   runs: number;
   empty: { bytes: number; readyMs: number; requireMs: number };
   byBackend: Partial<Record<BackendName, BundleFigures[]>>;
+  /** Filled per backend once its server runs (firstRequest.ts). */
+  firstRequest: Partial<Record<BackendName, FirstRequestFigures>>;
 }
 
 const LOADER = `const { performance } = require('node:perf_hooks');
@@ -47,7 +50,7 @@ async function loadOnce(file: string): Promise<{ readyMs: number; requireMs: num
   return JSON.parse(stdout) as { readyMs: number; requireMs: number };
 }
 
-async function buildEmpty(outdir: string): Promise<{ file: string; bytes: number }> {
+export async function buildEmpty(outdir: string): Promise<{ file: string; bytes: number }> {
   const file = join(outdir, 'index.js');
   const result = await build({
     stdin: { contents: 'export const handler = async () => ({ statusCode: 200, body: "" });', loader: 'ts', resolveDir: outdir },
@@ -97,6 +100,7 @@ export async function measureBundles(backends: BackendName[], runs: number, log:
       runs,
       empty: { bytes: empty.bytes, readyMs: round(emptyReady), requireMs: round(median(samples[0]!.require)) },
       byBackend: {},
+      firstRequest: {},
     };
     for (const [i, target] of targets.entries()) {
       if (target.backend === 'empty') continue;
