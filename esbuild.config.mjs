@@ -28,6 +28,24 @@ const MONGODB_OPTIONAL = [
 ];
 
 /**
+ * The AWS SDK's credential providers that a Lambda function never reaches, left out of the bundles. In Lambda
+ * the default chain's first link, the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+ * set by the runtime from the execution role), always answers; the SDK imports the others with a dynamic
+ * import() only when every link before them failed: SSO, ini profiles, credential_process, web identity
+ * tokens, container and EC2 instance metadata. Bundled, they and the nested STS/SSO clients they use were
+ * about 125 KiB of every DynamoDB bundle. Elsewhere (a bundle run against real AWS with a profile) they load
+ * from node_modules. test/delivery/awsCredentials.test.ts shows both.
+ */
+const AWS_CREDENTIAL_FALLBACKS = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+];
+
+/**
  * Swaps the `whatwg-url` package for scripts/build/whatwgUrl.cjs, Node's built-in URL (see that file for why it
  * parses every connection string the same): it drops tr46's Unicode tables and whatwg-url itself, about 280 KiB
  * of every MongoDB bundle. A plugin rather than `alias`, so the path does not depend on the working directory.
@@ -61,7 +79,7 @@ export function bundleOptions(backend) {
     // Prefer ES modules so unused parts of the AWS SDK are tree-shaken.
     mainFields: ['module', 'main'],
     define: { 'process.env.LOCKLESS_BACKEND': JSON.stringify(backend) },
-    external: MONGODB_OPTIONAL,
+    external: [...MONGODB_OPTIONAL, ...AWS_CREDENTIAL_FALLBACKS],
     plugins: [nodeUrlForWhatwgUrl],
     legalComments: 'none',
     metafile: true,
