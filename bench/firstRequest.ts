@@ -37,20 +37,37 @@ export type FirstRequestTarget = 'empty' | 'getProduct' | 'minimal' | 'getProduc
 
 export interface FirstRequestFigures {
   runs: number;
-  /** Per bundle: size, medians in ms of process start to loaded (init) and to the first answer. */
-  bundles: Array<{ name: FirstRequestTarget; bytes: number; initMs: number; firstMs: number | null; initRatio: number; firstRatio: number | null }>;
+  /**
+   * Per bundle: size, medians in ms of process start to loaded (init) and to the first answer, and the CPU
+   * time the process had used by then (user + system; waiting for a core or for the database is not in it,
+   * so on a busy machine it moves less than the wall-clock times).
+   */
+  bundles: Array<{
+    name: FirstRequestTarget;
+    bytes: number;
+    initMs: number;
+    firstMs: number | null;
+    initRatio: number;
+    firstRatio: number | null;
+    initCpuMs: number;
+    firstCpuMs: number | null;
+    firstCpuRatio: number | null;
+  }>;
 }
 
 /** Loads the bundle in argv[1], then (unless argv[2] is empty) calls its handler once with the event in argv[2]. */
 const PROBE = `const { performance } = require('node:perf_hooks');
 const [file, event] = process.argv.slice(1);
 const context = { awsRequestId: 'cold', functionName: 'cold', getRemainingTimeInMillis: () => 10000 };
+const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
 const { handler } = require(file);
 const initMs = performance.now();
-if (!event) { process.stdout.write(JSON.stringify({ initMs })); process.exit(0); }
+const initCpuMs = cpuMs();
+if (!event) { process.stdout.write(JSON.stringify({ initMs, initCpuMs })); process.exit(0); }
 handler(JSON.parse(event), context).then((answer) => {
   const firstMs = performance.now();
-  process.stdout.write(JSON.stringify({ initMs, firstMs, status: answer.statusCode }));
+  const firstCpuMs = cpuMs();
+  process.stdout.write(JSON.stringify({ initMs, initCpuMs, firstMs, firstCpuMs, status: answer.statusCode }));
   process.exit(0);
 }, (err) => { console.error(err); process.exit(1); });`;
 
@@ -102,27 +119,31 @@ export async function measureFirstRequest(
     await seedProduct(backend, env);
     const event = JSON.stringify(httpEvent({ method: 'GET', path: `/products/${PRODUCT}`, route: 'GET /products/{id}', pathParameters: { id: PRODUCT } }));
     log(`cold start to the first answer (${backend}): ${targets.length} bundles x ${runs} fresh processes`);
-    const samples = targets.map(() => ({ init: [] as number[], first: [] as number[] }));
+    const samples = targets.map(() => ({ init: [] as number[], first: [] as number[], initCpu: [] as number[], firstCpu: [] as number[] }));
     for (let r = 0; r < runs; r++) {
       for (const [i, target] of targets.entries()) {
         const { stdout } = await run(process.execPath, ['-e', PROBE, target.file, target.name === 'empty' ? '' : event], {
           env: { PATH: process.env.PATH ?? '', ...BENCH_ENV, ...env, ...(target.nodePath ? { NODE_PATH: target.nodePath } : {}) },
           timeout: 30_000,
         });
-        const out = JSON.parse(stdout.trim().split('\n').pop()!) as { initMs: number; firstMs?: number; status?: number };
+        const out = JSON.parse(stdout.trim().split('\n').pop()!) as { initMs: number; initCpuMs: number; firstMs?: number; firstCpuMs?: number; status?: number };
         if (target.name !== 'empty' && out.status !== 200) throw new Error(`${target.name} answered ${out.status} to its first request`);
         samples[i]!.init.push(out.initMs);
+        samples[i]!.initCpu.push(out.initCpuMs);
         if (out.firstMs !== undefined) samples[i]!.first.push(out.firstMs);
+        if (out.firstCpuMs !== undefined) samples[i]!.firstCpu.push(out.firstCpuMs);
       }
     }
     const round = (x: number) => Math.round(x * 100) / 100;
     const emptyInit = median(samples[0]!.init);
     const minimalFirst = median(samples[2]!.first);
+    const minimalFirstCpu = median(samples[2]!.firstCpu);
     return {
       runs,
       bundles: targets.map((target, i) => {
         const initMs = median(samples[i]!.init);
         const firstMs = samples[i]!.first.length > 0 ? median(samples[i]!.first) : null;
+        const firstCpuMs = samples[i]!.firstCpu.length > 0 ? median(samples[i]!.firstCpu) : null;
         return {
           name: target.name,
           bytes: target.bytes,
@@ -130,6 +151,9 @@ export async function measureFirstRequest(
           firstMs: firstMs === null ? null : round(firstMs),
           initRatio: round(initMs / emptyInit),
           firstRatio: firstMs === null ? null : round(firstMs / minimalFirst),
+          initCpuMs: round(median(samples[i]!.initCpu)),
+          firstCpuMs: firstCpuMs === null ? null : round(firstCpuMs),
+          firstCpuRatio: firstCpuMs === null ? null : round(firstCpuMs / minimalFirstCpu),
         };
       }),
     };

@@ -151,7 +151,7 @@ export function coldHeadlines(cold: ColdStartFigures): string[] {
     const kib = fns.map((f) => f.bytes / 1024);
     const [small, large] = [Math.min(...kib), Math.max(...kib)];
     lines.push(
-      `[${backend}] init, slowest function / empty bundle = ${fmtRatio(worst.ratio)} (${worst.name}; target ${targets.maxInitRatio === null ? 'none on this backend' : `<= ${targets.maxInitRatio}`}: ${verdict(worst.ratio, targets.maxInitRatio)}); ` +
+      `[${backend}] init, slowest function / empty bundle = ${fmtRatio(worst.ratio)} (${worst.name}; CPU time ${fmtRatio(worst.cpuRatio)}; target ${targets.maxInitRatio === null ? 'none on this backend' : `<= ${targets.maxInitRatio}`}: ${verdict(worst.ratio, targets.maxInitRatio)}); ` +
         `bundles ${small.toFixed(0)}-${large.toFixed(0)} KiB (target <= ${targets.maxKiB}: ${verdict(large, targets.maxKiB, 0)})`,
     );
     const first = cold.firstRequest[backend];
@@ -161,7 +161,7 @@ export function coldHeadlines(cold: ColdStartFigures): string[] {
     const external = first!.bundles.find((b) => b.name === 'getProduct, SDK not bundled');
     lines.push(
       `[${backend}] init + first request, getProduct / minimal handler = ${fmtRatio(lockless.firstRatio)} (target <= ${MAX_FIRST_REQUEST_RATIO}: ${verdict(lockless.firstRatio, MAX_FIRST_REQUEST_RATIO)}); ` +
-        `ms: getProduct ${fmtMs(lockless.firstMs ?? undefined)}, minimal ${fmtMs(minimal.firstMs)}` +
+        `ms: getProduct ${fmtMs(lockless.firstMs ?? undefined)}, minimal ${fmtMs(minimal.firstMs)}; CPU time ratio ${fmtRatio(lockless.firstCpuRatio ?? NaN)}` +
         (external?.firstMs ? `; getProduct with the AWS SDK not bundled ${fmtMs(external.firstMs)} (${fmtRatio(external.firstMs / lockless.firstMs!)}x bundled)` : ''),
     );
   }

@@ -115,6 +115,23 @@ export function bundleTable(cold: ColdStartFigures): string {
     lines.join('\n'),
     '',
     `Init ms: median over ${cold.runs} fresh \`node\` processes of the time from process start until \`require(bundle)\` returned (${requireAlone}). Init ratio: init / the empty bundle's init.`,
+    '',
+    `CPU time (user + system) by then, which waiting for a core on a busy machine does not stretch: empty ${fmtMs(cold.empty.cpuMs)} ms; ${backends
+      .map((b) => `${b} ${cold.byBackend[b]!.map((f) => `${f.name} ${fmtMs(f.cpuMs)} (${f.cpuRatio.toFixed(2)}x)`).join(', ')}`)
+      .join('; ')}.` +
+      (probeRuns
+        ? ` Init + 1st request: ${backends
+            .map((b) => {
+              const cpu = (name: string) => first(b, name);
+              const lockless = cpu('getProduct');
+              const minimal = cpu('minimal');
+              const external = cpu('getProduct, SDK not bundled');
+              if (!lockless?.firstCpuMs || !minimal?.firstCpuMs) return null;
+              return `${b} getProduct ${fmtMs(lockless.firstCpuMs)} ms, minimal ${fmtMs(minimal.firstCpuMs)} (${lockless.firstCpuRatio?.toFixed(2)}x)${external?.firstCpuMs ? `, AWS SDK not bundled ${fmtMs(external.firstCpuMs)} (${external.firstCpuRatio?.toFixed(2)}x)` : ''}`;
+            })
+            .filter(Boolean)
+            .join('; ')}.`
+        : ''),
     ...(probeRuns
       ? [
           '',
