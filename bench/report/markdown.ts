@@ -115,8 +115,18 @@ export function bundleTable(cold: ColdStartFigures): string {
     lines.join('\n'),
     '',
     `Init ms: median over ${cold.runs} fresh \`node\` processes of the time from process start until \`require(bundle)\` returned (${requireAlone}). Init ratio: init / the empty bundle's init.`,
+    ...(probeRuns
+      ? [
+          '',
+          `Init + 1st request ms: median over ${probeRuns} fresh processes of the time from process start until the handler answered one \`GET /products/{id}\` ` +
+            `(an HTTP API v2 event) from the running database: init, creating the client, connecting, one read. Vs minimal: that time / the same for a ` +
+            `minimal hand-written handler making the same call (DynamoDB \`GetItem\`, MongoDB \`findOne\`) through the same client factory and settings, ` +
+            `built with the same esbuild options (bench/minimal/). † Measured in that second loop, with the database up, against an empty bundle loaded in ` +
+            `the same loop; "AWS SDK not bundled" is getProduct built with \`@aws-sdk/*\` external and loaded from node_modules, as from the Lambda runtime's copy.`,
+        ]
+      : []),
     '',
-    `CPU time (user + system) by then, which waiting for a core on a busy machine does not stretch: empty ${fmtMs(cold.empty.cpuMs)} ms; ${backends
+    `CPU time (user + system) the process had used by then, which waiting for a core on a busy machine does not stretch. Init: empty ${fmtMs(cold.empty.cpuMs)} ms; ${backends
       .map((b) => `${b} ${cold.byBackend[b]!.map((f) => `${f.name} ${fmtMs(f.cpuMs)} (${f.cpuRatio.toFixed(2)}x)`).join(', ')}`)
       .join('; ')}.` +
       (probeRuns
@@ -132,16 +142,6 @@ export function bundleTable(cold: ColdStartFigures): string {
             .filter(Boolean)
             .join('; ')}.`
         : ''),
-    ...(probeRuns
-      ? [
-          '',
-          `Init + 1st request ms: median over ${probeRuns} fresh processes of the time from process start until the handler answered one \`GET /products/{id}\` ` +
-            `(an HTTP API v2 event) from the running database: init, creating the client, connecting, one read. Vs minimal: that time / the same for a ` +
-            `minimal hand-written handler making the same call (DynamoDB \`GetItem\`, MongoDB \`findOne\`) through the same client factory and settings, ` +
-            `built with the same esbuild options (bench/minimal/). † Measured in that second loop, with the database up, against an empty bundle loaded in ` +
-            `the same loop; "AWS SDK not bundled" is getProduct built with \`@aws-sdk/*\` external and loaded from node_modules, as from the Lambda runtime's copy.`,
-        ]
-      : []),
     '',
   ].join('\n');
 }
