@@ -27,6 +27,36 @@ const MONGODB_OPTIONAL = [
   'aws4',
 ];
 
+/**
+ * The AWS SDK's credential providers that a Lambda function never reaches, left out of the bundles. In Lambda
+ * the default chain's first link, the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+ * set by the runtime from the execution role), always answers; the SDK imports the others with a dynamic
+ * import() only when every link before them failed: SSO, ini profiles, credential_process, web identity
+ * tokens, container and EC2 instance metadata. Bundled, they and the nested STS/SSO clients they use were
+ * about 125 KiB of every DynamoDB bundle. Elsewhere (a bundle run against real AWS with a profile) they load
+ * from node_modules. test/delivery/awsCredentials.test.ts shows both.
+ */
+const AWS_CREDENTIAL_FALLBACKS = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+];
+
+/**
+ * Swaps the `whatwg-url` package for scripts/build/whatwgUrl.cjs, Node's built-in URL (see that file for why it
+ * parses every connection string the same): it drops tr46's Unicode tables and whatwg-url itself, about 280 KiB
+ * of every MongoDB bundle. A plugin rather than `alias`, so the path does not depend on the working directory.
+ */
+const nodeUrlForWhatwgUrl = {
+  name: 'node-url-for-whatwg-url',
+  setup(build) {
+    build.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: join(root, 'scripts', 'build', 'whatwgUrl.cjs') }));
+  },
+};
+
 export function handlerNames() {
   return readdirSync(join(root, 'functions'))
     .filter((file) => file.endsWith('.ts') && !NOT_HANDLERS.has(file))
@@ -34,13 +64,13 @@ export function handlerNames() {
     .sort();
 }
 
-export async function buildAll({ backend = process.env.BACKEND || 'dynamodb', outdir = join(root, 'dist'), quiet = false } = {}) {
+/**
+ * The esbuild options every handler bundle of `backend` is built with (entry points and output aside). The
+ * benchmark builds its comparison handlers with these too, so that only the source differs.
+ */
+export function bundleOptions(backend) {
   if (backend !== 'dynamodb' && backend !== 'mongodb') throw new Error(`BACKEND must be dynamodb or mongodb, not ${backend}`);
-  rmSync(outdir, { recursive: true, force: true });
-  const names = handlerNames();
-  const result = await build({
-    entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, join(root, 'functions', `${name}.ts`)])),
-    outdir,
+  return {
     bundle: true,
     minify: true,
     platform: 'node',
@@ -49,10 +79,22 @@ export async function buildAll({ backend = process.env.BACKEND || 'dynamodb', ou
     // Prefer ES modules so unused parts of the AWS SDK are tree-shaken.
     mainFields: ['module', 'main'],
     define: { 'process.env.LOCKLESS_BACKEND': JSON.stringify(backend) },
-    external: MONGODB_OPTIONAL,
+    external: [...MONGODB_OPTIONAL, ...AWS_CREDENTIAL_FALLBACKS],
+    plugins: [nodeUrlForWhatwgUrl],
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
+  };
+}
+
+export async function buildAll({ backend = process.env.BACKEND || 'dynamodb', outdir = join(root, 'dist'), quiet = false } = {}) {
+  const options = bundleOptions(backend);
+  rmSync(outdir, { recursive: true, force: true });
+  const names = handlerNames();
+  const result = await build({
+    ...options,
+    entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, join(root, 'functions', `${name}.ts`)])),
+    outdir,
   });
   const sizes = Object.fromEntries(
     Object.entries(result.metafile.outputs).map(([file, output]) => [file.replace(/^.*dist\//, ''), output.bytes]),

@@ -20,6 +20,8 @@ export interface BenchOptions {
   contestants: string[];
   /** Fresh-process loads per bundle for the cold-start medians (0 skips bundles and cold start). */
   coldRuns: number;
+  /** Only bundles and cold start (the servers still start, for the first requests): no scenarios. */
+  coldOnly: boolean;
   outDir: string;
   /** Write a V8 CPU profile of each worker here (to see where the client's time goes). */
   profileDir: string | null;
@@ -36,6 +38,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --scenarios a,b                   only these groups: uncontended,hot,mixed,transfer-hot,transfer-cold
   --contestants a,b                 only these contestants (by slug: raw,raworder,atomic,version,transaction,naive,seed000,seed003,lockless)
   --cold-runs N                     fresh processes per bundle for cold start (default 15, quick 5; 0 skips)
+  --cold-only                       bundles and cold start only (init, and init + first request): no scenarios
   --out DIR                         where results go (default bench/results)
   --profile DIR                     write a V8 CPU profile of each backend's worker into DIR
 Environment: MONGODB_URI and DYNAMODB_ENDPOINT use your servers instead of starting local ones.`;
@@ -63,6 +66,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
       scenarios: { type: 'string' },
       contestants: { type: 'string' },
       'cold-runs': { type: 'string' },
+      'cold-only': { type: 'boolean' },
       out: { type: 'string' },
       profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -73,6 +77,8 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
   const backend = values.backend ?? 'both';
   if (!['dynamodb', 'mongodb', 'both'].includes(backend)) throw new Error(`--backend must be dynamodb, mongodb or both, not ${backend}`);
   const quick = values.quick ?? false;
+  const coldRuns = Math.floor(positive('cold-runs', values['cold-runs'], quick ? 5 : 15, true));
+  if (values['cold-only'] && coldRuns === 0) throw new Error('--cold-only measures cold start: --cold-runs must not be 0');
   const hot = values.hot ? list(values.hot).map((c) => Math.floor(positive('hot', c, 1))) : [1, 8, 32, 64];
   return {
     backends: backend === 'both' ? ['dynamodb', 'mongodb'] : [backend as BackendName],
@@ -84,7 +90,8 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
     hot,
     scenarios: list(values.scenarios),
     contestants: list(values.contestants),
-    coldRuns: Math.floor(positive('cold-runs', values['cold-runs'], quick ? 5 : 15, true)),
+    coldRuns,
+    coldOnly: values['cold-only'] ?? false,
     outDir: values.out ?? defaultOutDir,
     profileDir: values.profile ?? null,
   };

@@ -12,9 +12,10 @@ import { buildAll } from '../esbuild.config.mjs';
 import { startOffline } from '../scripts/local/offline';
 import { freePort } from '../scripts/servers/process';
 import { measureBundles, type ColdStartFigures } from './bundles';
+import { measureFirstRequest } from './firstRequest';
 import { machineInfo } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
-import { formatHeadline, headlines } from './report/headline';
+import { coldHeadlines, formatHeadline, headlines } from './report/headline';
 import type { BackendReport } from './report/markdown';
 import { stampOf, writeResults } from './report/results';
 import { Resources, releaseOnSignals } from './resources';
@@ -60,9 +61,13 @@ async function main(): Promise<void> {
   try {
     for (const backend of options.backends) {
       const setup = await startBackend(backend, resources, log);
-      const httpUrl = options.http ? await startHttp(setup, resources) : undefined;
-      const output = await runWorker({ backend, options, serverPid: setup.serverPid, httpUrl }, setup.env, resources);
-      reports.push({ backend, server: setup.server, mode: output.mode, cells: output.cells, skipped: output.skipped, headline: headlines(output.cells) });
+      // Before the scenarios, so the server is idle and holds nothing but this one product.
+      if (cold) cold.firstRequest[backend] = await measureFirstRequest(backend, setup.env, options.coldRuns, log);
+      if (!options.coldOnly) {
+        const httpUrl = options.http ? await startHttp(setup, resources) : undefined;
+        const output = await runWorker({ backend, options, serverPid: setup.serverPid, httpUrl }, setup.env, resources);
+        reports.push({ backend, server: setup.server, mode: output.mode, cells: output.cells, skipped: output.skipped, headline: headlines(output.cells) });
+      }
       await resources.releaseAll();
     }
   } finally {
@@ -76,11 +81,7 @@ async function main(): Promise<void> {
   for (const report of reports) {
     for (const h of report.headline) console.log(`  [${report.backend}] ${formatHeadline(h)}`);
   }
-  if (cold) {
-    for (const [backend, fns] of Object.entries(cold.byBackend)) {
-      console.log(`  [${backend}] cold start vs empty bundle: ${fns.map((f) => `${f.name} ${f.ratio.toFixed(2)}x (${(f.bytes / 1024).toFixed(0)} KiB)`).join(', ')}`);
-    }
-  }
+  if (cold) for (const line of coldHeadlines(cold)) console.log(`  ${line}`);
   log(`done in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 }
 

@@ -2,8 +2,10 @@
  * The headline ratios of one run, against the issue's targets. They are reported, never asserted: a missed
  * target says by how much, with the diagnostic figures measured in the same run that show where the gap is.
  */
+import type { ColdStartFigures } from '../bundles';
+import type { BackendName } from '../options';
 import type { CellFigures } from '../stats';
-import { fmtPct, fmtRatio } from './format';
+import { fmtMs, fmtPct, fmtRatio } from './format';
 
 export interface Headline {
   id: 'uncontended-p50' | 'hot-goodput' | 'oversold' | 'version-spurious';
@@ -127,4 +129,41 @@ export function formatHeadline(h: Headline): string {
   const verdict =
     h.met === null ? 'not measured' : h.met ? 'met' : `MISSED by ${h.id === 'version-spurious' ? fmtPct(h.missedBy ?? 0) : h.id === 'oversold' ? h.missedBy : fmtRatio(h.missedBy ?? 0)}`;
   return `${h.label} = ${value} (target ${h.target}: ${verdict})\n      ${h.detail}`;
+}
+
+/** The issue's cold-start targets: bundle size and init per backend, and the first answer against a minimal handler. */
+const COLD_TARGETS = {
+  dynamodb: { maxKiB: 450, maxInitRatio: 2 as number | null },
+  mongodb: { maxKiB: 850, maxInitRatio: null as number | null },
+} as const;
+const MAX_FIRST_REQUEST_RATIO = 1.2;
+
+const verdict = (value: number, max: number | null, digits = 2) =>
+  max === null ? 'reported' : value <= max ? 'met' : `MISSED by ${(value - max).toFixed(digits)}`;
+
+/** The cold-start lines of the run's closing summary, one run's ratios against the targets. */
+export function coldHeadlines(cold: ColdStartFigures): string[] {
+  const lines: string[] = [];
+  for (const backend of Object.keys(cold.byBackend) as BackendName[]) {
+    const fns = cold.byBackend[backend]!;
+    const targets = COLD_TARGETS[backend];
+    const worst = fns.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    const kib = fns.map((f) => f.bytes / 1024);
+    const [small, large] = [Math.min(...kib), Math.max(...kib)];
+    lines.push(
+      `[${backend}] init, slowest function / empty bundle = ${fmtRatio(worst.ratio)} (${worst.name}; CPU time ${fmtRatio(worst.cpuRatio)}; target ${targets.maxInitRatio === null ? 'none on this backend' : `<= ${targets.maxInitRatio}`}: ${verdict(worst.ratio, targets.maxInitRatio)}); ` +
+        `bundles ${small.toFixed(0)}-${large.toFixed(0)} KiB (target <= ${targets.maxKiB}: ${verdict(large, targets.maxKiB, 0)})`,
+    );
+    const first = cold.firstRequest[backend];
+    const lockless = first?.bundles.find((b) => b.name === 'getProduct');
+    const minimal = first?.bundles.find((b) => b.name === 'minimal');
+    if (!lockless?.firstRatio || !minimal?.firstMs) continue;
+    const external = first!.bundles.find((b) => b.name === 'getProduct, SDK not bundled');
+    lines.push(
+      `[${backend}] init + first request, getProduct / minimal handler = ${fmtRatio(lockless.firstRatio)} (target <= ${MAX_FIRST_REQUEST_RATIO}: ${verdict(lockless.firstRatio, MAX_FIRST_REQUEST_RATIO)}); ` +
+        `ms: getProduct ${fmtMs(lockless.firstMs ?? undefined)}, minimal ${fmtMs(minimal.firstMs)}; CPU time ratio ${fmtRatio(lockless.firstCpuRatio ?? NaN)}` +
+        (external?.firstMs ? `; getProduct with the AWS SDK not bundled ${fmtMs(external.firstMs)} (${fmtRatio(external.firstMs / lockless.firstMs!)}x bundled)` : ''),
+    );
+  }
+  return lines;
 }

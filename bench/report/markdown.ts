@@ -69,24 +69,81 @@ export function scenarioTables(cells: CellFigures[], skipped: BackendReport['ski
   return out.join('\n');
 }
 
+/** Rows measured only by the first-request probe (firstRequest.ts), after the functions. */
+const PROBE_ROWS = [
+  ['minimal', 'minimal getProduct (hand-written, same client)'],
+  ['getProduct, SDK not bundled', 'getProduct, AWS SDK not bundled'],
+] as const;
+
 export function bundleTable(cold: ColdStartFigures): string {
   const backends = Object.keys(cold.byBackend) as (keyof ColdStartFigures['byBackend'])[];
   const names = [...new Set(backends.flatMap((b) => cold.byBackend[b]!.map((f) => f.name)))];
-  const head = ['function', ...backends.flatMap((b) => [`${b} KiB`, `${b} init ms`, `${b} ratio`])];
+  const head = ['function', ...backends.flatMap((b) => [`${b} KiB`, `${b} init ms`, `${b} init ratio`, `${b} init + 1st request ms`, `${b} vs minimal`])];
   const lines = [row(head), row(head.map((_, i) => (i === 0 ? '---' : '---:')))];
-  lines.push(row(['(empty bundle)', ...backends.flatMap(() => [(cold.empty.bytes / 1024).toFixed(1), fmtMs(cold.empty.readyMs), '1.00'])]));
+  const none = ['-', '-', '-', '-', '-'];
+  const first = (b: (typeof backends)[number], name: string) => cold.firstRequest[b]?.bundles.find((x) => x.name === name);
+  lines.push(row(['(empty bundle)', ...backends.flatMap(() => [(cold.empty.bytes / 1024).toFixed(1), fmtMs(cold.empty.readyMs), '1.00', '-', '-'])]));
   for (const name of names) {
     lines.push(
       row([
         name,
         ...backends.flatMap((b) => {
           const f = cold.byBackend[b]!.find((x) => x.name === name);
-          return f ? [(f.bytes / 1024).toFixed(1), fmtMs(f.readyMs), f.ratio.toFixed(2)] : ['-', '-', '-'];
+          const probe = first(b, name);
+          if (!f) return none;
+          return [(f.bytes / 1024).toFixed(1), fmtMs(f.readyMs), f.ratio.toFixed(2), fmtMs(probe?.firstMs ?? undefined), probe?.firstRatio?.toFixed(2) ?? '-'];
         }),
       ]),
     );
   }
-  return `${lines.join('\n')}\n\nInit ms: median over ${cold.runs} fresh \`node\` processes of the time from process start until \`require(bundle)\` returned (require alone: empty ${fmtMs(cold.empty.requireMs)} ms, ${backends.map((b) => `${b} ${cold.byBackend[b]!.map((f) => `${f.name} ${fmtMs(f.requireMs)}`).join(', ')}`).join('; ')} ms). Ratio: init / the empty bundle's init.\n`;
+  for (const [name, label] of PROBE_ROWS) {
+    if (!backends.some((b) => first(b, name))) continue;
+    lines.push(
+      row([
+        `${label} †`,
+        ...backends.flatMap((b) => {
+          const probe = first(b, name);
+          if (!probe) return none;
+          return [(probe.bytes / 1024).toFixed(1), fmtMs(probe.initMs), probe.initRatio.toFixed(2), fmtMs(probe.firstMs ?? undefined), probe.firstRatio?.toFixed(2) ?? '-'];
+        }),
+      ]),
+    );
+  }
+  const requireAlone = `require alone: empty ${fmtMs(cold.empty.requireMs)} ms, ${backends.map((b) => `${b} ${cold.byBackend[b]!.map((f) => `${f.name} ${fmtMs(f.requireMs)}`).join(', ')}`).join('; ')} ms`;
+  const probeRuns = Object.values(cold.firstRequest)[0]?.runs;
+  return [
+    lines.join('\n'),
+    '',
+    `Init ms: median over ${cold.runs} fresh \`node\` processes of the time from process start until \`require(bundle)\` returned (${requireAlone}). Init ratio: init / the empty bundle's init.`,
+    ...(probeRuns
+      ? [
+          '',
+          `Init + 1st request ms: median over ${probeRuns} fresh processes of the time from process start until the handler answered one \`GET /products/{id}\` ` +
+            `(an HTTP API v2 event) from the running database: init, creating the client, connecting, one read. Vs minimal: that time / the same for a ` +
+            `minimal hand-written handler making the same call (DynamoDB \`GetItem\`, MongoDB \`findOne\`) through the same client factory and settings, ` +
+            `built with the same esbuild options (bench/minimal/). † Measured in that second loop, with the database up, against an empty bundle loaded in ` +
+            `the same loop; "AWS SDK not bundled" is getProduct built with \`@aws-sdk/*\` external and loaded from node_modules, as from the Lambda runtime's copy.`,
+        ]
+      : []),
+    '',
+    `CPU time (user + system) the process had used by then, which waiting for a core on a busy machine does not stretch. Init: empty ${fmtMs(cold.empty.cpuMs)} ms; ${backends
+      .map((b) => `${b} ${cold.byBackend[b]!.map((f) => `${f.name} ${fmtMs(f.cpuMs)} (${f.cpuRatio.toFixed(2)}x)`).join(', ')}`)
+      .join('; ')}.` +
+      (probeRuns
+        ? ` Init + 1st request: ${backends
+            .map((b) => {
+              const cpu = (name: string) => first(b, name);
+              const lockless = cpu('getProduct');
+              const minimal = cpu('minimal');
+              const external = cpu('getProduct, SDK not bundled');
+              if (!lockless?.firstCpuMs || !minimal?.firstCpuMs) return null;
+              return `${b} getProduct ${fmtMs(lockless.firstCpuMs)} ms, minimal ${fmtMs(minimal.firstCpuMs)} (${lockless.firstCpuRatio?.toFixed(2)}x)${external?.firstCpuMs ? `, AWS SDK not bundled ${fmtMs(external.firstCpuMs)} (${external.firstCpuRatio?.toFixed(2)}x)` : ''}`;
+            })
+            .filter(Boolean)
+            .join('; ')}.`
+        : ''),
+    '',
+  ].join('\n');
 }
 
 export function machineBlock(m: MachineInfo): string {

@@ -36,7 +36,14 @@ export function writeResults(
           machine,
           options,
           ...report,
-          bundles: cold ? { runs: cold.runs, empty: cold.empty, functions: cold.byBackend[report.backend as 'dynamodb' | 'mongodb'] ?? [] } : null,
+          bundles: cold
+            ? {
+                runs: cold.runs,
+                empty: cold.empty,
+                functions: cold.byBackend[report.backend as 'dynamodb' | 'mongodb'] ?? [],
+                firstRequest: cold.firstRequest[report.backend as 'dynamodb' | 'mongodb'] ?? null,
+              }
+            : null,
         },
         null,
         1,
@@ -51,15 +58,22 @@ export function writeResults(
     }
     sections.push(backendSection(report, svg ? `${base}-hot.svg` : undefined));
   }
+  if (reports.length === 0 && cold) {
+    // --cold-only: no scenario ran, so the figures get a file of their own.
+    const json = join(outDir, `${stamp}-cold.json`);
+    writeFileSync(json, `${JSON.stringify({ machine, options, bundles: cold }, null, 1)}\n`);
+    files.push(json);
+  }
   const markdown = [
     `## lockless benchmark, ${machine.date.slice(0, 16).replace('T', ' ')} UTC`,
     '',
     machineBlock(machine),
-    `- options: ${options.requests} requests per cell, ${options.seconds} s cap per cell, concurrency ${options.concurrency} (uncontended, mixed, transfers), hot item at ${options.hot.join(', ')}${options.quick ? ', --quick' : ''}${options.http ? ', --http' : ''}`,
+    options.coldOnly
+      ? `- options: --cold-only (bundles and cold start, no scenarios), ${options.coldRuns} fresh processes per bundle`
+      : `- options: ${options.requests} requests per cell, ${options.seconds} s cap per cell, concurrency ${options.concurrency} (uncontended, mixed, transfers), hot item at ${options.hot.join(', ')}${options.quick ? ', --quick' : ''}${options.http ? ', --http' : ''}`,
     '',
     ...sections,
-    LEGEND,
-    '',
+    ...(reports.length > 0 ? [LEGEND, ''] : []),
     ...(cold ? ['### Bundles and cold start', '', bundleTable(cold)] : []),
   ].join('\n');
   const md = join(outDir, `${stamp}.md`);

@@ -8,13 +8,12 @@
  * request but invoked with Cognito credentials is treated as direct: its claims were never verified.
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { AppError, toAppError } from '../errors';
 import { DEFAULT_LANG, type Lang } from '../messages';
 import { logLine } from '../http/log';
 import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from '../http/request';
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from '../http/response';
-import { parseInput } from '../validation';
+import { parseInput, type Schema } from '../validation';
 import { beforeDeadline } from './deadline';
 import { directCaller, invokedWithCognito } from './directIdentity';
 
@@ -35,7 +34,7 @@ export interface FunctionSpec<C> {
   /** The validated command from an HTTP request (path, body, headers); throws INVALID_REQUEST. */
   fromHttp(req: ApiRequest): C;
   /** The strict schema of a direct payload (its optional `lang` is taken off first). */
-  direct: z.ZodType<C>;
+  direct: Schema<C>;
   run(command: C, call: Call): Promise<Success>;
 }
 

@@ -8,7 +8,7 @@
  * the wrapper calls after the identity check so that an anonymous caller is told 401 first.
  */
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../errors';
 import { negotiateLang, type Lang } from '../messages';
 import { MAX_INPUT_BYTES, parseWith, type FieldIssue } from '../validation';
@@ -49,21 +49,21 @@ export function deadlineFrom(context: Pick<Context, 'getRemainingTimeInMillis'> 
   return now + Math.max(0, remaining - DEADLINE_MARGIN_MS);
 }
 
-const StringMap = z.record(z.string(), z.string().optional());
+const StringMap = z.record(z.string(), z.optional(z.string()));
 
 /** The parts of an HTTP API v2 event lockless reads, with their types; other fields are ignored. */
 const HttpEvent = z.object({
-  rawPath: z.string().optional(),
-  rawQueryString: z.string().optional(),
-  headers: StringMap.nullish(),
-  queryStringParameters: StringMap.nullish(),
-  pathParameters: StringMap.nullish(),
-  body: z.string().nullish(),
-  isBase64Encoded: z.boolean().optional(),
+  rawPath: z.optional(z.string()),
+  rawQueryString: z.optional(z.string()),
+  headers: z.nullish(StringMap),
+  queryStringParameters: z.nullish(StringMap),
+  pathParameters: z.nullish(StringMap),
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
   requestContext: z.object({
-    requestId: z.string().optional(),
-    http: z.object({ method: z.string().optional(), path: z.string().optional() }),
-    authorizer: z.object({ jwt: z.object({ claims: z.record(z.string(), z.unknown()).nullish() }).nullish() }).nullish(),
+    requestId: z.optional(z.string()),
+    http: z.object({ method: z.optional(z.string()), path: z.optional(z.string()) }),
+    authorizer: z.nullish(z.object({ jwt: z.nullish(z.object({ claims: z.nullish(z.record(z.string(), z.unknown())) })) })),
   }),
 });
 

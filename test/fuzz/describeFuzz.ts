@@ -3,9 +3,11 @@
  * send FUZZ_RUNS (default 10,000) generated requests that must all be refused (generators.ts), and require
  * that each answer is a well-formed envelope with exactly an allowed 4xx status (so never a 5xx), and that the
  * snapshot afterwards equals the one before. FUZZ_SEED reproduces a run; the seed is printed either way.
+ * FUZZ_DUMP writes every request and its answer to a file (see `dumper`).
  */
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { ERROR_CODES } from '../../shared/errors';
 import { assertionContext, cognitoContext, httpEvent, lambdaContext } from '../support/events';
@@ -107,10 +109,29 @@ function checkAnswer(plan: Plan, raw: unknown): Envelope {
   return envelope;
 }
 
+/**
+ * FUZZ_DUMP=<file> appends every plan and the answer it got, one JSON line each, with the dataset's order
+ * numbers (minted from the clock) replaced by their index: two runs with one seed give byte-identical files
+ * exactly when every request was answered the same, which is how a change to validation proves it changed
+ * no answer (run it before and after, then compare the files).
+ */
+function dumper(file: string | undefined, backend: BackendName): ((plan: Plan, raw: unknown, data: Dataset) => void) | undefined {
+  if (!file) return undefined;
+  const path = file.replace('{backend}', backend);
+  writeFileSync(path, '');
+  return (plan, raw, data) => {
+    const answer = plan.transport === 'http' ? { ...(raw as object), body: JSON.parse((raw as { body: string }).body) } : raw;
+    let line = JSON.stringify({ plan, answer });
+    data.orders.forEach((order, index) => (line = line.split(order.orderNo).join(`<order ${index}>`)));
+    appendFileSync(path, `${line}\n`);
+  };
+}
+
 export function describeFuzz(backend: BackendName): void {
   describe(`fuzzing every route on ${backend}`, () => {
     const seed = envNumber('FUZZ_SEED', DEFAULT_SEED);
     const runs = envNumber('FUZZ_RUNS', DEFAULT_RUNS);
+    const dump = dumper(process.env.FUZZ_DUMP, backend);
     let fixture: BackendFixture;
     let fns: LoadedFunctions;
     let data: Dataset;
@@ -143,6 +164,7 @@ export function describeFuzz(backend: BackendName): void {
           const raw = plan.transport === 'http' ? await handler(eventOf(plan), lambdaContext()) : await handler(directEvent(plan, data), contextOf(plan.identity));
           const status = plan.transport === 'http' ? (raw as { statusCode: number }).statusCode : (raw as Envelope).code;
           if (status >= 500) stats.fiveHundreds++;
+          dump?.(plan, raw, data);
           const envelope = checkAnswer(plan, raw);
           const key = `${envelope.code} ${envelope.error}`;
           stats.byStatus.set(key, (stats.byStatus.get(key) ?? 0) + 1);

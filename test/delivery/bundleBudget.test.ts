@@ -1,0 +1,45 @@
+/**
+ * Every function's bundle stays within the size issue 15 set (cold start pays for every byte: 450 KiB on
+ * DynamoDB, 850 KiB on MongoDB), and the packages that were cut out stay out: zod's classic API (validation
+ * uses zod/mini; one `import { z } from 'zod'` anywhere would bring back 444 KiB), whatwg-url and tr46 (see
+ * connectionString.test.ts) and the AWS credential providers Lambda never reaches (awsCredentials.test.ts).
+ * Sizes, not timings: a cold-start time is measured by the benchmark (npm run bench -- --cold-only).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+const BUDGET_KIB = { dynamodb: 450, mongodb: 850 } as const;
+
+/** Packages no function bundle may hold, whatever the backend. */
+const KEPT_OUT = [/node_modules\/zod\/v4\/classic\//, /node_modules\/(tr46|whatwg-url|webidl-conversions|punycode)\//, /node_modules\/@aws-sdk\/(nested-clients|credential-provider-(sso|ini|process|web-identity|http))\//];
+
+describe.each(Object.keys(BUDGET_KIB) as Array<keyof typeof BUDGET_KIB>)('function bundles for %s', (backend) => {
+  let bundles: Record<string, { bytes: number; inputs: string[] }>;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), `lockless-budget-${backend}-`));
+    const { stdout } = await run(process.execPath, [join(__dirname, 'buildFunctions.mjs'), backend, dir], { maxBuffer: 16 * 1024 * 1024 });
+    bundles = JSON.parse(stdout);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it(`are each at most ${BUDGET_KIB[backend]} KiB`, () => {
+    const sizes = Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, Math.round(b.bytes / 1024)]));
+    expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(8);
+    expect(Object.entries(sizes).filter(([, kib]) => kib > BUDGET_KIB[backend])).toEqual([]);
+  });
+
+  it('use zod/mini and hold none of the packages cut out of them', () => {
+    for (const b of Object.values(bundles)) expect(b.inputs.some((file) => file.includes('node_modules/zod/v4/mini/'))).toBe(true);
+    const found = Object.entries(bundles).flatMap(([name, b]) => b.inputs.filter((file) => KEPT_OUT.some((re) => re.test(file))).map((file) => `${name}: ${file}`));
+    expect(found).toEqual([]);
+  });
+});
