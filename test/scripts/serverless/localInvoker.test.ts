@@ -41,8 +41,17 @@ const httpFor = (sub: string, headers: Record<string, string> = {}) =>
 /** Lets every settled promise run its continuations (fake timers do not advance microtasks by themselves). */
 const flush = () => jest.advanceTimersByTimeAsync(0);
 
-beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
-afterEach(() => jest.useRealTimers());
+/** The error lines the invoker logs (the serverless-offline process's output, locally). */
+let logged: jest.SpyInstance;
+beforeEach(() => {
+  jest.useFakeTimers({ now: 1_000_000 });
+  logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(() => {
+  jest.useRealTimers();
+  logged.mockRestore();
+});
+const loggedLines = () => logged.mock.calls.map(([line]) => JSON.parse(String(line)));
 
 describe('createLocalInvoker', () => {
   it('runs at most `concurrency` invocations at once, in arrival order, each with its own identity', async () => {
@@ -144,6 +153,7 @@ describe('createLocalInvoker', () => {
       data: { outcome: 'unknown', requestId: 'req-late' },
     });
     expect(ERROR_CODES[body.error as keyof typeof ERROR_CODES].retryable).toBe(true);
+    expect(loggedLines()).toEqual([expect.objectContaining({ fn: 'purchase', requestId: 'req-late', status: 503, reason: 'timeout', transport: 'http' })]);
   });
 
   it('frees the slot of a timed-out run for the next request of the same function', async () => {
@@ -185,6 +195,12 @@ describe('createLocalInvoker', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ code: 503, error: 'SERVICE_UNAVAILABLE', msg: '服务暂时不可用，请稍后重试', data: { outcome: 'unknown' } });
       expect(answer.body).not.toMatch(/boom|Cannot find/);
     }
+    // The cause is kept for the log, where a request id in the answer finds it.
+    expect(loggedLines().map((l) => [l.requestId, l.reason, l.cause?.message]).sort()).toEqual([
+      ['r1', 'crash', 'boom'],
+      ['r2', 'crash', 'later boom'],
+      ['r3', 'crash', 'Cannot find module'],
+    ]);
   });
 
   it('fails a direct invocation that times out or crashes the way Lambda does: the Invoke API reports a FunctionError', async () => {
