@@ -29,6 +29,16 @@ export interface OfflineOptions {
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * Locally every function runs in one process beside the emulators on a shared machine, where a busy CPU alone
+ * can hold a connect or an answer for longer than the deployed budgets (1 s connect, 2 s per request) allow:
+ * give them 5 s each, unless set. The function still answers 503 at its own deadline, inside its timeout.
+ */
+const LOCAL_DB_ROOM = {
+  LOCKLESS_DB_CONNECT_TIMEOUT_MS: process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS ?? '5000',
+  LOCKLESS_DB_REQUEST_TIMEOUT_MS: process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS ?? '5000',
+};
+
 export async function startOffline(options: OfflineOptions): Promise<OfflineHandle> {
   const host = options.host ?? '127.0.0.1';
   const cli = require.resolve('serverless/bin/serverless.js', { paths: [options.cwd ?? ROOT] });
@@ -52,6 +62,7 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineHand
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID || 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY || 'local',
       AWS_REGION: process.env.AWS_REGION || 'us-east-1',
+      ...LOCAL_DB_ROOM,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 /**
  * Delivery, end to end: the esbuild bundles served by serverless-offline over real HTTP on both backends
- * (buy, then read back), and `serverless package` with no AWS credentials producing one artifact per function.
- * One file, run in sequence, because both steps use the project's dist/ folder.
+ * (buy, then read back; bursts of buyers, transfers and removals: bursts.ts), and `serverless package` with no
+ * AWS credentials producing one artifact per function. One file, run in sequence, because every step uses the
+ * project's dist/ folder; serverless-offline starts once per backend and serves every test of that backend.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
 import { freePort } from '../../scripts/servers/process';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { backendEnv } from '../support/functions';
+import { BURST_MARGINS, describeBursts } from './bursts';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -39,7 +41,7 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     offline = await startOffline({
       httpPort: await freePort(),
       lambdaPort: await freePort(),
-      env: { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET },
+      env: { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET, ...BURST_MARGINS },
     });
   });
   afterAll(async () => {
@@ -117,6 +119,8 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
       expect((await invoke('getProduct', { productId: '1' })).data).toMatchObject({ stock: 96 });
     });
   });
+
+  describeBursts(backend, () => ({ offline, fixture }));
 });
 
 describe('serverless package', () => {
