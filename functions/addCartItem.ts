@@ -12,7 +12,7 @@ import { addItem } from '../shared/operations/carts';
 import { AddCartItemPayload, CartItemBody, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'addCartItem',
   access: 'user',
   fromHttp: (req) => ({

@@ -9,7 +9,7 @@ import { getCart } from '../shared/operations/carts';
 import { GetCartPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'getCart',
   access: 'user',
   fromHttp: (req) => ({ cartId: parseWith(Id, req.pathParams.id, 'path.id') }),

@@ -7,7 +7,7 @@ import { getProduct, productEtag } from '../shared/operations/products';
 import { GetProductPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'getProduct',
   access: 'public',
   fromHttp: (req) => ({ productId: parseWith(Id, req.pathParams.id, 'path.id') }),

@@ -10,7 +10,7 @@ import { removeItem } from '../shared/operations/carts';
 import { Id, parseWith, RemoveCartItemPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'removeCartItem',
   access: 'user',
   fromHttp: (req) => ({

@@ -12,7 +12,7 @@ import { transfer } from '../shared/operations/transfers';
 import { parseWith, TransferBody, TransferPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'transfer',
   access: 'user',
   fromHttp: (req) => ({ ...parseWith(TransferBody, readJsonObject(req), 'body'), idempotencyKey: idempotencyKeyOf(req) }),

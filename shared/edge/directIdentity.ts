@@ -51,12 +51,3 @@ export function directCaller(context: Context | undefined, trustedSecret: string
   const custom = clientContext?.custom ?? clientContext?.Custom;
   return verifiedAssertion(custom?.lockless, trustedSecret, now);
 }
-
-/**
- * Whether the invocation came through Lambda's Invoke API with Cognito credentials. Such a caller can send an
- * event shaped like an API Gateway request, claims included; its identity then comes from Cognito alone.
- */
-export function invokedWithCognito(context: Context | undefined): boolean {
-  const cognito = context?.identity?.cognitoIdentityId;
-  return typeof cognito === 'string' && cognito.length > 0;
-}

@@ -1,11 +1,16 @@
 /**
- * One Lambda function, two ways in: an API Gateway HTTP API (payload 2.0) request, or a direct invocation
- * with a plain JSON payload. Both give the same validated command, the same operation and the same envelope
- * `{ code, msg, data?, error? }` (wrapped in an HTTP response for API Gateway, returned as is when invoked).
+ * One operation, two entry points, one per transport: `httpHandler` for API Gateway HTTP API (payload 2.0)
+ * requests and `handler` for direct invocations with a plain JSON payload. Both give the same validated
+ * command, the same operation and the same envelope `{ code, msg, data?, error? }` (wrapped in an HTTP
+ * response for API Gateway, returned as is when invoked).
  *
- * Identity: over HTTP, the `sub` claim the gateway's JWT authorizer verified; on direct invocation, the
- * Cognito identity or a trusted caller's signed assertion (directIdentity.ts). An event shaped like an HTTP
- * request but invoked with Cognito credentials is treated as direct: its claims were never verified.
+ * Which entry runs is decided by the deployment, never by the event: each is its own Lambda function
+ * (serverless.yml: `<name>Http` runs `httpHandler`, `<name>` runs `handler`), and only API Gateway may invoke
+ * the HTTP one (its resource policy; nothing else is granted `lambda:InvokeFunction` on it). So:
+ * - `httpHandler` trusts the `sub` claim the gateway's JWT authorizer verified, because nobody else can
+ *   reach it; an event of any other shape is INVALID_REQUEST.
+ * - `handler` takes identity from the invocation context alone (directIdentity.ts), whatever the event looks
+ *   like: an API Gateway-shaped event with claims is just a payload with unknown fields, and is refused.
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -16,7 +21,7 @@ import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from '../http/response';
 import { parseInput } from '../validation';
 import { beforeDeadline } from './deadline';
-import { directCaller, invokedWithCognito } from './directIdentity';
+import { directCaller } from './directIdentity';
 
 export interface Call {
   /** The verified caller; always set when the function's access is 'user'. */
@@ -39,12 +44,10 @@ export interface FunctionSpec<C> {
   run(command: C, call: Call): Promise<Success>;
 }
 
-type LambdaResult = APIGatewayProxyStructuredResultV2 | Envelope;
-
-function isHttpEvent(event: unknown): boolean {
-  const e = event as { version?: unknown; requestContext?: { http?: unknown } } | null;
-  return typeof e === 'object' && e !== null && e.version === '2.0' && typeof e.requestContext?.http === 'object';
-}
+/** The entry point of the direct-invocation function: identity from the invocation context only. */
+export type DirectHandler = (event: unknown, context?: Context) => Promise<Envelope>;
+/** The entry point of the function only API Gateway may invoke: identity from the verified JWT claims. */
+export type HttpHandler = (event: unknown, context?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 function directLang(payload: Record<string, unknown>): Lang {
   const lang = payload.lang;
@@ -53,14 +56,14 @@ function directLang(payload: Record<string, unknown>): Lang {
   throw new AppError('INVALID_REQUEST', 'lang must be zh or en', { details: { issues: [{ field: 'payload.lang', message: 'must be "zh" or "en"' }] } });
 }
 
-export function lambdaFunction<C>(spec: FunctionSpec<C>) {
+export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandler; httpHandler: HttpHandler } {
   // Configuration is read once, when the container loads the function, like the store's.
   const trustedSecret = process.env.LOCKLESS_TRUSTED_CALLER_SECRET || undefined;
   const requireSub = (sub: string | undefined) => {
     if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
   };
 
-  async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<LambdaResult> {
+  async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<APIGatewayProxyStructuredResultV2> {
     let req: ApiRequest | undefined;
     try {
       req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
@@ -77,7 +80,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>) {
     }
   }
 
-  async function viaDirect(event: unknown, context: Context | undefined, started: number): Promise<LambdaResult> {
+  async function viaDirect(event: unknown, context: Context | undefined, started: number): Promise<Envelope> {
     const requestId = context?.awsRequestId || 'unknown';
     let lang: Lang = DEFAULT_LANG;
     try {
@@ -112,9 +115,8 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>) {
     logLine(level, { fn: spec.name, requestId, transport, status, ms: Date.now() - started, ...extra });
   }
 
-  return async (event: unknown, context?: Context): Promise<LambdaResult> => {
-    const started = Date.now();
-    if (isHttpEvent(event) && !invokedWithCognito(context)) return viaHttp(event, context, started);
-    return viaDirect(event, context, started);
+  return {
+    handler: (event, context) => viaDirect(event, context, Date.now()),
+    httpHandler: (event, context) => viaHttp(event, context, Date.now()),
   };
 }

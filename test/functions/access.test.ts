@@ -124,7 +124,7 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
   /** Sends `attempt` as `sub` through `transport`; returns the envelope (and the HTTP status, checked equal). */
   async function send(attempt: Attempt, sub: string | undefined, transport: Transport, extra: { headers?: Record<string, string> } = {}) {
     if (transport === 'http') {
-      const answer = await call(fns.handler(attempt.fn), { ...attempt.http, headers: { ...attempt.http.headers, ...extra.headers }, sub });
+      const answer = await call(fns.http(attempt.fn), { ...attempt.http, headers: { ...attempt.http.headers, ...extra.headers }, sub });
       expect(answer.statusCode).toBe(answer.body.code);
       return answer.body;
     }
@@ -178,9 +178,9 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
       const bodies = [addItem('cart-alice', 'z'), addItem('cart-fresh-1', 'z'), transfer('acc-alice', 'acc-bob', 1), purchase('p-1', 1)];
       for (const attempt of bodies) {
         const http = { ...attempt.http, body: { ...(attempt.http.body as object), [field]: 'alice' } };
-        const answer = await call(fns.handler(attempt.fn), { ...http, sub: 'bob' });
+        const answer = await call(fns.http(attempt.fn), { ...http, sub: 'bob' });
         expect(answer.body).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: `body.${field}` }] } });
-        expect((await call(fns.handler(attempt.fn), http)).body).toEqual(envelope('UNAUTHORIZED', 401));
+        expect((await call(fns.http(attempt.fn), http)).body).toEqual(envelope('UNAUTHORIZED', 401));
       }
       expect(await snapshot(fixture)).toEqual(before);
     });
@@ -221,7 +221,7 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
         { ...getOrder(aliceOrder), error: 'ORDER_NOT_FOUND' },
       ];
       for (const read of reads) {
-        const handler = fns.handler(read.fn);
+        const handler = fns.http(read.fn);
         const withBody = await call(handler, { ...read.http, body: { uid: 'alice' }, sub: 'bob' });
         expect(withBody.body).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: 'body' }] } });
         const withQuery = (await handler(

@@ -20,11 +20,11 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
   const cartId = () => `cart-${++n}`;
   // `sub: null` is an anonymous request (no verified claims).
   const add = (id: string, body: unknown, sub: string | null = 'alice', headers?: Record<string, string>) =>
-    call(fns.handler('addCartItem'), { method: 'POST', path: `/carts/${id}/items`, pathParameters: { id }, body, sub: sub ?? undefined, headers });
+    call(fns.http('addCartItem'), { method: 'POST', path: `/carts/${id}/items`, pathParameters: { id }, body, sub: sub ?? undefined, headers });
   const remove = (id: string, itemId: string, sub: string | null = 'alice') =>
-    call(fns.handler('removeCartItem'), { method: 'DELETE', path: `/carts/${id}/items/${itemId}`, pathParameters: { id, itemId }, sub: sub ?? undefined });
+    call(fns.http('removeCartItem'), { method: 'DELETE', path: `/carts/${id}/items/${itemId}`, pathParameters: { id, itemId }, sub: sub ?? undefined });
   const read = (id: string, sub: string | null = 'alice') =>
-    call(fns.handler('getCart'), { method: 'GET', path: `/carts/${id}`, pathParameters: { id }, sub: sub ?? undefined });
+    call(fns.http('getCart'), { method: 'GET', path: `/carts/${id}`, pathParameters: { id }, sub: sub ?? undefined });
   const stored = (id: string) => fixture.store.get('carts', id);
 
   /** Alice's cart holding items `a` and `b`, created through the handler. */

@@ -56,13 +56,13 @@ export function describeCartConcurrency(backend: BackendName): void {
 
     const remove = (cartId: string, itemId: string) =>
       call(
-        fns.handler('removeCartItem'),
+        fns.http('removeCartItem'),
         { method: 'DELETE', path: `/carts/${cartId}/items/${itemId}`, pathParameters: { id: cartId, itemId }, sub: OWNER },
         REMAINING_MS,
       );
     const add = (cartId: string, itemId: string) =>
       call(
-        fns.handler('addCartItem'),
+        fns.http('addCartItem'),
         { method: 'POST', path: `/carts/${cartId}/items`, pathParameters: { id: cartId }, body: { id: itemId, productId: 'p1', quantity: 1 }, sub: OWNER },
         REMAINING_MS,
       );

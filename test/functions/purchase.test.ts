@@ -22,7 +22,7 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
     return id;
   }
   const buy = (id: string, body: unknown, extra: { sub?: string | null; headers?: Record<string, string> } = {}) =>
-    call(fns.handler('purchase'), {
+    call(fns.http('purchase'), {
       method: 'POST',
       path: `/products/${id}/purchase`,
       pathParameters: { id },
@@ -30,7 +30,7 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
       sub: extra.sub === null ? undefined : extra.sub ?? 'alice',
       headers: extra.headers,
     });
-  const read = (id: string) => call(fns.handler('getProduct'), { method: 'GET', path: `/products/${id}`, pathParameters: { id } });
+  const read = (id: string) => call(fns.http('getProduct'), { method: 'GET', path: `/products/${id}`, pathParameters: { id } });
 
   it.each(['atomic', 'version', 'transaction', undefined])('buys with strategy %s and reads the product back', async (strategy) => {
     const id = await product();

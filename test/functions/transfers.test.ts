@@ -27,7 +27,7 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     return { a, b };
   }
   const post = (body: unknown, sub: string | undefined, headers: Record<string, string> = {}) =>
-    call(fns.handler('transfer'), { method: 'POST', path: '/transfers', body, sub, headers });
+    call(fns.http('transfer'), { method: 'POST', path: '/transfers', body, sub, headers });
   const balance = async (id: string) => (await fixture.store.get('accounts', id))?.balance;
   const ledgerFor = async (id: string) => (await fixture.list('ledger')).filter((e) => e.from === id || e.to === id);
 
@@ -40,7 +40,7 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     const ledger = await ledgerFor(a);
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ transferId: answer.body.data.transfer.transferId, from: a, to: b, amount: 250, uid: 'alice' });
-    const read = await call(fns.handler('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'alice' });
+    const read = await call(fns.http('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'alice' });
     expect(read.body.data).toEqual({ id: a, owner: 'alice', balance: 750, version: 2 });
   });
 
@@ -68,7 +68,7 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
 
   it('hides another user\'s account behind ACCOUNT_NOT_FOUND', async () => {
     const { a } = await accounts();
-    const read = await call(fns.handler('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'bob' });
+    const read = await call(fns.http('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'bob' });
     expect(read.body).toMatchObject({ code: 404, error: 'ACCOUNT_NOT_FOUND' });
     expect(JSON.stringify(read.body)).not.toContain('alice');
   });

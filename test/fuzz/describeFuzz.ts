@@ -139,8 +139,10 @@ export function describeFuzz(backend: BackendName): void {
         fc.asyncProperty(plans(data), async (plan) => {
           stats.requests++;
           stats.byTransport.set(plan.transport, (stats.byTransport.get(plan.transport) ?? 0) + 1);
-          const handler = fns.handler(plan.route);
-          const raw = plan.transport === 'http' ? await handler(eventOf(plan), lambdaContext()) : await handler(directEvent(plan, data), contextOf(plan.identity));
+          const raw =
+            plan.transport === 'http'
+              ? await fns.http(plan.route)(eventOf(plan), lambdaContext())
+              : await fns.handler(plan.route)(directEvent(plan, data), contextOf(plan.identity));
           const status = plan.transport === 'http' ? (raw as { statusCode: number }).statusCode : (raw as Envelope).code;
           if (status >= 500) stats.fiveHundreds++;
           const envelope = checkAnswer(plan, raw);

@@ -59,14 +59,14 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
   for (const cart of carts) {
     for (const itemId of cart.itemIds) {
       const body = { id: itemId, productId: 'p-1', quantity: 1 };
-      await expect200(call(fns.handler('addCartItem'), { method: 'POST', path: `/carts/${cart.id}/items`, pathParameters: { id: cart.id }, body, sub: cart.owner }));
+      await expect200(call(fns.http('addCartItem'), { method: 'POST', path: `/carts/${cart.id}/items`, pathParameters: { id: cart.id }, body, sub: cart.owner }));
     }
   }
 
   const orders: Dataset['orders'] = [];
   for (const [uid, strategy, key] of [['alice', 'transaction', 'seed-order-1'], ['bob', 'atomic', 'seed-order-2']] as const) {
     const answer = await expect200(
-      call(fns.handler('purchase'), {
+      call(fns.http('purchase'), {
         method: 'POST',
         path: '/products/p-1/purchase',
         pathParameters: { id: 'p-1' },
@@ -86,7 +86,7 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
   orders.push({ orderNo: direct.data.order.orderNo, uid: 'carol' });
 
   await expect200(
-    call(fns.handler('transfer'), {
+    call(fns.http('transfer'), {
       method: 'POST',
       path: '/transfers',
       body: { from: 'acc-alice', to: 'acc-bob', amount: 250 },
