@@ -21,7 +21,7 @@ import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from '../http/response';
 import { parseInput } from '../validation';
 import { beforeDeadline } from './deadline';
-import { directCaller } from './directIdentity';
+import { directCaller, isUserSub, type DirectIdentityConfig } from './directIdentity';
 
 export interface Call {
   /** The verified caller; always set when the function's access is 'user'. */
@@ -58,7 +58,11 @@ function directLang(payload: Record<string, unknown>): Lang {
 
 export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandler; httpHandler: HttpHandler } {
   // Configuration is read once, when the container loads the function, like the store's.
-  const trustedSecret = process.env.LOCKLESS_TRUSTED_CALLER_SECRET || undefined;
+  const identity: DirectIdentityConfig = {
+    trustedSecret: process.env.LOCKLESS_TRUSTED_CALLER_SECRET || undefined,
+    cognitoIdentityPoolId: process.env.LOCKLESS_COGNITO_IDENTITY_POOL_ID || undefined,
+    stage: process.env.LOCKLESS_STAGE || 'dev',
+  };
   const requireSub = (sub: string | undefined) => {
     if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
   };
@@ -67,10 +71,12 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     let req: ApiRequest | undefined;
     try {
       req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
-      requireSub(req.sub);
+      // A claim in Cognito's owner namespace is no user of the JWT issuer (directIdentity.ts).
+      const sub = isUserSub(req.sub) ? req.sub : undefined;
+      requireSub(sub);
       refuseInvalidInput(req);
       const command = spec.fromHttp(req);
-      const call: Call = { sub: req.sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
+      const call: Call = { sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', req.requestId, 'http', result.status ?? 200, started);
       return toHttp(successEnvelope(result, req.lang), result.headers);
@@ -89,7 +95,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       }
       const { lang: _lang, ...payload } = event as Record<string, unknown>;
       lang = directLang(event as Record<string, unknown>);
-      const sub = directCaller(context, trustedSecret);
+      const sub = directCaller(context, event, identity);
       requireSub(sub);
       const command = parseInput(spec.direct, payload, 'payload');
       const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };

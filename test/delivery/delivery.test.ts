@@ -97,7 +97,8 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     afterAll(() => lambda.destroy());
 
     function send(fn: string, payload: unknown, caller?: string) {
-      const clientContext = caller ? { custom: { lockless: signCallerAssertion(TRUSTED_SECRET, caller) } } : undefined;
+      const target = { functionName: `lockless-dev-${fn}`, stage: 'dev', payload };
+      const clientContext = caller ? { custom: { lockless: signCallerAssertion(TRUSTED_SECRET, caller, target) } } : undefined;
       return lambda.send(
         new InvokeCommand({
           FunctionName: `lockless-dev-${fn}`,

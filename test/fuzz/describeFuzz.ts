@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { ERROR_CODES } from '../../shared/errors';
-import { assertionContext, cognitoContext, httpEvent, lambdaContext } from '../support/events';
+import { assertionContext, cognitoContext, httpEvent, lambdaContext, signedFor } from '../support/events';
 import { loadAll, seedDataset, snapshot, TRUSTED_SECRET, trustedContext, type Dataset, type Snapshot } from '../support/dataset';
 import type { LoadedFunctions } from '../support/functions';
 import { backendFixture, type BackendFixture, type BackendName } from '../support/stores';
@@ -49,7 +49,7 @@ function contextOf(identity: Identity): Context {
   if (identity.kind === 'user') return identity.via === 'trusted' ? trustedContext(identity.sub) : cognitoContext(identity.sub);
   if (identity.kind === 'none') return lambdaContext();
   const sub = String(identity.sub);
-  const signed = signCallerAssertion(TRUSTED_SECRET, sub);
+  const signed = signCallerAssertion(TRUSTED_SECRET, sub, { functionName: 'test', stage: 'dev', payload: {} });
   switch (identity.how) {
     case 'wrong secret': return trustedContext(sub, 'not-the-deployers-secret-0123456789abcdef');
     case 'stale': return trustedContext(sub, TRUSTED_SECRET, Date.now() - 10 * 60_000);
@@ -142,7 +142,10 @@ export function describeFuzz(backend: BackendName): void {
           const raw =
             plan.transport === 'http'
               ? await fns.http(plan.route)(eventOf(plan), lambdaContext())
-              : await fns.handler(plan.route)(directEvent(plan, data), contextOf(plan.identity));
+              : await (async () => {
+                  const event = directEvent(plan, data);
+                  return fns.handler(plan.route)(event, signedFor(contextOf(plan.identity), event));
+                })();
           const status = plan.transport === 'http' ? (raw as { statusCode: number }).statusCode : (raw as Envelope).code;
           if (status >= 500) stats.fiveHundreds++;
           const envelope = checkAnswer(plan, raw);

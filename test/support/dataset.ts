@@ -5,8 +5,7 @@
  * driver, so "nothing changed" is checked on what the database holds, not on what the store reports.
  */
 import { COLLECTION_NAMES } from '../../shared/collections';
-import { signCallerAssertion } from '../../shared/edge/directIdentity';
-import { assertionContext, call, cognitoContext } from './events';
+import { call, cognitoContext, trustedCallerContext } from './events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from './functions';
 import type { BackendFixture, BackendName } from './stores';
 
@@ -31,9 +30,12 @@ export function loadAll(backend: BackendName, fixture: BackendFixture): LoadedFu
   return loadFunctions(FUNCTION_NAMES, { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET });
 }
 
-/** A Lambda context carrying a trusted caller's signed assertion for `sub` (the way a trusted server invokes). */
-export function trustedContext(sub: string, secret = TRUSTED_SECRET, now = Date.now()) {
-  return assertionContext(signCallerAssertion(secret, sub, now));
+/**
+ * A Lambda context carrying a trusted caller's assertion for `sub` (the way a trusted server invokes), signed
+ * for the payload when it is invoked (events.ts `invoke`, `signedFor`).
+ */
+export function trustedContext(sub: string, secret = TRUSTED_SECRET, now = Date.now(), options: { stage?: string; functionName?: string } = {}) {
+  return trustedCallerContext(secret, sub, { now, ...options });
 }
 
 export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions): Promise<Dataset> {

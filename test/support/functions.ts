@@ -3,6 +3,7 @@
  * from environment variables, exactly as a Lambda container would, against one test fixture's namespace.
  */
 import type { Context } from 'aws-lambda';
+import { TEST_IDENTITY_POOL } from './events';
 import { dynamoEndpoint, mongoUri, type BackendName } from './stores';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -27,7 +28,9 @@ export function backendEnv(backend: BackendName, namespace: { tablePrefix?: stri
     : { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongoUri(), MONGODB_DB: namespace.dbName! };
 }
 
-export function loadFunctions(names: string[], env: Record<string, string | undefined>): LoadedFunctions {
+export function loadFunctions(names: string[], backendSettings: Record<string, string | undefined>): LoadedFunctions {
+  // Cognito identities count only from the configured pool: the one cognitoContext() uses, unless overridden.
+  const env = { LOCKLESS_COGNITO_IDENTITY_POOL_ID: TEST_IDENTITY_POOL, ...backendSettings };
   let loaded: LoadedFunctions | undefined;
   jest.isolateModules(() => {
     const saved: Record<string, string | undefined> = {};
