@@ -83,9 +83,6 @@ function refusals(data: Dataset): Refusal[] {
   const aliceOrder = data.orders.find((o) => o.uid === 'alice')!.orderNo;
   return [
     { ...getCart('cart-alice'), error: 'CART_NOT_FOUND', missing: getCart('cart-nobody') },
-    { ...addItem('cart-alice', 'new-item'), error: 'CART_NOT_FOUND' },
-    // An item id the cart holds: still CART_NOT_FOUND, not ITEM_EXISTS, which would reveal the cart.
-    { ...addItem('cart-alice', 'a'), error: 'CART_NOT_FOUND' },
     { ...removeItem('cart-alice', 'a'), error: 'CART_NOT_FOUND', missing: removeItem('cart-nobody', 'a') },
     // An item the cart does not hold: still CART_NOT_FOUND, not ITEM_NOT_FOUND.
     { ...removeItem('cart-alice', 'never-added'), error: 'CART_NOT_FOUND', missing: removeItem('cart-nobody', 'never-added') },
@@ -176,6 +173,23 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
         expect({ attempt: attempt.name, answer: await send(attempt, undefined, transport) }).toEqual({ attempt: attempt.name, answer: envelope('UNAUTHORIZED', 401) });
       }
       expect(await snapshot(fixture)).toEqual(before);
+    });
+  });
+
+  describe('cart ids are scoped to their owner', () => {
+    it.each(['http', 'direct (trusted caller)'] as const)("adding to Alice's cart id over %s creates the caller's own cart and leaves Alice's alone", async (transport) => {
+      const id = transport === 'http' ? 'cart-alice' : 'cart-bob';
+      const owner = transport === 'http' ? 'alice' : 'bob';
+      const answer = await send(addItem(id, 'a'), 'mallory', transport);
+      // Even an item id Alice's cart holds: Mallory's cart is another document, so nothing of Alice's shows.
+      expect(answer).toMatchObject({ code: 200, data: { id, owner: 'mallory', itemCount: 1, version: 1 } });
+      const after = await snapshot(fixture);
+      const others = (s: Snapshot) => s.carts!.filter((c) => c.owner !== 'mallory');
+      expect(others(after)).toEqual(others(before));
+      expect((await send(getCart(id), owner, transport)).data).toMatchObject({ owner, itemCount: data.carts.find((c) => c.id === id)!.itemIds.length });
+      for (const collection of ['products', 'orders', 'accounts', 'ledger', 'idempotency']) expect(after[collection]).toEqual(before[collection]);
+      // Mallory's new cart is the one intended write: the suites below compare against the data with it.
+      before = await snapshot(fixture);
     });
   });
 
