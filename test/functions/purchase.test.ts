@@ -1,5 +1,6 @@
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
+import { recordId } from '../../shared/operations/idempotency';
 import { call } from '../support/events';
 
 describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
@@ -31,6 +32,20 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
       headers: extra.headers,
     });
   const read = (id: string) => call(fns.http('getProduct'), { method: 'GET', path: `/products/${id}`, pathParameters: { id } });
+
+  it.each(['atomic', 'version', 'transaction'])('leaves no idempotency record behind for a refused %s purchase with a key', async (strategy) => {
+    const id = await product({ stock: 1 });
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      keys.push(`refused-${strategy}-${i}`, `missing-${strategy}-${i}`);
+      const refused = await buy(id, { quantity: 5, strategy }, { headers: { 'idempotency-key': `refused-${strategy}-${i}` } });
+      expect(refused.body).toMatchObject({ code: 422, error: 'INSUFFICIENT_STOCK' });
+      const missing = await buy(`${id}-missing`, { quantity: 1, strategy }, { headers: { 'idempotency-key': `missing-${strategy}-${i}` } });
+      expect(missing.body).toMatchObject({ code: 404, error: 'PRODUCT_NOT_FOUND' });
+    }
+    const records = new Set((await fixture.list('idempotency')).map((r) => String(r.id ?? r._id)));
+    expect(keys.filter((key) => records.has(recordId({ uid: 'alice', op: 'purchase', key })))).toEqual([]);
+  });
 
   it.each(['atomic', 'version', 'transaction', undefined])('buys with strategy %s and reads the product back', async (strategy) => {
     const id = await product();

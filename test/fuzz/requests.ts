@@ -58,16 +58,15 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
   return {
     getProduct: fc.tuple(user, fc.record({ productId: unknownId })).map(base('getProduct', 'no such product', [404])),
     purchase: fc.oneof(
-      // Only a `transaction` purchase (the default) carries a key here: a refused `atomic` or `version` purchase
-      // with a key leaves an `aborted` idempotency record behind (shared/operations/idempotency.ts), a write.
+      // Every strategy carries a key here: a refused purchase leaves no idempotency record behind.
       fc
-        .tuple(user, fc.record({ productId: unknownId, quantity, strategy: fc.constantFrom('atomic', 'version') }))
+        .tuple(user, fc.record({ productId: unknownId, quantity, strategy: fc.constantFrom('atomic', 'version'), idempotencyKey }))
         .map(base('purchase', 'no such product', [404])),
       fc
         .tuple(user, fc.record({ productId: unknownId, quantity, strategy: fc.constantFrom('transaction', undefined), idempotencyKey }))
         .map(base('purchase', 'no such product', [404])),
       fc
-        .tuple(user, fc.record({ productId: fc.constant('p-2'), quantity: fc.integer({ min: 4, max: 1000 }), strategy }))
+        .tuple(user, fc.record({ productId: fc.constant('p-2'), quantity: fc.integer({ min: 4, max: 1000 }), strategy, idempotencyKey }))
         .map(base('purchase', 'more than the stock', [422])),
       fc
         .tuple(user, fc.record({ productId: fc.constant('p-soldout'), quantity, strategy: fc.constant('transaction'), idempotencyKey }))
