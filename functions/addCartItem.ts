@@ -22,6 +22,6 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: AddCartItemPayload,
   run: async ({ cartId, item }, call) => ({
     msg: 'ITEM_ADDED',
-    data: await addItem(runtimeDeps(), callerOf(call), cartId, item),
+    data: await addItem(await runtimeDeps(), callerOf(call), cartId, item),
   }),
 });

@@ -14,5 +14,5 @@ export const { handler, httpHandler } = lambdaFunction({
   access: 'user',
   fromHttp: (req) => ({ accountId: parseWith(Id, req.pathParams.id, 'path.id') }),
   direct: GetAccountPayload,
-  run: async ({ accountId }, call) => ({ data: await getAccount(runtimeDeps(), callerOf(call), accountId) }),
+  run: async ({ accountId }, call) => ({ data: await getAccount(await runtimeDeps(), callerOf(call), accountId) }),
 });

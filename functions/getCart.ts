@@ -14,5 +14,5 @@ export const { handler, httpHandler } = lambdaFunction({
   access: 'user',
   fromHttp: (req) => ({ cartId: parseWith(Id, req.pathParams.id, 'path.id') }),
   direct: GetCartPayload,
-  run: async ({ cartId }, call) => ({ data: await getCart(runtimeDeps(), callerOf(call), cartId) }),
+  run: async ({ cartId }, call) => ({ data: await getCart(await runtimeDeps(), callerOf(call), cartId) }),
 });

@@ -14,5 +14,5 @@ export const { handler, httpHandler } = lambdaFunction({
   access: 'user',
   fromHttp: (req) => ({ orderNo: parseWith(Id, req.pathParams.orderNo, 'path.orderNo') }),
   direct: GetOrderPayload,
-  run: async ({ orderNo }, call) => ({ data: await getOrder(runtimeDeps(), callerOf(call), orderNo) }),
+  run: async ({ orderNo }, call) => ({ data: await getOrder(await runtimeDeps(), callerOf(call), orderNo) }),
 });

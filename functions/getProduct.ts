@@ -13,7 +13,7 @@ export const { handler, httpHandler } = lambdaFunction({
   fromHttp: (req) => ({ productId: parseWith(Id, req.pathParams.id, 'path.id') }),
   direct: GetProductPayload,
   run: async ({ productId }) => {
-    const product = await getProduct(runtimeDeps(), productId);
+    const product = await getProduct(await runtimeDeps(), productId);
     return { data: product, headers: { etag: productEtag(product.id, product.version) } };
   },
 });

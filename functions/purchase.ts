@@ -22,7 +22,7 @@ export const { handler, httpHandler } = lambdaFunction({
   }),
   direct: PurchasePayload,
   run: async (command, call) => {
-    const { data, replayed } = await purchase(runtimeDeps(), {
+    const { data, replayed } = await purchase(await runtimeDeps(), {
       uid: callerOf(call),
       productId: command.productId,
       quantity: command.quantity,

@@ -20,6 +20,6 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: RemoveCartItemPayload,
   run: async ({ cartId, itemId }, call) => ({
     msg: 'ITEM_REMOVED',
-    data: await removeItem(runtimeDeps(), callerOf(call), cartId, itemId),
+    data: await removeItem(await runtimeDeps(), callerOf(call), cartId, itemId),
   }),
 });

@@ -22,6 +22,7 @@ import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } f
 import { parseInput } from '../validation';
 import { beforeDeadline } from './deadline';
 import { directCaller, isUserSub, type DirectIdentityConfig } from './directIdentity';
+import { secret } from './secrets';
 
 export interface Call {
   /** The verified caller; always set when the function's access is 'user'. */
@@ -58,10 +59,19 @@ function directLang(payload: Record<string, unknown>): Lang {
 
 export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandler; httpHandler: HttpHandler } {
   // Configuration is read once, when the container loads the function, like the store's.
-  const identity: DirectIdentityConfig = {
-    trustedSecret: process.env.LOCKLESS_TRUSTED_CALLER_SECRET || undefined,
-    cognitoIdentityPoolId: process.env.LOCKLESS_COGNITO_IDENTITY_POOL_ID || undefined,
-    stage: process.env.LOCKLESS_STAGE || 'dev',
+  // The trusted-caller secret may live in SSM (secrets.ts): its read starts now, at cold start.
+  const settings = { cognitoIdentityPoolId: process.env.LOCKLESS_COGNITO_IDENTITY_POOL_ID || undefined, stage: process.env.LOCKLESS_STAGE || 'dev' };
+  let trustedSecret = secret('LOCKLESS_TRUSTED_CALLER_SECRET');
+  trustedSecret.catch(() => {});
+  const identity = async (): Promise<DirectIdentityConfig> => {
+    try {
+      return { ...settings, trustedSecret: await trustedSecret };
+    } catch (err) {
+      // Read again by the next invocation; this one answers 500 (the cause is logged).
+      trustedSecret = secret('LOCKLESS_TRUSTED_CALLER_SECRET');
+      trustedSecret.catch(() => {});
+      throw err;
+    }
   };
   const requireSub = (sub: string | undefined) => {
     if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
@@ -95,7 +105,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       }
       const { lang: _lang, ...payload } = event as Record<string, unknown>;
       lang = directLang(event as Record<string, unknown>);
-      const sub = directCaller(context, event, identity);
+      const sub = directCaller(context, event, await identity());
       requireSub(sub);
       const command = parseInput(spec.direct, payload, 'payload');
       const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
