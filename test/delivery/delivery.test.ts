@@ -13,6 +13,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { httpEvent } from '../support/events';
 import { snapshot } from '../support/dataset';
+import { checkTemplate } from './cfnSpec';
 import { COLLECTION_NAMES } from '../../shared/collections';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
@@ -270,6 +271,34 @@ describe('serverless package', () => {
     const publicRole = roles.GetProductRole!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
     expect(publicRole.flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
     expect(ofType('AWS::IAM::Role').every(([, r]) => JSON.stringify(r).includes('logs:PutLogEvents'))).toBe(true);
+  });
+
+  it("passes CloudFormation's resource specification", async () => {
+    expect(await checkTemplate(template)).toEqual([]);
+  });
+
+  it('would be failed by that check for an unknown property, a wrong type or value, a bad reference or a missing property', async () => {
+    const broken = structuredClone(template) as { Resources: Resources };
+    const accounts = broken.Resources.AccountsTable!;
+    accounts.Properties.DeletionProtection = true;
+    accounts.Properties.PointInTimeRecoverySpecification = { PointInTimeRecoveryEnabled: { on: true } };
+    accounts.DeletionPolicy = 'Keep';
+    delete accounts.Properties.KeySchema;
+    broken.Resources.TransferRole!.Type = 'AWS::IAM::Rolle';
+    broken.Resources.GetProductLambdaFunction!.Properties.Role = { 'Fn::GetAtt': ['GetProductRole', 'Name'] };
+    broken.Resources.GetCartLambdaFunction!.Properties.Role = { 'Fn::GetAtt': ['NoSuchRole', 'Arn'] };
+    const problems = (await checkTemplate(broken)).map((p) => p.path).sort();
+    expect(problems).toEqual(
+      [
+        'Resources.AccountsTable.DeletionPolicy',
+        'Resources.AccountsTable.Properties.DeletionProtection',
+        'Resources.AccountsTable.Properties.KeySchema',
+        'Resources.AccountsTable.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled',
+        'Resources.GetCartLambdaFunction.Properties.Role',
+        'Resources.GetProductLambdaFunction.Properties.Role',
+        'Resources.TransferRole.Type',
+      ].sort(),
+    );
   });
 
   it('throttles the HTTP API stage', () => {
