@@ -79,56 +79,59 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
 
   async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<APIGatewayProxyStructuredResultV2> {
     let req: ApiRequest | undefined;
+    let sub: string | undefined;
     try {
       req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
       // A claim in Cognito's owner namespace is no user of the JWT issuer (directIdentity.ts).
-      const sub = isUserSub(req.sub) ? req.sub : undefined;
+      sub = isUserSub(req.sub) ? req.sub : undefined;
       requireSub(sub);
       refuseInvalidInput(req);
       const command = spec.fromHttp(req);
       const call: Call = { sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
-      log('info', req.requestId, 'http', result.status ?? 200, started);
+      log('info', req.requestId, 'http', result.status ?? 200, started, sub);
       return toHttp(successEnvelope(result, req.lang), result.headers);
     } catch (thrown) {
       const requestId = req?.requestId ?? context?.awsRequestId ?? 'unknown';
-      return toHttp(failure(thrown, req?.lang ?? DEFAULT_LANG, requestId, 'http', started));
+      return toHttp(failure(thrown, req?.lang ?? DEFAULT_LANG, requestId, 'http', started, sub));
     }
   }
 
   async function viaDirect(event: unknown, context: Context | undefined, started: number): Promise<Envelope> {
     const requestId = context?.awsRequestId || 'unknown';
     let lang: Lang = DEFAULT_LANG;
+    let sub: string | undefined;
     try {
       if (typeof event !== 'object' || event === null || Array.isArray(event)) {
         throw new AppError('INVALID_REQUEST', 'payload must be a JSON object', { details: { issues: [{ field: 'payload', message: 'must be a JSON object' }] } });
       }
       const { lang: _lang, ...payload } = event as Record<string, unknown>;
       lang = directLang(event as Record<string, unknown>);
-      const sub = directCaller(context, event, await identity());
+      sub = directCaller(context, event, await identity());
       requireSub(sub);
       const command = parseInput(spec.direct, payload, 'payload');
       const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
-      log('info', requestId, 'direct', result.status ?? 200, started);
+      log('info', requestId, 'direct', result.status ?? 200, started, sub);
       return successEnvelope(result, lang);
     } catch (thrown) {
-      return failure(thrown, lang, requestId, 'direct', started);
+      return failure(thrown, lang, requestId, 'direct', started, sub);
     }
   }
 
-  function failure(thrown: unknown, lang: Lang, requestId: string, transport: Call['transport'], started: number): Envelope {
+  function failure(thrown: unknown, lang: Lang, requestId: string, transport: Call['transport'], started: number, caller: string | undefined): Envelope {
     const err = toAppError(thrown);
     // The cause stays in the log; the client sees the code and, at 5xx, the request id.
-    log(err.status >= 500 ? 'error' : 'info', requestId, transport, err.status, started, {
+    log(err.status >= 500 ? 'error' : 'info', requestId, transport, err.status, started, caller, {
       error: err.code,
       ...(err.status >= 500 ? { cause: err.cause ?? err } : {}),
     });
     return errorEnvelope(err, lang, requestId);
   }
 
-  function log(level: 'info' | 'error', requestId: string, transport: string, status: number, started: number, extra = {}) {
-    logLine(level, { fn: spec.name, requestId, transport, status, ms: Date.now() - started, ...extra });
+  /** One line per invocation, naming the verified caller (when there is one): the audit trail of every write. */
+  function log(level: 'info' | 'error', requestId: string, transport: string, status: number, started: number, caller: string | undefined, extra = {}) {
+    logLine(level, { fn: spec.name, requestId, transport, status, ...(caller ? { caller } : {}), ms: Date.now() - started, ...extra });
   }
 
   return {

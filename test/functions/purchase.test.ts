@@ -71,6 +71,13 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
     expect(got.headers.etag).toBe(`"${id}.v2"`);
   });
 
+  it('answers a body with a 15 KB unknown key briefly, the key cut short', async () => {
+    const id = await product();
+    const answer = await buy(id, { quantity: 1, ['k'.repeat(15_000)]: 1 });
+    expect(answer.body).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: `body.${'k'.repeat(64)}...` }] } });
+    expect(JSON.stringify(answer.body).length).toBeLessThan(1_000);
+  });
+
   it('answers in English when asked', async () => {
     const id = await product({ stock: 0 });
     const answer = await buy(id, { quantity: 1 }, { headers: { 'accept-language': 'en-US,en;q=0.9' } });

@@ -86,6 +86,30 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     expect(await ledgerFor(a)).toHaveLength(1);
   });
 
+  it('logs every write with its verified caller, over HTTP and by direct invocation, refused or not', async () => {
+    const { a, b } = await accounts(10);
+    const lines: Array<Record<string, unknown>> = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(JSON.parse(line)));
+    const level = process.env.LOCKLESS_LOG_LEVEL;
+    process.env.LOCKLESS_LOG_LEVEL = 'info';
+    try {
+      await post({ from: a, to: b, amount: 5 }, 'alice');
+      await post({ from: a, to: b, amount: 500 }, 'alice');
+      await invoke(fns.handler('transfer'), { from: a, to: b, amount: 1 }, trustedCallerContext(SECRET, 'alice'));
+      await post({ from: a, to: b, amount: 1 }, 'mallory');
+    } finally {
+      process.env.LOCKLESS_LOG_LEVEL = level;
+      spy.mockRestore();
+    }
+    const audit = lines.map(({ fn, transport, status, caller, error }) => ({ fn, transport, status, caller, ...(error ? { error } : {}) }));
+    expect(audit).toEqual([
+      { fn: 'transfer', transport: 'http', status: 200, caller: 'alice' },
+      { fn: 'transfer', transport: 'http', status: 422, caller: 'alice', error: 'INSUFFICIENT_BALANCE' },
+      { fn: 'transfer', transport: 'direct', status: 200, caller: 'alice' },
+      { fn: 'transfer', transport: 'http', status: 403, caller: 'mallory', error: 'FORBIDDEN' },
+    ]);
+  });
+
   describe('direct invocation', () => {
     it('takes the caller from a Cognito identity of the configured pool, never from the payload', async () => {
       const { a, b } = await accounts(1000, 0, cognitoOwner('us-east-1:alice'));
