@@ -71,6 +71,21 @@ function httpEvent(operation, spec, env) {
   return { httpApi: { method: spec.method, path: spec.path, ...authorizer } };
 }
 
+/**
+ * Reserved concurrency per function from LOCKLESS_RESERVED_CONCURRENCY, e.g. `transferHttp=50,transfer=10`
+ * (function keys as in this block); functions not named get none reserved.
+ */
+function reservedConcurrency(env) {
+  const out = {};
+  for (const entry of String(env.LOCKLESS_RESERVED_CONCURRENCY || '').split(/[\s,]+/).filter(Boolean)) {
+    const [key, value] = entry.split('=');
+    const n = Number(value);
+    if (!key || !Number.isSafeInteger(n) || n < 0) throw new Error(`LOCKLESS_RESERVED_CONCURRENCY: ${JSON.stringify(entry)} is not <function>=<count>`);
+    out[key] = n;
+  }
+  return out;
+}
+
 /** The `functions:` block: `<op>` (direct) and `<op>Http` (API Gateway) for every operation. */
 function functionsFor(env) {
   const out = {};
@@ -78,6 +93,11 @@ function functionsFor(env) {
     const common = { role: roleLogicalId(operation), package: { patterns: [`dist/${operation}/**`] } };
     out[operation] = { handler: `dist/${operation}/index.handler`, ...common };
     out[`${operation}${HTTP_SUFFIX}`] = { handler: `dist/${operation}/index.httpHandler`, ...common, events: [httpEvent(operation, spec, env)] };
+  }
+  const reserved = reservedConcurrency(env);
+  for (const [key, count] of Object.entries(reserved)) {
+    if (!out[key]) throw new Error(`LOCKLESS_RESERVED_CONCURRENCY names ${key}, which is not a function (${Object.keys(out).join(', ')})`);
+    out[key].reservedConcurrency = count;
   }
   return out;
 }
