@@ -78,7 +78,7 @@ export function bundleOptions(backend) {
     format: 'cjs',
     // Prefer ES modules so unused parts of the AWS SDK are tree-shaken.
     mainFields: ['module', 'main'],
-    define: { 'process.env.LOCKLESS_BACKEND': JSON.stringify(backend) },
+    define: { 'process.env.LOCKLESS_BACKEND': JSON.stringify(backend), 'process.env.LOCKLESS_BUNDLED': '"true"' },
     external: [...MONGODB_OPTIONAL, ...AWS_CREDENTIAL_FALLBACKS],
     plugins: [nodeUrlForWhatwgUrl],
     legalComments: 'none',
@@ -93,7 +93,14 @@ export async function buildAll({ backend = process.env.BACKEND || 'dynamodb', ou
   const names = handlerNames();
   const result = await build({
     ...options,
-    entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, join(root, 'functions', `${name}.ts`)])),
+    // Each handler, and next to it the SSM secret reader it loads only when a secret is named by parameter
+    // (functions/runtime.ts), so the SSM client costs nothing to a container that reads no parameter.
+    entryPoints: Object.fromEntries(
+      names.flatMap((name) => [
+        [`${name}/index`, join(root, 'functions', `${name}.ts`)],
+        [`${name}/ssm`, join(root, 'adapters', 'secrets', 'ssmSecrets.ts')],
+      ]),
+    ),
     outdir,
   });
   const sizes = Object.fromEntries(

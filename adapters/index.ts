@@ -41,11 +41,12 @@ export function dynamoClientSettings(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
-export function getStore(): ConditionalStore {
+/** The container's store; `mongoUri` overrides MONGODB_URI (a URI read from SSM, functions/runtime.ts). */
+export function getStore(options: { mongoUri?: string } = {}): ConditionalStore {
   if (store) return store;
   if (process.env.LOCKLESS_BACKEND === 'mongodb') {
     const mongo = require('./mongodb') as typeof import('./mongodb');
-    const uri = process.env.MONGODB_URI;
+    const uri = options.mongoUri || process.env.MONGODB_URI;
     if (!uri) throw new Error('MONGODB_URI is not set');
     store = mongo.createMongoStore({
       client: mongo.createMongoClient(uri, mongoClientSettings()),

@@ -12,7 +12,7 @@ import { addItem } from '../shared/operations/carts';
 import { AddCartItemPayload, CartItemBody, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'addCartItem',
   access: 'user',
   fromHttp: (req) => ({
@@ -22,6 +22,6 @@ export const handler = lambdaFunction({
   direct: AddCartItemPayload,
   run: async ({ cartId, item }, call) => ({
     msg: 'ITEM_ADDED',
-    data: await addItem(runtimeDeps(), callerOf(call), cartId, item),
+    data: await addItem(await runtimeDeps(), callerOf(call), cartId, item),
   }),
 });

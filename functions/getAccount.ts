@@ -9,10 +9,10 @@ import { getAccount } from '../shared/operations/transfers';
 import { GetAccountPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'getAccount',
   access: 'user',
   fromHttp: (req) => ({ accountId: parseWith(Id, req.pathParams.id, 'path.id') }),
   direct: GetAccountPayload,
-  run: async ({ accountId }, call) => ({ data: await getAccount(runtimeDeps(), callerOf(call), accountId) }),
+  run: async ({ accountId }, call) => ({ data: await getAccount(await runtimeDeps(), callerOf(call), accountId) }),
 });

@@ -9,10 +9,10 @@ import { getCart } from '../shared/operations/carts';
 import { GetCartPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'getCart',
   access: 'user',
   fromHttp: (req) => ({ cartId: parseWith(Id, req.pathParams.id, 'path.id') }),
   direct: GetCartPayload,
-  run: async ({ cartId }, call) => ({ data: await getCart(runtimeDeps(), callerOf(call), cartId) }),
+  run: async ({ cartId }, call) => ({ data: await getCart(await runtimeDeps(), callerOf(call), cartId) }),
 });

@@ -9,10 +9,10 @@ import { getOrder } from '../shared/operations/products';
 import { GetOrderPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'getOrder',
   access: 'user',
   fromHttp: (req) => ({ orderNo: parseWith(Id, req.pathParams.orderNo, 'path.orderNo') }),
   direct: GetOrderPayload,
-  run: async ({ orderNo }, call) => ({ data: await getOrder(runtimeDeps(), callerOf(call), orderNo) }),
+  run: async ({ orderNo }, call) => ({ data: await getOrder(await runtimeDeps(), callerOf(call), orderNo) }),
 });

@@ -7,13 +7,13 @@ import { getProduct, productEtag } from '../shared/operations/products';
 import { GetProductPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'getProduct',
   access: 'public',
   fromHttp: (req) => ({ productId: parseWith(Id, req.pathParams.id, 'path.id') }),
   direct: GetProductPayload,
   run: async ({ productId }) => {
-    const product = await getProduct(runtimeDeps(), productId);
+    const product = await getProduct(await runtimeDeps(), productId);
     return { data: product, headers: { etag: productEtag(product.id, product.version) } };
   },
 });

@@ -12,7 +12,7 @@ import { purchase } from '../shared/operations/purchase';
 import { DEFAULT_STRATEGY, Id, parseWith, PurchaseBody, PurchasePayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'purchase',
   access: 'user',
   fromHttp: (req) => ({
@@ -22,7 +22,7 @@ export const handler = lambdaFunction({
   }),
   direct: PurchasePayload,
   run: async (command, call) => {
-    const { data, replayed } = await purchase(runtimeDeps(), {
+    const { data, replayed } = await purchase(await runtimeDeps(), {
       uid: callerOf(call),
       productId: command.productId,
       quantity: command.quantity,

@@ -10,7 +10,7 @@ import { removeItem } from '../shared/operations/carts';
 import { Id, parseWith, RemoveCartItemPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'removeCartItem',
   access: 'user',
   fromHttp: (req) => ({
@@ -20,6 +20,6 @@ export const handler = lambdaFunction({
   direct: RemoveCartItemPayload,
   run: async ({ cartId, itemId }, call) => ({
     msg: 'ITEM_REMOVED',
-    data: await removeItem(runtimeDeps(), callerOf(call), cartId, itemId),
+    data: await removeItem(await runtimeDeps(), callerOf(call), cartId, itemId),
   }),
 });

@@ -12,13 +12,14 @@ import { transfer } from '../shared/operations/transfers';
 import { parseWith, TransferBody, TransferPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 
-export const handler = lambdaFunction({
+export const { handler, httpHandler } = lambdaFunction({
   name: 'transfer',
   access: 'user',
   fromHttp: (req) => ({ ...parseWith(TransferBody, readJsonObject(req), 'body'), idempotencyKey: idempotencyKeyOf(req) }),
   direct: TransferPayload,
   run: async (command, call) => {
-    const { data, replayed } = await transfer(runtimeDeps(), { uid: callerOf(call), ...command, deadline: call.deadline });
+    // The verified caller goes last, so no field of the command can ever stand in for it.
+    const { data, replayed } = await transfer(await runtimeDeps(), { ...command, deadline: call.deadline, uid: callerOf(call) });
     return { msg: 'TRANSFERRED', data, headers: replayHeaders(replayed) };
   },
 });

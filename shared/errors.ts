@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   INSUFFICIENT_STOCK: { status: 422, retryable: false },
   INSUFFICIENT_BALANCE: { status: 422, retryable: false },
   CART_FULL: { status: 422, retryable: false },
+  CART_LIMIT_REACHED: { status: 422, retryable: false },
   IDEMPOTENCY_KEY_REUSED: { status: 422, retryable: false },
   INTERNAL: { status: 500, retryable: false },
   SERVICE_UNAVAILABLE: { status: 503, retryable: true },

@@ -30,6 +30,7 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   INSUFFICIENT_STOCK: { zh: '库存不足', en: 'Insufficient stock' },
   INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
   CART_FULL: { zh: '购物车已满', en: 'The cart is full' },
+  CART_LIMIT_REACHED: { zh: '购物车数量已达上限', en: 'You have reached the maximum number of carts' },
   IDEMPOTENCY_KEY_REUSED: { zh: '幂等键已用于其他请求', en: 'The idempotency key was used for a different request' },
   INTERNAL: { zh: '系统错误，请稍后重试', en: 'Internal error' },
   SERVICE_UNAVAILABLE: { zh: '服务暂时不可用，请稍后重试', en: 'Service temporarily unavailable, please retry' },

@@ -77,6 +77,8 @@ export type WriteFailure =
   | { ok: false; reason: 'already_exists'; current?: Doc };
 
 export type WriteResult = { ok: true; doc: Doc } | WriteFailure;
+/** A guarded delete: `not_found` when there is no document, `version_conflict` when its version moved on. */
+export type RemoveResult = { ok: true } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'version_conflict'; current: Doc };
 export type InsertResult = { ok: true; doc: Doc } | { ok: false; reason: 'already_exists'; current?: Doc };
 
 /** One write inside a transaction. No document may appear twice in one transaction. */
@@ -106,6 +108,8 @@ export interface ConditionalStore {
   update(collection: string, id: string, spec: UpdateSpec): Promise<WriteResult>;
   /** Creates the document with version 1 only if no document has its id. */
   insert(collection: string, doc: NewDoc): Promise<InsertResult>;
+  /** Deletes the document only if its version is still `expectVersion` (so nothing it did not see is lost). */
+  remove(collection: string, id: string, expectVersion: number): Promise<RemoveResult>;
   /**
    * All or nothing. Transient conflicts are retried as a whole, bounded by attempts and deadline; when they
    * run out it throws AppError TRANSACTION_CONFLICT (retryable).

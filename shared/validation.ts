@@ -76,7 +76,8 @@ function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
-const shown = (key: string) => JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}...` : key);
+const clipped = (key: string) => (key.length > 64 ? `${key.slice(0, 64)}...` : key);
+const shown = (key: string) => JSON.stringify(clipped(key));
 
 /**
  * Refuses, with INVALID_REQUEST, an input that is not plain JSON data safe to hand to a schema: when `maxBytes`
@@ -134,11 +135,12 @@ export function parseWith<T>(schema: Schema<T>, input: unknown, where: string): 
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues: FieldIssue[] = result.error.issues.slice(0, MAX_ISSUES).map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const path = [...issue.path.map(String), ...(keys.length === 1 ? keys : [])].join('.');
+    // Keys are the client's own text: shown cut to 64 characters, so a huge key cannot inflate the answer.
+    const keys = (issue.code === 'unrecognized_keys' ? issue.keys : []).map(clipped);
+    const path = [...issue.path.map((part) => clipped(String(part))), ...(keys.length === 1 ? keys : [])].join('.');
     return {
       field: path ? `${where}.${path}` : where,
-      message: keys.length > 1 ? `unknown fields: ${keys.join(', ')}` : issue.message,
+      message: keys.length > 1 ? `unknown fields: ${keys.join(', ')}` : keys.length === 1 ? 'unknown field' : issue.message,
     };
   });
   throw new AppError('INVALID_REQUEST', 'invalid request', { details: { issues } });

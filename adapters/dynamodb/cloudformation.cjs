@@ -26,6 +26,13 @@ function tableLogicalId(collection) {
   return `${collection.charAt(0).toUpperCase()}${collection.slice(1)}Table`;
 }
 
+/**
+ * The system of record: money (accounts, ledger) and sales (orders). Deleting the stack or a mistaken change
+ * that replaces one of these tables must not delete its data: CloudFormation keeps them (DeletionPolicy and
+ * UpdateReplacePolicy Retain) and DynamoDB refuses DeleteTable on them (DeletionProtectionEnabled).
+ */
+const RETAINED = ['accounts', 'ledger', 'orders'];
+
 function tableResource(stage, collection, shape) {
   const properties = {
     TableName: tableName(stage, collection),
@@ -35,7 +42,9 @@ function tableResource(stage, collection, shape) {
     PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
   };
   if (shape.ttlField) properties.TimeToLiveSpecification = { AttributeName: shape.ttlField, Enabled: true };
-  return { Type: 'AWS::DynamoDB::Table', Properties: properties };
+  if (!RETAINED.includes(collection)) return { Type: 'AWS::DynamoDB::Table', Properties: properties };
+  properties.DeletionProtectionEnabled = true;
+  return { Type: 'AWS::DynamoDB::Table', DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: properties };
 }
 
 /** One AWS::DynamoDB::Table per collection, keyed by logical id. */
@@ -62,4 +71,4 @@ async function resources(context) {
   return { Resources: tableResources(await stageOf(context)) };
 }
 
-module.exports = Object.assign(resources, { resources, tablePrefix, tableName, tableLogicalId, tableResources, tableArns });
+module.exports = Object.assign(resources, { resources, stageOf, RETAINED, tablePrefix, tableName, tableLogicalId, tableResources, tableArns });

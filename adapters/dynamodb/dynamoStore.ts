@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CollectionShape, Schema } from '../../shared/collections';
@@ -21,8 +21,8 @@ import {
 import { AppError } from '../../shared/errors';
 import { realRetryDeps, retry } from '../../shared/retry';
 import type { RetryDeps, RetryPolicy } from '../../shared/retry';
-import type { ConditionalStore, Doc, InsertResult, TxResult, TxWrite, WriteFailure, WriteResult } from '../../shared/store';
-import { buildCheck, buildInsertCondition, buildUpdate } from './expressions';
+import type { ConditionalStore, Doc, InsertResult, RemoveResult, TxResult, TxWrite, WriteFailure, WriteResult } from '../../shared/store';
+import { buildCheck, buildInsertCondition, buildRemoveCondition, buildUpdate } from './expressions';
 import type { WriteConditions } from './expressions';
 import { send } from './sending';
 import { fromStoredItem, toStoredItem } from './storedDocument';
@@ -171,6 +171,27 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
           if (errorName(err) !== 'ConditionalCheckFailedException') throw err;
           const current = docFrom(shape, (err as { Item?: Record<string, AttributeValue> }).Item);
           return { ok: false as const, reason: 'already_exists' as const, ...(current ? { current } : {}) };
+        }
+      });
+    },
+
+    async remove(collection, id, expectVersion) {
+      const shape = shapeOf(collection);
+      assertKey(id, 'remove');
+      const command = new DeleteCommand({
+        TableName: tableOf(collection),
+        Key: { id },
+        ...buildRemoveCondition(expectVersion),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      return withConflictRetry<RemoveResult>(async () => {
+        try {
+          await send('conditional-write', () => client.send(command), deps);
+          return { ok: true as const };
+        } catch (err) {
+          if (errorName(err) !== 'ConditionalCheckFailedException') throw err;
+          const current = docFrom(shape, (err as { Item?: Record<string, AttributeValue> }).Item);
+          return current ? { ok: false as const, reason: 'version_conflict' as const, current } : { ok: false as const, reason: 'not_found' as const };
         }
       });
     },

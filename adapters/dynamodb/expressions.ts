@@ -147,6 +147,12 @@ export function buildCheck(conditions: WriteConditions, shape: CollectionShape):
 }
 
 /** PutItem condition for an insert: only if no item has this id. */
+/** DeleteItem's condition: the item exists at exactly this version. */
+export function buildRemoveCondition(expectVersion: number): ConditionParams {
+  const p = new Placeholders();
+  return p.params(`${p.name('version')} = ${p.value(expectVersion)}`);
+}
+
 export function buildInsertCondition(): ConditionParams {
   const p = new Placeholders();
   return p.params(`attribute_not_exists(${p.name('id')})`);

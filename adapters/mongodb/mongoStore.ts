@@ -11,7 +11,7 @@ import { assertKey, classifyFailure, effectiveGuards, InvalidSpecError, validate
 import type { Schema } from '../../shared/collections';
 import { AppError } from '../../shared/errors';
 import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from '../../shared/retry';
-import type { ConditionalStore, Doc, InsertResult, NewDoc, WriteResult } from '../../shared/store';
+import type { ConditionalStore, Doc, InsertResult, NewDoc, RemoveResult, WriteResult } from '../../shared/store';
 import { buildFilter, buildUpdate, type WriteConditions } from './filter';
 import { fromStored, toStored, type StoredDocument } from './storedDocument';
 import { isDuplicateKey, runTransaction, type Target } from './transaction';
@@ -112,6 +112,17 @@ function createRawMongoStore(options: MongoStoreOptions): ConditionalStore {
         const current = await read(into, doc.id);
         return current ? { ok: false, reason: 'already_exists', current } : { ok: false, reason: 'already_exists' };
       }
+    },
+
+    async remove(name, id, expectVersion): Promise<RemoveResult> {
+      assertKey(id, 'remove');
+      if (!Number.isSafeInteger(expectVersion)) throw new InvalidSpecError('remove needs an integer expectVersion');
+      const into = target(name);
+      const removed = await into.collection.deleteOne({ _id: { $eq: id }, version: { $eq: expectVersion } });
+      if (removed.deletedCount === 1) return { ok: true };
+      // Classified by one read after the refused delete, as update does.
+      const current = await read(into, id);
+      return current ? { ok: false, reason: 'version_conflict', current } : { ok: false, reason: 'not_found' };
     },
 
     transact(writes, txOptions = {}) {

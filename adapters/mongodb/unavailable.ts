@@ -56,6 +56,7 @@ export function withUnavailableErrors(store: ConditionalStore): ConditionalStore
     get: wrap(store.get.bind(store), false),
     update: wrap(store.update.bind(store), true),
     insert: wrap(store.insert.bind(store), true),
+    remove: wrap(store.remove.bind(store), true),
     transact: wrap(store.transact.bind(store), true),
     close: () => store.close(),
   };

@@ -21,7 +21,8 @@ export function inProcessInvoker(): Invoker {
   const load = (fn: FunctionName): Handler => {
     let handler = handlers.get(fn);
     if (!handler) {
-      handler = (require(join(ROOT, 'functions', fn)) as { handler: Handler }).handler;
+      // The API Gateway entry: the bench sends HTTP API events, as the `<fn>Http` function receives them.
+      handler = (require(join(ROOT, 'functions', fn)) as { httpHandler: Handler }).httpHandler;
       handlers.set(fn, handler);
     }
     return handler;

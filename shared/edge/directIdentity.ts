@@ -1,18 +1,35 @@
 /**
  * Who is calling, for a direct Lambda invocation (the cloud-function style of `wx.cloud.callFunction` or
- * uniCloud). A user id written into the payload never counts. Two sources do:
+ * uniCloud). Only the direct entry point reads this (lambdaFunction.ts); a user id written into the payload
+ * never counts, and neither does anything an event says about itself. Two sources do:
  *
- * 1. A Cognito identity: a mobile client that invokes with Cognito identity-pool credentials arrives with
- *    `context.identity.cognitoIdentityId`, set by Lambda from the credentials, not by the caller.
- * 2. A trusted server-to-server caller configured by the deployer: it shares LOCKLESS_TRUSTED_CALLER_SECRET
- *    and sends, in the invocation's ClientContext, `custom.lockless = { sub, iat, sig }` where
- *    sig = base64url(HMAC-SHA256(secret, "lockless-invoke-v1\n<sub>\n<iat>")), valid for 5 minutes.
+ * 1. A Cognito identity from the configured identity pool: a client that invokes with identity-pool
+ *    credentials arrives with `context.identity.cognitoIdentityId` and `cognitoIdentityPoolId`, set by Lambda
+ *    from the credentials, not by the caller. Identities of any other pool are refused; with no pool
+ *    configured (LOCKLESS_COGNITO_IDENTITY_POOL_ID) none counts. The owner is `cognito:<identity id>`.
+ * 2. A trusted server-to-server caller configured by the deployer: it shares the trusted-caller secret and
+ *    sends, in the invocation's ClientContext, `custom.lockless = { sub, iat, sig }` where
+ *    sig = base64url(HMAC-SHA256(secret, "lockless-invoke-v2\n<function>\n<stage>\n<sub>\n<iat>\n<payload hash>")):
+ *    the function name it invokes, the deployment stage, and sha256 of the payload's canonical JSON. It is
+ *    accepted from `iat - 30 s` (clock skew) to `iat + 60 s`. The owner is `sub` itself: trusted servers act
+ *    for the users the JWT issuer knows, in the same namespace as the HTTP API's `sub` claims.
+ *
+ * Owners never collide across sources: a JWT or trusted-caller `sub` that starts with `cognito:` is refused,
+ * so every `cognito:` owner is a Cognito identity and every other owner is a JWT user.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { canonicalJson, sha256Hex } from '../hash';
 
-export const ASSERTION_MAX_AGE_S = 300;
+/** How long an assertion is accepted after it was issued. */
+export const ASSERTION_MAX_AGE_S = 60;
+/** How far in the future an assertion's `iat` may be: the signer's clock may run ahead of Lambda's. */
+export const ASSERTION_MAX_SKEW_S = 30;
 const MIN_SECRET_LENGTH = 32;
+const MAX_SUB_LENGTH = 256;
+
+/** The owner prefix of Cognito identities; no other source may produce an owner that starts with it. */
+export const COGNITO_OWNER_PREFIX = 'cognito:';
 
 export interface CallerAssertion {
   sub: string;
@@ -21,42 +38,64 @@ export interface CallerAssertion {
   sig: string;
 }
 
-function signature(secret: string, sub: string, iat: number): string {
-  return createHmac('sha256', secret).update(`lockless-invoke-v1\n${sub}\n${iat}`).digest('base64url');
+/** What an assertion is bound to besides the user: where it may be used and for which payload. */
+export interface AssertionTarget {
+  /** The name of the invoked function, as Lambda reports it (`context.functionName`), e.g. lockless-prod-transfer. */
+  functionName: string;
+  /** The deployment stage (LOCKLESS_STAGE). */
+  stage: string;
+  /** The payload exactly as invoked (its canonical JSON is hashed, so key order does not matter). */
+  payload: unknown;
 }
 
-/** For trusted servers (and tests): the assertion that names the end user of a direct invocation. */
-export function signCallerAssertion(secret: string, sub: string, now: number = Date.now()): CallerAssertion {
+/** Configuration of the direct entry point, read once per container. */
+export interface DirectIdentityConfig {
+  trustedSecret?: string;
+  cognitoIdentityPoolId?: string;
+  stage: string;
+}
+
+function signature(secret: string, sub: string, iat: number, target: AssertionTarget): string {
+  const text = ['lockless-invoke-v2', target.functionName, target.stage, sub, String(iat), sha256Hex(canonicalJson(target.payload))].join('\n');
+  return createHmac('sha256', secret).update(text).digest('base64url');
+}
+
+/** For trusted servers (and tests): the assertion that names the end user of one direct invocation. */
+export function signCallerAssertion(secret: string, sub: string, target: AssertionTarget, now: number = Date.now()): CallerAssertion {
   const iat = Math.floor(now / 1000);
-  return { sub, iat, sig: signature(secret, sub, iat) };
+  return { sub, iat, sig: signature(secret, sub, iat, target) };
 }
 
-function verifiedAssertion(raw: unknown, secret: string | undefined, now: number): string | undefined {
+/** A JWT or trusted-caller subject that may be an owner: non-empty, bounded, and not in Cognito's namespace. */
+export function isUserSub(sub: unknown): sub is string {
+  return typeof sub === 'string' && sub.length > 0 && sub.length <= MAX_SUB_LENGTH && !sub.startsWith(COGNITO_OWNER_PREFIX);
+}
+
+function verifiedAssertion(raw: unknown, secret: string | undefined, target: AssertionTarget, now: number): string | undefined {
   if (!secret || secret.length < MIN_SECRET_LENGTH) return undefined;
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { sub, iat, sig } = raw as Partial<CallerAssertion>;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) return undefined;
+  if (!isUserSub(sub)) return undefined;
   if (typeof iat !== 'number' || !Number.isSafeInteger(iat) || typeof sig !== 'string') return undefined;
-  if (Math.abs(now / 1000 - iat) > ASSERTION_MAX_AGE_S) return undefined;
-  const expected = Buffer.from(signature(secret, sub, iat));
+  const age = now / 1000 - iat;
+  if (age > ASSERTION_MAX_AGE_S || age < -ASSERTION_MAX_SKEW_S) return undefined;
+  const expected = Buffer.from(signature(secret, sub, iat, target));
   const given = Buffer.from(sig);
   return expected.length === given.length && timingSafeEqual(expected, given) ? sub : undefined;
 }
 
-/** The verified caller of a direct invocation, or undefined. `trustedSecret` is LOCKLESS_TRUSTED_CALLER_SECRET. */
-export function directCaller(context: Context | undefined, trustedSecret: string | undefined, now = Date.now()): string | undefined {
-  const cognito = context?.identity?.cognitoIdentityId;
-  if (typeof cognito === 'string' && cognito.length > 0) return cognito;
-  const clientContext = context?.clientContext as { custom?: Record<string, unknown>; Custom?: Record<string, unknown> } | undefined;
-  const custom = clientContext?.custom ?? clientContext?.Custom;
-  return verifiedAssertion(custom?.lockless, trustedSecret, now);
+function cognitoOwner(context: Context | undefined, poolId: string | undefined): string | undefined {
+  const id = context?.identity?.cognitoIdentityId;
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_SUB_LENGTH) return undefined;
+  if (!poolId || context?.identity?.cognitoIdentityPoolId !== poolId) return undefined;
+  return `${COGNITO_OWNER_PREFIX}${id}`;
 }
 
-/**
- * Whether the invocation came through Lambda's Invoke API with Cognito credentials. Such a caller can send an
- * event shaped like an API Gateway request, claims included; its identity then comes from Cognito alone.
- */
-export function invokedWithCognito(context: Context | undefined): boolean {
-  const cognito = context?.identity?.cognitoIdentityId;
-  return typeof cognito === 'string' && cognito.length > 0;
+/** The verified caller (owner id) of a direct invocation of `payload`, or undefined. */
+export function directCaller(context: Context | undefined, payload: unknown, config: DirectIdentityConfig, now = Date.now()): string | undefined {
+  if (context?.identity?.cognitoIdentityId) return cognitoOwner(context, config.cognitoIdentityPoolId);
+  const clientContext = context?.clientContext as { custom?: Record<string, unknown>; Custom?: Record<string, unknown> } | undefined;
+  const custom = clientContext?.custom ?? clientContext?.Custom;
+  const functionName = typeof context?.functionName === 'string' ? context.functionName : '';
+  return verifiedAssertion(custom?.lockless, config.trustedSecret, { functionName, stage: config.stage, payload }, now);
 }

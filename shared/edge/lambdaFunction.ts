@@ -1,11 +1,16 @@
 /**
- * One Lambda function, two ways in: an API Gateway HTTP API (payload 2.0) request, or a direct invocation
- * with a plain JSON payload. Both give the same validated command, the same operation and the same envelope
- * `{ code, msg, data?, error? }` (wrapped in an HTTP response for API Gateway, returned as is when invoked).
+ * One operation, two entry points, one per transport: `httpHandler` for API Gateway HTTP API (payload 2.0)
+ * requests and `handler` for direct invocations with a plain JSON payload. Both give the same validated
+ * command, the same operation and the same envelope `{ code, msg, data?, error? }` (wrapped in an HTTP
+ * response for API Gateway, returned as is when invoked).
  *
- * Identity: over HTTP, the `sub` claim the gateway's JWT authorizer verified; on direct invocation, the
- * Cognito identity or a trusted caller's signed assertion (directIdentity.ts). An event shaped like an HTTP
- * request but invoked with Cognito credentials is treated as direct: its claims were never verified.
+ * Which entry runs is decided by the deployment, never by the event: each is its own Lambda function
+ * (serverless.yml: `<name>Http` runs `httpHandler`, `<name>` runs `handler`), and only API Gateway may invoke
+ * the HTTP one (its resource policy; nothing else is granted `lambda:InvokeFunction` on it). So:
+ * - `httpHandler` trusts the `sub` claim the gateway's JWT authorizer verified, because nobody else can
+ *   reach it; an event of any other shape is INVALID_REQUEST.
+ * - `handler` takes identity from the invocation context alone (directIdentity.ts), whatever the event looks
+ *   like: an API Gateway-shaped event with claims is just a payload with unknown fields, and is refused.
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { AppError, toAppError } from '../errors';
@@ -15,7 +20,8 @@ import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from '../http/response';
 import { parseInput, type Schema } from '../validation';
 import { beforeDeadline } from './deadline';
-import { directCaller, invokedWithCognito } from './directIdentity';
+import { directCaller, isUserSub, type DirectIdentityConfig } from './directIdentity';
+import { secret } from './secrets';
 
 export interface Call {
   /** The verified caller; always set when the function's access is 'user'. */
@@ -38,12 +44,10 @@ export interface FunctionSpec<C> {
   run(command: C, call: Call): Promise<Success>;
 }
 
-type LambdaResult = APIGatewayProxyStructuredResultV2 | Envelope;
-
-function isHttpEvent(event: unknown): boolean {
-  const e = event as { version?: unknown; requestContext?: { http?: unknown } } | null;
-  return typeof e === 'object' && e !== null && e.version === '2.0' && typeof e.requestContext?.http === 'object';
-}
+/** The entry point of the direct-invocation function: identity from the invocation context only. */
+export type DirectHandler = (event: unknown, context?: Context) => Promise<Envelope>;
+/** The entry point of the function only API Gateway may invoke: identity from the verified JWT claims. */
+export type HttpHandler = (event: unknown, context?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 function directLang(payload: Record<string, unknown>): Lang {
   const lang = payload.lang;
@@ -52,68 +56,85 @@ function directLang(payload: Record<string, unknown>): Lang {
   throw new AppError('INVALID_REQUEST', 'lang must be zh or en', { details: { issues: [{ field: 'payload.lang', message: 'must be "zh" or "en"' }] } });
 }
 
-export function lambdaFunction<C>(spec: FunctionSpec<C>) {
+export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandler; httpHandler: HttpHandler } {
   // Configuration is read once, when the container loads the function, like the store's.
-  const trustedSecret = process.env.LOCKLESS_TRUSTED_CALLER_SECRET || undefined;
+  // The trusted-caller secret may live in SSM (secrets.ts): its read starts now, at cold start.
+  const settings = { cognitoIdentityPoolId: process.env.LOCKLESS_COGNITO_IDENTITY_POOL_ID || undefined, stage: process.env.LOCKLESS_STAGE || 'dev' };
+  let trustedSecret = secret('LOCKLESS_TRUSTED_CALLER_SECRET');
+  trustedSecret.catch(() => {});
+  const identity = async (): Promise<DirectIdentityConfig> => {
+    try {
+      return { ...settings, trustedSecret: await trustedSecret };
+    } catch (err) {
+      // Read again by the next invocation; this one answers 500 (the cause is logged).
+      trustedSecret = secret('LOCKLESS_TRUSTED_CALLER_SECRET');
+      trustedSecret.catch(() => {});
+      throw err;
+    }
+  };
   const requireSub = (sub: string | undefined) => {
     if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
   };
 
-  async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<LambdaResult> {
+  async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<APIGatewayProxyStructuredResultV2> {
     let req: ApiRequest | undefined;
+    let sub: string | undefined;
     try {
       req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
-      requireSub(req.sub);
+      // A claim in Cognito's owner namespace is no user of the JWT issuer (directIdentity.ts).
+      sub = isUserSub(req.sub) ? req.sub : undefined;
+      requireSub(sub);
       refuseInvalidInput(req);
       const command = spec.fromHttp(req);
-      const call: Call = { sub: req.sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
+      const call: Call = { sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
-      log('info', req.requestId, 'http', result.status ?? 200, started);
+      log('info', req.requestId, 'http', result.status ?? 200, started, sub);
       return toHttp(successEnvelope(result, req.lang), result.headers);
     } catch (thrown) {
       const requestId = req?.requestId ?? context?.awsRequestId ?? 'unknown';
-      return toHttp(failure(thrown, req?.lang ?? DEFAULT_LANG, requestId, 'http', started));
+      return toHttp(failure(thrown, req?.lang ?? DEFAULT_LANG, requestId, 'http', started, sub));
     }
   }
 
-  async function viaDirect(event: unknown, context: Context | undefined, started: number): Promise<LambdaResult> {
+  async function viaDirect(event: unknown, context: Context | undefined, started: number): Promise<Envelope> {
     const requestId = context?.awsRequestId || 'unknown';
     let lang: Lang = DEFAULT_LANG;
+    let sub: string | undefined;
     try {
       if (typeof event !== 'object' || event === null || Array.isArray(event)) {
         throw new AppError('INVALID_REQUEST', 'payload must be a JSON object', { details: { issues: [{ field: 'payload', message: 'must be a JSON object' }] } });
       }
       const { lang: _lang, ...payload } = event as Record<string, unknown>;
       lang = directLang(event as Record<string, unknown>);
-      const sub = directCaller(context, trustedSecret);
+      sub = directCaller(context, event, await identity());
       requireSub(sub);
       const command = parseInput(spec.direct, payload, 'payload');
       const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
-      log('info', requestId, 'direct', result.status ?? 200, started);
+      log('info', requestId, 'direct', result.status ?? 200, started, sub);
       return successEnvelope(result, lang);
     } catch (thrown) {
-      return failure(thrown, lang, requestId, 'direct', started);
+      return failure(thrown, lang, requestId, 'direct', started, sub);
     }
   }
 
-  function failure(thrown: unknown, lang: Lang, requestId: string, transport: Call['transport'], started: number): Envelope {
+  function failure(thrown: unknown, lang: Lang, requestId: string, transport: Call['transport'], started: number, caller: string | undefined): Envelope {
     const err = toAppError(thrown);
     // The cause stays in the log; the client sees the code and, at 5xx, the request id.
-    log(err.status >= 500 ? 'error' : 'info', requestId, transport, err.status, started, {
+    log(err.status >= 500 ? 'error' : 'info', requestId, transport, err.status, started, caller, {
       error: err.code,
       ...(err.status >= 500 ? { cause: err.cause ?? err } : {}),
     });
     return errorEnvelope(err, lang, requestId);
   }
 
-  function log(level: 'info' | 'error', requestId: string, transport: string, status: number, started: number, extra = {}) {
-    logLine(level, { fn: spec.name, requestId, transport, status, ms: Date.now() - started, ...extra });
+  /** One line per invocation, naming the verified caller (when there is one): the audit trail of every write. */
+  function log(level: 'info' | 'error', requestId: string, transport: string, status: number, started: number, caller: string | undefined, extra = {}) {
+    logLine(level, { fn: spec.name, requestId, transport, status, ...(caller ? { caller } : {}), ms: Date.now() - started, ...extra });
   }
 
-  return async (event: unknown, context?: Context): Promise<LambdaResult> => {
-    const started = Date.now();
-    if (isHttpEvent(event) && !invokedWithCognito(context)) return viaHttp(event, context, started);
-    return viaDirect(event, context, started);
+  return {
+    handler: (event, context) => viaDirect(event, context, Date.now()),
+    httpHandler: (event, context) => viaHttp(event, context, Date.now()),
   };
 }

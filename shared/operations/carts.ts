@@ -11,15 +11,28 @@
  *   "no element with this id yet", so a duplicate is refused rather than stored twice. `itemCount` goes up in
  *   the same write. A missing cart is created for the caller with an insert-if-absent.
  *
- * Another user's cart is answered exactly like a missing one (CART_NOT_FOUND): reading or removing from a
- * cart that is not theirs tells a caller nothing about it, not even whether it exists. Cart ids are chosen by
- * clients and global, so one thing does show: an add to a taken id is refused where an add to a free id
- * creates the cart. Only the fact "taken" leaks, never the owner or the contents.
+ * Cart ids are chosen by clients but stored under a key scoped to the owner (cartKey): a caller only ever
+ * reaches their own carts, so another user's cart ids can be neither taken first nor probed. The owner guard
+ * stays on every write as a second line. A new cart also counts against its owner's MAX_CARTS_PER_OWNER (a
+ * counter document raised in the same transaction that inserts the cart), and an item must name an existing
+ * product.
  */
 import { AppError } from '../errors';
-import { asCart, CARTS, MAX_CART_ITEMS, publicCart, type Cart, type CartItem, type PublicCart } from '../carts';
+import {
+  asCart,
+  cartCountKey,
+  cartKey,
+  CARTS,
+  MAX_CART_ITEMS,
+  MAX_CARTS_PER_OWNER,
+  publicCart,
+  type Cart,
+  type CartItem,
+  type PublicCart,
+} from '../carts';
 import type { Guard, WriteFailure } from '../store';
 import type { OperationDeps } from './deps';
+import { PRODUCTS } from './orders';
 
 export type CartDeps = Pick<OperationDeps, 'store' | 'now'>;
 
@@ -43,12 +56,17 @@ const cartNotFound = (cartId: string) => new AppError('CART_NOT_FOUND', `cart ${
 /**
  * Adds `item` to the caller's cart `cartId`, creating the cart if it does not exist yet.
  * @returns the cart after the add, items ordered by `addedAt` then id.
- * @throws AppError CART_NOT_FOUND when the cart belongs to another user (existence is not revealed),
- *   ITEM_EXISTS when the cart already holds an item with this id, CART_FULL when the cart already holds
- *   MAX_CART_ITEMS items, VERSION_CONFLICT (retryable) if the
+ * @throws AppError PRODUCT_NOT_FOUND when no product has the item's productId, ITEM_EXISTS when the cart
+ *   already holds an item with this id, CART_FULL when the cart already holds MAX_CART_ITEMS items,
+ *   CART_LIMIT_REACHED when a new cart would exceed MAX_CARTS_PER_OWNER, VERSION_CONFLICT (retryable) if the
  *   cart kept appearing and disappearing for every round, INTERNAL for a stored cart without items or count.
  */
 export async function addItem(deps: CartDeps, uid: string, cartId: string, item: NewCartItem): Promise<PublicCart> {
+  // Products are never deleted, so a product read now still exists when the item is written.
+  if (!(await deps.store.get(PRODUCTS, item.productId))) {
+    throw new AppError('PRODUCT_NOT_FOUND', `product ${item.productId} not found`);
+  }
+  const key = cartKey(uid, cartId);
   const element: CartItem = {
     id: item.id,
     productId: item.productId,
@@ -56,7 +74,7 @@ export async function addItem(deps: CartDeps, uid: string, cartId: string, item:
     addedAt: new Date(deps.now()).toISOString(),
   };
   for (let round = 1; round <= ADD_ROUNDS; round++) {
-    const pushed = await deps.store.update(CARTS, cartId, {
+    const pushed = await deps.store.update(CARTS, key, {
       guards: [
         { field: 'owner', op: 'eq', value: uid },
         { field: 'itemCount', op: 'lt', value: MAX_CART_ITEMS },
@@ -67,13 +85,34 @@ export async function addItem(deps: CartDeps, uid: string, cartId: string, item:
     if (pushed.ok) return publicCart(requireCart(pushed.doc, cartId));
     if (pushed.reason !== 'not_found') throw addRefused(pushed, cartId);
 
-    const created = await deps.store.insert(CARTS, { id: cartId, owner: uid, items: [element], itemCount: 1 });
-    if (created.ok) return publicCart(requireCart(created.doc, cartId));
-    // Someone created the cart between our push and our insert. If it is the caller's, push into it now (the
-    // push's own guards then decide duplicates and the limit); if not, it is not the caller's business.
-    if (created.current && created.current.owner !== uid) throw cartNotFound(cartId);
+    const cart = { id: key, cartId, owner: uid, items: [element], itemCount: 1 };
+    if (await createCart(deps, uid, cart)) return publicCart(requireCart({ ...cart, version: 1 }, cartId));
+    // The caller created this cart concurrently (another request of theirs): push into it in the next round,
+    // whose guards then decide duplicates and the limit.
   }
   throw new AppError('VERSION_CONFLICT', `cart ${cartId} kept changing while an item was added`, { details: { attempts: ADD_ROUNDS } });
+}
+
+/**
+ * Inserts a new cart and counts it against its owner's limit, in one transaction: the count's guard
+ * (`carts < MAX_CARTS_PER_OWNER`) and the cart's insert-if-absent commit together or not at all.
+ * @returns false when the cart already exists (a concurrent add of the same owner created it).
+ * @throws AppError CART_LIMIT_REACHED.
+ */
+async function createCart(deps: CartDeps, uid: string, cart: { id: string; cartId: string; owner: string; items: CartItem[]; itemCount: number }): Promise<boolean> {
+  const countKey = cartCountKey(uid);
+  // The counter is created once per owner; losing that race to a concurrent first add is fine.
+  if (!(await deps.store.get(CARTS, countKey))) await deps.store.insert(CARTS, { id: countKey, owner: uid, carts: 0 });
+  const result = await deps.store.transact([
+    { kind: 'update', collection: CARTS, id: countKey, spec: { guards: [{ field: 'carts', op: 'lt', value: MAX_CARTS_PER_OWNER }], inc: { carts: 1 } } },
+    { kind: 'insert', collection: CARTS, doc: cart },
+  ]);
+  if (result.ok) return true;
+  if (result.index === 1 && result.reason === 'already_exists') return false;
+  if (result.index === 0 && result.reason === 'guard_failed') {
+    throw new AppError('CART_LIMIT_REACHED', `${uid} already has ${MAX_CARTS_PER_OWNER} carts`, { details: { limit: MAX_CARTS_PER_OWNER } });
+  }
+  throw new AppError('INTERNAL', `unexpected ${result.reason} creating cart ${cart.cartId}`);
 }
 
 /** Why a push was refused, most telling first; the owner guard comes first so nothing leaks to a stranger. */
@@ -98,12 +137,12 @@ function cartFull(cartId: string): AppError {
 /**
  * Removes the item `itemId` from the caller's cart `cartId`, exactly once: one guarded write, no read.
  * @returns `{ removed: true, version }`, the version the cart has after the removal.
- * @throws AppError CART_NOT_FOUND when the cart does not exist, and also when it belongs to another user (the
- *   answer is the same so that a caller cannot probe which cart ids exist); ITEM_NOT_FOUND when the cart does
+ * @throws AppError CART_NOT_FOUND when the caller has no cart with this id (other users' carts are other
+ *   documents); ITEM_NOT_FOUND when the cart does
  *   not hold the item (already removed, by this request's twin or anyone else, or never added).
  */
 export async function removeItem(deps: CartDeps, uid: string, cartId: string, itemId: string): Promise<RemoveOutcome> {
-  const result = await deps.store.update(CARTS, cartId, {
+  const result = await deps.store.update(CARTS, cartKey(uid, cartId), {
     guards: [{ field: 'owner', op: 'eq', value: uid }],
     pull: { field: 'items', key: itemId },
     inc: { itemCount: -1 },
@@ -119,10 +158,10 @@ export async function removeItem(deps: CartDeps, uid: string, cartId: string, it
 
 /**
  * The caller's cart, items ordered by `addedAt` then id.
- * @throws AppError CART_NOT_FOUND when the cart does not exist or belongs to another user (not revealed).
+ * @throws AppError CART_NOT_FOUND when the caller has no cart with this id.
  */
 export async function getCart(deps: Pick<CartDeps, 'store'>, uid: string, cartId: string): Promise<PublicCart> {
-  const cart = asCart(await deps.store.get(CARTS, cartId));
+  const cart = asCart(await deps.store.get(CARTS, cartKey(uid, cartId)));
   if (!cart || cart.owner !== uid) throw cartNotFound(cartId);
   return publicCart(cart);
 }

@@ -13,12 +13,14 @@
  *   (`previousRef`); so does the next caller after a holder that failed.
  *
  * Only successes are remembered: a request that failed left no side effect, so retrying it with the same key
- * runs it again. Records expire after 24 hours (DynamoDB TTL / a Mongo TTL index on `expiresAt`); an expired
+ * runs it again. A leased run that fails with a client error (below 500: nothing was written) deletes its
+ * record; one that fails otherwise may have sold (an order insert whose answer was lost), so its record stays
+ * `aborted` with its ref for the next holder to check. Records expire after 24 hours (DynamoDB TTL / a Mongo TTL index on `expiresAt`); an expired
  * record that the backend has not deleted yet is treated as absent.
  *
  * Errors: IDEMPOTENCY_KEY_REUSED (422), IDEMPOTENCY_IN_PROGRESS (409, retryable).
  */
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import { canonicalJson, sha256Hex } from '../hash';
 import type { SuccessKey } from '../messages';
 import type { Doc, TxWrite, Value } from '../store';
@@ -208,13 +210,31 @@ async function runHolding(deps: OperationDeps, lease: Lease, execute: (lease: Le
   try {
     response = await execute(lease);
   } catch (err) {
-    // The key is free again. Usually nothing was done (the operation gave back what it took); when that could
-    // not be decided, the record keeps our ref and the next holder checks it first (previousRef).
-    await release(deps, lease, { state: 'aborted' });
+    // The key is free again. A client error (4xx) is answered before anything is written, so the record goes;
+    // otherwise, when whether something was done could not be decided, the record keeps our ref and the next
+    // holder checks it first (previousRef). A run that itself took over from such a holder keeps the record too.
+    if (changedNothing(err) && !lease.previousRef) await forget(deps, lease);
+    else await release(deps, lease, { state: 'aborted' });
     throw err;
   }
   await release(deps, lease, { state: 'done', response });
   return response;
+}
+
+/** Whether a failure is one the operations answer before any write: a client error, status below 500. */
+function changedNothing(err: unknown): boolean {
+  return isAppError(err) && err.status < 500;
+}
+
+/** Deletes the record we hold, so failed requests leave nothing behind; a record that moved on is left alone. */
+async function forget(deps: OperationDeps, lease: Lease): Promise<void> {
+  try {
+    const result = await deps.store.remove(IDEMPOTENCY, lease.id, lease.version);
+    if (!result.ok) deps.log('warn', { event: 'IDEMPOTENCY_RELEASE_LOST', id: lease.id, reason: result.reason });
+  } catch (err) {
+    // The pending lease expires on its own, and the 24 h TTL removes the record.
+    deps.log('warn', { event: 'IDEMPOTENCY_RELEASE_FAILED', id: lease.id, cause: err });
+  }
 }
 
 async function release(deps: OperationDeps, lease: Lease, set: Record<string, unknown>): Promise<void> {

@@ -12,6 +12,9 @@ import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
+import { httpEvent } from '../support/events';
+import { snapshot } from '../support/dataset';
+import { checkTemplate } from './cfnSpec';
 import { COLLECTION_NAMES } from '../../shared/collections';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
@@ -21,6 +24,9 @@ import { backendEnv } from '../support/functions';
 import { BURST_MARGINS, describeBursts } from './bursts';
 
 const ROOT = join(__dirname, '..', '..');
+// Plain CommonJS read by serverless.yml: the operations and their tables, as deployed.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const DEPLOYED = require('../../scripts/serverless/functions.cjs') as { OPERATIONS: Record<string, { tables: Record<string, string[]> }> };
 const run = promisify(execFile);
 const TRUSTED_SECRET = 'delivery-test-trusted-caller-secret-0123456789';
 
@@ -37,6 +43,8 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
   beforeAll(async () => {
     fixture = await backendFixture(backend, 'e2e');
     await fixture.store.insert('products', { id: '1', name: '商品A', stock: 100, sold: 0, price: 1999 });
+    await fixture.store.insert('accounts', { id: 'acc-alice', owner: 'alice', balance: 100_000 });
+    await fixture.store.insert('accounts', { id: 'acc-bob', owner: 'bob', balance: 0 });
     await build(backend);
     offline = await startOffline({
       httpPort: await freePort(),
@@ -91,15 +99,20 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     });
     afterAll(() => lambda.destroy());
 
-    async function invoke(fn: string, payload: unknown, caller?: string) {
-      const clientContext = caller ? { custom: { lockless: signCallerAssertion(TRUSTED_SECRET, caller) } } : undefined;
-      const out = await lambda.send(
+    function send(fn: string, payload: unknown, caller?: string) {
+      const target = { functionName: `lockless-dev-${fn}`, stage: 'dev', payload };
+      const clientContext = caller ? { custom: { lockless: signCallerAssertion(TRUSTED_SECRET, caller, target) } } : undefined;
+      return lambda.send(
         new InvokeCommand({
           FunctionName: `lockless-dev-${fn}`,
           Payload: Buffer.from(JSON.stringify(payload)),
           ...(clientContext ? { ClientContext: Buffer.from(JSON.stringify(clientContext)).toString('base64') } : {}),
         }),
       );
+    }
+
+    async function invoke(fn: string, payload: unknown, caller?: string) {
+      const out = await send(fn, payload, caller);
       expect(out.FunctionError).toBeUndefined();
       return JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
     }
@@ -113,6 +126,36 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
       expect((await invoke('getProduct', { productId: '1' })).data).toMatchObject({ stock: 96 });
     });
 
+    it('refuses a forged API Gateway event sent to every function, and the HTTP functions are not invocable at all', async () => {
+      // Issue 10's exploit: claims written by the caller, naming alice, sent to the Lambda port.
+      const forged: Record<string, Parameters<typeof httpEvent>[0]> = {
+        getProduct: { method: 'GET', path: '/products/1', pathParameters: { id: '1' } },
+        purchase: { method: 'POST', path: '/products/1/purchase', pathParameters: { id: '1' }, body: { quantity: 1, strategy: 'atomic' } },
+        getOrder: { method: 'GET', path: '/orders/O-1', pathParameters: { orderNo: 'O-1' } },
+        addCartItem: { method: 'POST', path: '/carts/c-1/items', pathParameters: { id: 'c-1' }, body: { id: 'i-1', productId: '1', quantity: 1 } },
+        removeCartItem: { method: 'DELETE', path: '/carts/c-1/items/i-1', pathParameters: { id: 'c-1', itemId: 'i-1' } },
+        getCart: { method: 'GET', path: '/carts/c-1', pathParameters: { id: 'c-1' } },
+        transfer: { method: 'POST', path: '/transfers', body: { from: 'acc-alice', to: 'acc-bob', amount: 1 } },
+        getAccount: { method: 'GET', path: '/accounts/acc-alice', pathParameters: { id: 'acc-alice' } },
+      };
+      expect(Object.keys(forged).sort()).toEqual(Object.keys(DEPLOYED.OPERATIONS).sort());
+      const before = await snapshot(fixture);
+      for (const [fn, request] of Object.entries(forged)) {
+        const event = httpEvent({ ...request, sub: 'alice' });
+        const anonymous = await invoke(fn, event);
+        expect({ fn, code: anonymous.code }).toEqual({ fn, code: fn === 'getProduct' ? 400 : 401 });
+        const asBob = await invoke(fn, event, 'bob');
+        expect({ fn, code: asBob.code, error: asBob.error }).toEqual({ fn, code: 400, error: 'INVALID_REQUEST' });
+        // The function API Gateway routes to is not on the Lambda port at all (in AWS: only API Gateway may invoke it).
+        const gatewayOnly = await send(`${fn}Http`, event).then(
+          (out) => ({ status: out.StatusCode, error: out.FunctionError }),
+          (err: { name?: string; $metadata?: { httpStatusCode?: number } }) => ({ status: err.$metadata?.httpStatusCode, error: err.name }),
+        );
+        expect({ fn, refused: gatewayOnly.status !== 200 || gatewayOnly.error !== undefined }).toEqual({ fn, refused: true });
+      }
+      expect(await snapshot(fixture)).toEqual(before);
+    });
+
     it('never takes the caller from the payload', async () => {
       expect(await invoke('purchase', { productId: '1', quantity: 1, uid: 'carol' })).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
       expect(await invoke('purchase', { productId: '1', quantity: 1 }, undefined)).toMatchObject({ code: 401 });
@@ -123,57 +166,147 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
   describeBursts(backend, () => ({ offline, fixture }));
 });
 
+/** `serverless package` with no AWS credentials: a fresh HOME (no ~/.aws) and no AWS_* variables. */
+async function serverlessPackage(stage: string, out: string, home: string, extraEnv: Record<string, string | undefined> = {}) {
+  const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  for (const key of ['DYNAMODB_ENDPOINT', 'MONGODB_URI', 'LOCKLESS_TRUSTED_CALLER_SECRET', 'JWT_ISSUER_URL']) delete env[key];
+  Object.assign(env, { HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, extraEnv);
+  return run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', out], {
+    cwd: ROOT,
+    env: env as NodeJS.ProcessEnv,
+    timeout: 180_000,
+  });
+}
+
+type Resources = Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+
 describe('serverless package', () => {
   let out: string;
   let home: string;
   let names: string[];
+  let template: { Resources: Resources };
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'lockless-package-'));
     home = await mkdtemp(join(tmpdir(), 'lockless-home-'));
     names = await build('dynamodb');
-    // No credentials anywhere: a fresh HOME (no ~/.aws) and no AWS_* variables.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-    await run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out], {
-      cwd: ROOT,
-      env: { ...env, HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-      timeout: 180_000,
-    });
+    await serverlessPackage('ci', out, home, { JWT_ISSUER_URL: 'https://issuer.example.com', JWT_AUTHORIZATION_SCOPES: 'lockless/api' });
+    template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   });
   afterAll(async () => {
     await rm(out, { recursive: true, force: true });
     await rm(home, { recursive: true, force: true });
   });
 
-  it('produces one artifact per function holding only its own bundle', async () => {
+  const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+  it('produces two artifacts per operation, one per transport, each holding only its own bundle', async () => {
     const zips = (await readdir(out)).filter((f) => f.endsWith('.zip')).sort();
     expect(names).toEqual(expect.arrayContaining(['getAccount', 'getProduct', 'purchase', 'transfer']));
-    expect(zips).toEqual(names.map((n) => `${n}.zip`).sort());
+    expect(zips).toEqual(names.flatMap((n) => [`${n}.zip`, `${n}Http.zip`]).sort());
     for (const name of names) {
-      const zip = await JSZip.loadAsync(await readFile(join(out, `${name}.zip`)));
-      const files = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
-      expect(files).toEqual([`dist/${name}/index.js`]);
+      for (const zipName of [name, `${name}Http`]) {
+        const zip = await JSZip.loadAsync(await readFile(join(out, `${zipName}.zip`)));
+        const files = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
+        // The handler, and the SSM reader it loads only when a secret is named by parameter.
+        expect(files.sort()).toEqual([`dist/${name}/index.js`, `dist/${name}/ssm.js`]);
+      }
     }
   });
 
-  it('declares a table per collection and a role limited to item actions on them', async () => {
-    const template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
-    const tables = Object.values(template.Resources as Record<string, { Type: string; Properties: any }>).filter(
-      (r) => r.Type === 'AWS::DynamoDB::Table',
-    );
-    expect(tables.map((t) => t.Properties.TableName).sort()).toEqual(COLLECTION_NAMES.map((c) => `lockless-ci-${c}`).sort());
-    const fns = Object.values(template.Resources as Record<string, { Type: string; Properties: any }>).filter(
-      (r) => r.Type === 'AWS::Lambda::Function',
-    );
-    expect(fns.map((f) => f.Properties.Environment.Variables.TABLE_PREFIX)).toEqual(names.map(() => 'lockless-ci-'));
-    const role = Object.values(template.Resources as Record<string, { Type: string; Properties: any }>).find((r) => r.Type === 'AWS::IAM::Role');
-    const statements = role!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
-    const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
-    expect(dynamo.length).toBeGreaterThan(0);
-    for (const statement of dynamo) {
-      for (const action of [statement.Action].flat()) {
-        expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']).toContain(action);
-      }
-      for (const resource of [statement.Resource].flat()) expect(resource).toHaveProperty(['Fn::GetAtt']);
+  it('routes every HTTP API route to an <op>Http function, which only API Gateway is permitted to invoke', () => {
+    const functions = Object.fromEntries(ofType('AWS::Lambda::Function').map(([id, r]) => [id, r.Properties]));
+    for (const name of names) {
+      expect(functions[`${name.charAt(0).toUpperCase()}${name.slice(1)}LambdaFunction`].Handler).toBe(`dist/${name}/index.handler`);
+      expect(functions[`${name.charAt(0).toUpperCase()}${name.slice(1)}HttpLambdaFunction`].Handler).toBe(`dist/${name}/index.httpHandler`);
     }
+    const integrations = ofType('AWS::ApiGatewayV2::Integration');
+    expect(integrations).toHaveLength(names.length);
+    for (const [, integration] of integrations) expect(integration.Properties.IntegrationUri['Fn::GetAtt'][0]).toMatch(/HttpLambdaFunction$/);
+    const permissions = ofType('AWS::Lambda::Permission');
+    expect(permissions).toHaveLength(names.length);
+    for (const [, permission] of permissions) {
+      expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+      expect(permission.Properties.FunctionName['Fn::GetAtt'][0]).toMatch(/HttpLambdaFunction$/);
+    }
+    // The JWT authorizer's scopes, when configured, are required on every route that needs an identity.
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    for (const route of routes) {
+      if (route.RouteKey === 'GET /products/{id}') expect(route.AuthorizationType).toBeUndefined();
+      else expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizationScopes: ['lockless/api'] });
+    }
+  });
+
+  it('declares a table per collection, and keeps accounts, ledger and orders whatever happens to the stack', () => {
+    const tables = ofType('AWS::DynamoDB::Table').map(([, t]) => t);
+    expect(tables.map((t) => t.Properties.TableName).sort()).toEqual(COLLECTION_NAMES.map((c) => `lockless-ci-${c}`).sort());
+    for (const table of tables) {
+      const retained = ['lockless-ci-accounts', 'lockless-ci-ledger', 'lockless-ci-orders'].includes(table.Properties.TableName);
+      expect({ name: table.Properties.TableName, policy: table.DeletionPolicy, replace: table.UpdateReplacePolicy, protection: table.Properties.DeletionProtectionEnabled }).toEqual(
+        retained
+          ? { name: table.Properties.TableName, policy: 'Retain', replace: 'Retain', protection: true }
+          : { name: table.Properties.TableName, policy: undefined, replace: undefined, protection: undefined },
+      );
+    }
+    const fns = ofType('AWS::Lambda::Function').map(([, f]) => f);
+    expect(fns.map((f) => f.Properties.Environment.Variables.TABLE_PREFIX)).toEqual(fns.map(() => 'lockless-ci-'));
+  });
+
+  it('gives each operation its own role with only its own item actions, shared by its two functions', () => {
+    const roles = Object.fromEntries(ofType('AWS::IAM::Role'));
+    expect(Object.keys(roles).sort()).toEqual(names.map((n) => `${n.charAt(0).toUpperCase()}${n.slice(1)}Role`).sort());
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const operation = String(fn.Properties.FunctionName).replace(/^lockless-ci-/, '').replace(/Http$/, '');
+      expect({ fn: fn.Properties.FunctionName, role: fn.Properties.Role }).toEqual({
+        fn: fn.Properties.FunctionName,
+        role: { 'Fn::GetAtt': [`${operation.charAt(0).toUpperCase()}${operation.slice(1)}Role`, 'Arn'] },
+      });
+      const statements = roles[`${operation.charAt(0).toUpperCase()}${operation.slice(1)}Role`]!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+      const granted: Record<string, string[]> = {};
+      for (const statement of statements.filter((s: any) => s.Action.some((a: string) => a.startsWith('dynamodb:')))) {
+        for (const resource of statement.Resource) {
+          const table = resource['Fn::GetAtt'][0].replace(/Table$/, '').toLowerCase();
+          granted[table] = [...(granted[table] ?? []), ...statement.Action.map((a: string) => a.replace('dynamodb:', ''))].sort();
+        }
+      }
+      const expected = Object.fromEntries(Object.entries(DEPLOYED.OPERATIONS[operation]!.tables).map(([t, a]) => [t, [...a].sort()]));
+      expect({ operation, granted }).toEqual({ operation, granted: expected });
+    }
+    // The public catalogue read holds nothing but GetItem on products.
+    const publicRole = roles.GetProductRole!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(publicRole.flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
+    expect(ofType('AWS::IAM::Role').every(([, r]) => JSON.stringify(r).includes('logs:PutLogEvents'))).toBe(true);
+  });
+
+  it("passes CloudFormation's resource specification", async () => {
+    expect(await checkTemplate(template)).toEqual([]);
+  });
+
+  it('would be failed by that check for an unknown property, a wrong type or value, a bad reference or a missing property', async () => {
+    const broken = structuredClone(template) as { Resources: Resources };
+    const accounts = broken.Resources.AccountsTable!;
+    accounts.Properties.DeletionProtection = true;
+    accounts.Properties.PointInTimeRecoverySpecification = { PointInTimeRecoveryEnabled: { on: true } };
+    accounts.DeletionPolicy = 'Keep';
+    delete accounts.Properties.KeySchema;
+    broken.Resources.TransferRole!.Type = 'AWS::IAM::Rolle';
+    broken.Resources.GetProductLambdaFunction!.Properties.Role = { 'Fn::GetAtt': ['GetProductRole', 'Name'] };
+    broken.Resources.GetCartLambdaFunction!.Properties.Role = { 'Fn::GetAtt': ['NoSuchRole', 'Arn'] };
+    const problems = (await checkTemplate(broken)).map((p) => p.path).sort();
+    expect(problems).toEqual(
+      [
+        'Resources.AccountsTable.DeletionPolicy',
+        'Resources.AccountsTable.Properties.DeletionProtection',
+        'Resources.AccountsTable.Properties.KeySchema',
+        'Resources.AccountsTable.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled',
+        'Resources.GetCartLambdaFunction.Properties.Role',
+        'Resources.GetProductLambdaFunction.Properties.Role',
+        'Resources.TransferRole.Type',
+      ].sort(),
+    );
+  });
+
+  it('throttles the HTTP API stage', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, Resources[string]]];
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 });
   });
 });

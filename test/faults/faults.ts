@@ -85,7 +85,7 @@ export function describeFaults(backend: BackendName): void {
           const from = (id + n) % ACCOUNTS;
           const to = (from + 1 + (n % (ACCOUNTS - 1))) % ACCOUNTS;
           const request = { from: `fa${from}`, to: `fa${to}`, amount: 1 + ((id * 7 + n) % 50) };
-          const answer = await call(fns.handler('transfer'), { method: 'POST', path: '/transfers', body: request, sub: `owner-${from}` }, REMAINING_MS);
+          const answer = await call(fns.http('transfer'), { method: 'POST', path: '/transfers', body: request, sub: `owner-${from}` }, REMAINING_MS);
           outcomes.push({ kind: 'transfer', answer, ms: Date.now() - started, at: Date.now() - t0, request });
         } else {
           const strategy = STRATEGIES[(id + n) % STRATEGIES.length]!;
@@ -94,7 +94,7 @@ export function describeFaults(backend: BackendName): void {
           const headers: Record<string, string> = n % 2 === 0 ? { 'idempotency-key': randomUUID() } : {};
           const productId = `f-${strategy}`;
           const answer = await call(
-            fns.handler('purchase'),
+            fns.http('purchase'),
             { method: 'POST', path: `/products/${productId}/purchase`, pathParameters: { id: productId }, body: request, sub: `buyer-${id}`, headers },
             REMAINING_MS,
           );
@@ -112,9 +112,9 @@ export function describeFaults(backend: BackendName): void {
         const started = Date.now();
         const answers = await Promise.all([
           ...STRATEGIES.map((strategy) =>
-            call(deployed.handler('purchase'), { method: 'POST', path: '/products/f-x/purchase', pathParameters: { id: `f-${strategy}` }, body: { quantity: 1, strategy }, sub: 'stalled' }, LAMBDA_TIMEOUT_MS),
+            call(deployed.http('purchase'), { method: 'POST', path: '/products/f-x/purchase', pathParameters: { id: `f-${strategy}` }, body: { quantity: 1, strategy }, sub: 'stalled' }, LAMBDA_TIMEOUT_MS),
           ),
-          call(deployed.handler('transfer'), { method: 'POST', path: '/transfers', body: { from: 'fa0', to: 'fa1', amount: 1 }, sub: 'owner-0' }, LAMBDA_TIMEOUT_MS),
+          call(deployed.http('transfer'), { method: 'POST', path: '/transfers', body: { from: 'fa0', to: 'fa1', amount: 1 }, sub: 'owner-0' }, LAMBDA_TIMEOUT_MS),
         ]);
         const ms = Date.now() - started;
         figures.stalledAnswerMs = ms;

@@ -1,5 +1,5 @@
-import { MAX_CART_ITEMS } from '../../shared/carts';
-import { call, cognitoContext, invoke, lambdaContext } from '../support/events';
+import { cartKey, MAX_CART_ITEMS, MAX_CARTS_PER_OWNER } from '../../shared/carts';
+import { call, cognitoContext, cognitoOwner, invoke, lambdaContext } from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 
@@ -11,6 +11,7 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
   beforeAll(async () => {
     fixture = await backendFixture(backend, 'carts');
     fns = loadFunctions(['addCartItem', 'removeCartItem', 'getCart'], backendEnv(backend, fixture));
+    for (const id of ['p1', 'p2', 'p9']) await fixture.store.insert('products', { id, name: id, stock: 10, sold: 0, price: 100 });
   });
   afterAll(async () => {
     await fns?.close();
@@ -18,14 +19,20 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
   });
 
   const cartId = () => `cart-${++n}`;
+  // A new Alice for every test: an owner may create only MAX_CARTS_PER_OWNER carts, ever.
+  let alice = 'alice';
+  beforeEach(() => {
+    alice = `alice-${n}`;
+  });
   // `sub: null` is an anonymous request (no verified claims).
-  const add = (id: string, body: unknown, sub: string | null = 'alice', headers?: Record<string, string>) =>
-    call(fns.handler('addCartItem'), { method: 'POST', path: `/carts/${id}/items`, pathParameters: { id }, body, sub: sub ?? undefined, headers });
-  const remove = (id: string, itemId: string, sub: string | null = 'alice') =>
-    call(fns.handler('removeCartItem'), { method: 'DELETE', path: `/carts/${id}/items/${itemId}`, pathParameters: { id, itemId }, sub: sub ?? undefined });
-  const read = (id: string, sub: string | null = 'alice') =>
-    call(fns.handler('getCart'), { method: 'GET', path: `/carts/${id}`, pathParameters: { id }, sub: sub ?? undefined });
-  const stored = (id: string) => fixture.store.get('carts', id);
+  const add = (id: string, body: unknown, sub: string | null = alice, headers?: Record<string, string>) =>
+    call(fns.http('addCartItem'), { method: 'POST', path: `/carts/${id}/items`, pathParameters: { id }, body, sub: sub ?? undefined, headers });
+  const remove = (id: string, itemId: string, sub: string | null = alice) =>
+    call(fns.http('removeCartItem'), { method: 'DELETE', path: `/carts/${id}/items/${itemId}`, pathParameters: { id, itemId }, sub: sub ?? undefined });
+  const read = (id: string, sub: string | null = alice) =>
+    call(fns.http('getCart'), { method: 'GET', path: `/carts/${id}`, pathParameters: { id }, sub: sub ?? undefined });
+  /** The owner's cart `id` as stored (under its owner-scoped key). */
+  const stored = (id: string, owner = alice) => fixture.store.get('carts', cartKey(owner, id));
 
   /** Alice's cart holding items `a` and `b`, created through the handler. */
   async function aliceCart() {
@@ -42,21 +49,21 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
     expect(first.body).toEqual({
       code: 200,
       msg: '已加入购物车',
-      data: { id, owner: 'alice', items: [{ id: 'z-item', productId: 'p1', quantity: 2, addedAt: expect.any(String) }], itemCount: 1, version: 1 },
+      data: { id, owner: alice, items: [{ id: 'z-item', productId: 'p1', quantity: 2, addedAt: expect.any(String) }], itemCount: 1, version: 1 },
     });
-    const second = await add(id, { id: 'a-item', productId: 'p2', quantity: 1 }, 'alice', { 'accept-language': 'en' });
+    const second = await add(id, { id: 'a-item', productId: 'p2', quantity: 1 }, alice, { 'accept-language': 'en' });
     expect(second.body).toMatchObject({ code: 200, msg: 'Item added', data: { itemCount: 2, version: 2 } });
 
     const got = await read(id);
     expect(got.statusCode).toBe(200);
     // DynamoDB hands items back sorted by id, MongoDB in insertion order: the answer is by addedAt either way.
     expect(got.body.data.items.map((i: { id: string }) => i.id)).toEqual(['z-item', 'a-item']);
-    expect(got.body.data).toMatchObject({ id, owner: 'alice', itemCount: 2, version: 2 });
+    expect(got.body.data).toMatchObject({ id, owner: alice, itemCount: 2, version: 2 });
   });
 
   it('stores items as a map keyed by item id on DynamoDB and as an array on MongoDB', async () => {
     const id = await aliceCart();
-    const raw = (await fixture.list('carts')).find((c) => c.id === id || c._id === id)!;
+    const raw = (await fixture.list('carts')).find((c) => c.id === cartKey(alice, id) || c._id === cartKey(alice, id))!;
     if (backend === 'dynamodb') expect(Object.keys(raw.items as object).sort()).toEqual(['a', 'b']);
     else expect((raw.items as { id: string }[]).map((i) => i.id)).toEqual(['a', 'b']);
   });
@@ -88,21 +95,42 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
     expect(await stored('no-such-cart')).toBeNull();
   });
 
-  it("answers 404 CART_NOT_FOUND for another user's cart on every route and leaves it unchanged", async () => {
+  it("never reaches another user's cart: the same id is the caller's own cart, and Alice's is unchanged", async () => {
     const id = await aliceCart();
     const before = await stored(id);
-    const answers = [
-      await read(id, 'bob'),
-      await add(id, { id: 'c', productId: 'p1', quantity: 1 }, 'bob'),
-      await add(id, { id: 'a', productId: 'p1', quantity: 1 }, 'bob'),
-      await remove(id, 'a', 'bob'),
-      await remove(id, 'never-added', 'bob'),
-    ];
-    for (const answer of answers) {
+    for (const answer of [await read(id, 'bob'), await remove(id, 'a', 'bob'), await remove(id, 'never-added', 'bob')]) {
       expect(answer.statusCode).toBe(404);
       expect(answer.body).toEqual({ code: 404, msg: '购物车不存在', error: 'CART_NOT_FOUND' });
     }
+    // Bob may use the id Alice uses (nothing shows that she does): it names his own new cart.
+    const bobs = await add(id, { id: 'a', productId: 'p1', quantity: 1 }, 'bob');
+    expect(bobs.body).toMatchObject({ code: 200, data: { id, owner: 'bob', itemCount: 1, version: 1 } });
+    expect((await read(id, 'bob')).body.data).toMatchObject({ id, owner: 'bob', items: [{ id: 'a' }] });
     expect(await stored(id)).toEqual(before);
+    expect((await read(id)).body.data).toMatchObject({ owner: alice, itemCount: 2 });
+  });
+
+  it('answers 404 PRODUCT_NOT_FOUND for an item whose product does not exist, and creates no cart', async () => {
+    const fresh = cartId();
+    const answer = await add(fresh, { id: 'a', productId: 'no-such-product', quantity: 1 });
+    expect(answer.body).toEqual({ code: 404, msg: '商品不存在', error: 'PRODUCT_NOT_FOUND' });
+    expect(await stored(fresh)).toBeNull();
+    const id = await aliceCart();
+    const before = await stored(id);
+    expect((await add(id, { id: 'c', productId: 'no-such-product', quantity: 1 })).body).toMatchObject({ code: 404, error: 'PRODUCT_NOT_FOUND' });
+    expect(await stored(id)).toEqual(before);
+  });
+
+  it(`answers 422 CART_LIMIT_REACHED for a cart beyond ${MAX_CARTS_PER_OWNER} per owner, and creates none`, async () => {
+    const owner = `many-carts-${n}`;
+    const ids = Array.from({ length: MAX_CARTS_PER_OWNER }, () => cartId());
+    for (const id of ids) expect((await add(id, { id: 'a', productId: 'p1', quantity: 1 }, owner)).statusCode).toBe(200);
+    const extra = cartId();
+    const refused = await add(extra, { id: 'a', productId: 'p1', quantity: 1 }, owner, { 'accept-language': 'en' });
+    expect(refused.body).toEqual({ code: 422, msg: 'You have reached the maximum number of carts', error: 'CART_LIMIT_REACHED', data: { limit: MAX_CARTS_PER_OWNER } });
+    expect(await stored(extra, owner)).toBeNull();
+    // The owner's existing carts still take items.
+    expect((await add(ids[0]!, { id: 'b', productId: 'p1', quantity: 1 }, owner)).body).toMatchObject({ code: 200, data: { itemCount: 2 } });
   });
 
   it('answers 401 UNAUTHORIZED without a verified identity, even with a uid in the body, and writes nothing', async () => {
@@ -114,7 +142,7 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
       await add(id, { id: 'c', productId: 'p1', quantity: 1 }, null),
       await add(fresh, { id: 'c', productId: 'p1', quantity: 1 }, null),
       // A uid in the body is no identity: still 401 (identity is checked before the body is read).
-      await add(fresh, { id: 'c', productId: 'p1', quantity: 1, uid: 'alice' }, null),
+      await add(fresh, { id: 'c', productId: 'p1', quantity: 1, uid: alice }, null),
       await remove(id, 'a', null),
     ];
     for (const answer of answers) {
@@ -127,14 +155,14 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
 
   it.each(['uid', 'owner'])('refuses a %s in the body (400, unknown field) and never uses it', async (field) => {
     const fresh = cartId();
-    const answer = await add(fresh, { id: 'c', productId: 'p1', quantity: 1, [field]: 'bob' }, 'alice');
+    const answer = await add(fresh, { id: 'c', productId: 'p1', quantity: 1, [field]: 'bob' }, alice);
     expect(answer.statusCode).toBe(400);
     expect(answer.body).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: `body.${field}` }] } });
     expect(await stored(fresh)).toBeNull();
 
     const id = await aliceCart();
     const before = await stored(id);
-    expect((await add(id, { id: 'c', productId: 'p1', quantity: 1, [field]: 'alice' }, 'bob')).statusCode).toBe(400);
+    expect((await add(id, { id: 'c', productId: 'p1', quantity: 1, [field]: alice }, 'bob')).statusCode).toBe(400);
     expect(await stored(id)).toEqual(before);
   });
 
@@ -186,7 +214,7 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
   it(`refuses an item beyond ${MAX_CART_ITEMS} and changes nothing`, async () => {
     const id = cartId();
     const items = Array.from({ length: MAX_CART_ITEMS }, (_, i) => ({ id: `i${i}`, productId: 'p1', quantity: 1, addedAt: '2026-11-25T08:00:00.000Z' }));
-    await fixture.store.insert('carts', { id, owner: 'alice', items, itemCount: MAX_CART_ITEMS });
+    await fixture.store.insert('carts', { id: cartKey(alice, id), cartId: id, owner: alice, items, itemCount: MAX_CART_ITEMS });
     const answer = await add(id, { id: 'one-more', productId: 'p1', quantity: 1 });
     expect(answer.statusCode).toBe(422);
     expect(answer.body).toMatchObject({ code: 422, error: 'CART_FULL', data: { limit: MAX_CART_ITEMS } });
@@ -199,13 +227,13 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
     it('works with a Cognito identity in the context, on every function', async () => {
       const id = cartId();
       const added = await invoke(fns.handler('addCartItem'), { cartId: id, item: { id: 'a', productId: 'p1', quantity: 3 } }, cognitoContext(cognitoId));
-      expect(added).toMatchObject({ code: 200, msg: '已加入购物车', data: { id, owner: cognitoId, itemCount: 1, version: 1 } });
+      expect(added).toMatchObject({ code: 200, msg: '已加入购物车', data: { id, owner: cognitoOwner(cognitoId), itemCount: 1, version: 1 } });
       const got = await invoke(fns.handler('getCart'), { cartId: id, lang: 'en' }, cognitoContext(cognitoId));
-      expect(got).toMatchObject({ code: 200, msg: 'OK', data: { owner: cognitoId, items: [{ id: 'a', productId: 'p1', quantity: 3 }] } });
+      expect(got).toMatchObject({ code: 200, msg: 'OK', data: { owner: cognitoOwner(cognitoId), items: [{ id: 'a', productId: 'p1', quantity: 3 }] } });
       const removed = await invoke(fns.handler('removeCartItem'), { cartId: id, itemId: 'a', lang: 'en' }, cognitoContext(cognitoId));
       expect(removed).toEqual({ code: 200, msg: 'Item removed', data: { removed: true, version: 2 } });
       // The Cognito identity is the owner: an HTTP caller with another sub does not see the cart.
-      expect((await read(id, 'alice')).body).toMatchObject({ code: 404, error: 'CART_NOT_FOUND' });
+      expect((await read(id, alice)).body).toMatchObject({ code: 404, error: 'CART_NOT_FOUND' });
     });
 
     it('answers 401 UNAUTHORIZED to a payload without identity and writes nothing', async () => {
@@ -226,8 +254,8 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
       const fresh = cartId();
       const addCart = (payload: unknown) => invoke(fns.handler('addCartItem'), payload, cognitoContext(cognitoId));
       const refused = [
-        [await addCart({ cartId: fresh, owner: 'alice', item: { id: 'a', productId: 'p1', quantity: 1 } }), 'payload.owner'],
-        [await addCart({ cartId: fresh, item: { id: 'a', productId: 'p1', quantity: 1, uid: 'alice' } }), 'payload.item.uid'],
+        [await addCart({ cartId: fresh, owner: alice, item: { id: 'a', productId: 'p1', quantity: 1 } }), 'payload.owner'],
+        [await addCart({ cartId: fresh, item: { id: 'a', productId: 'p1', quantity: 1, uid: alice } }), 'payload.item.uid'],
         [await addCart({ cartId: fresh, item: { id: 'a', productId: 'p1', quantity: 0 } }), 'payload.item.quantity'],
         [await addCart({ cartId: 'a.b', item: { id: 'a', productId: 'p1', quantity: 1 } }), 'payload.cartId'],
         [await invoke(fns.handler('removeCartItem'), { cartId: fresh, itemId: '$x' }, cognitoContext(cognitoId)), 'payload.itemId'],
@@ -235,7 +263,7 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
       for (const [answer, field] of refused) {
         expect(answer).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field }] } });
       }
-      expect(await stored(fresh)).toBeNull();
+      expect(await stored(fresh, cognitoOwner(cognitoId))).toBeNull();
     });
   });
 });

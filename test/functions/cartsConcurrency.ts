@@ -4,6 +4,7 @@
  * different items interleaved with 50 additions of new ones: nothing is lost or resurrected, the count keeps
  * up, and each of the 100 writes bumps the version exactly once.
  */
+import { cartKey } from '../../shared/carts';
 import { call, type Answer } from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { backendFixture, type BackendFixture, type BackendName } from '../support/stores';
@@ -46,6 +47,7 @@ export function describeCartConcurrency(backend: BackendName): void {
         // this test is about the guards, so it gives each request time to answer once.
         LOCKLESS_DB_REQUEST_TIMEOUT_MS: '30000',
       });
+      await fixture.store.insert('products', { id: 'p1', name: 'p1', stock: 1, sold: 0, price: 1 });
     });
     afterAll(async () => {
       await fns?.close();
@@ -56,20 +58,20 @@ export function describeCartConcurrency(backend: BackendName): void {
 
     const remove = (cartId: string, itemId: string) =>
       call(
-        fns.handler('removeCartItem'),
+        fns.http('removeCartItem'),
         { method: 'DELETE', path: `/carts/${cartId}/items/${itemId}`, pathParameters: { id: cartId, itemId }, sub: OWNER },
         REMAINING_MS,
       );
     const add = (cartId: string, itemId: string) =>
       call(
-        fns.handler('addCartItem'),
+        fns.http('addCartItem'),
         { method: 'POST', path: `/carts/${cartId}/items`, pathParameters: { id: cartId }, body: { id: itemId, productId: 'p1', quantity: 1 }, sub: OWNER },
         REMAINING_MS,
       );
 
     async function seed(cartId: string, itemIds: string[]) {
       const items = itemIds.map((id) => ({ id, productId: 'p1', quantity: 1, addedAt: '2026-11-25T08:00:00.000Z' }));
-      const created = await fixture.store.insert('carts', { id: cartId, owner: OWNER, items, itemCount: items.length });
+      const created = await fixture.store.insert('carts', { id: cartKey(OWNER, cartId), cartId, owner: OWNER, items, itemCount: items.length });
       if (!created.ok) throw new Error(`could not seed ${cartId}`);
       return created.doc.version;
     }
@@ -102,7 +104,7 @@ export function describeCartConcurrency(backend: BackendName): void {
       const answers = await Promise.all(Array.from({ length: RACERS }, () => remove(cartId, 'x')));
       const ms = Date.now() - started;
       // Assert
-      const cart = await fixture.store.get('carts', cartId);
+      const cart = await fixture.store.get('carts', cartKey(OWNER, cartId));
       const f = figure('same item removed by 50', answers, cart, before, ms);
       figures.push(f);
       expect(f.fiveXx).toBe(0);
@@ -126,7 +128,7 @@ export function describeCartConcurrency(backend: BackendName): void {
       const answers = await Promise.all(oldIds.flatMap((oldId, i) => [remove(cartId, oldId), add(cartId, newIds[i]!)]));
       const ms = Date.now() - started;
       // Assert
-      const cart = await fixture.store.get('carts', cartId);
+      const cart = await fixture.store.get('carts', cartKey(OWNER, cartId));
       const f = figure('50 removals + 50 additions', answers, cart, before, ms);
       figures.push(f);
       expect(f.fiveXx).toBe(0);

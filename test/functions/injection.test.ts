@@ -103,7 +103,7 @@ describe.each(BACKENDS)('injection on %s', (backend) => {
   });
 
   const http = (route: Route, overrides: { body?: string; pathParameters?: Record<string, string> }) =>
-    call(fns.handler(route.fn), {
+    call(fns.http(route.fn), {
       method: route.method,
       path: route.path,
       pathParameters: overrides.pathParameters ?? route.pathParameters,

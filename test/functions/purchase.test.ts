@@ -1,5 +1,6 @@
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
+import { recordId } from '../../shared/operations/idempotency';
 import { call } from '../support/events';
 
 describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
@@ -22,7 +23,7 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
     return id;
   }
   const buy = (id: string, body: unknown, extra: { sub?: string | null; headers?: Record<string, string> } = {}) =>
-    call(fns.handler('purchase'), {
+    call(fns.http('purchase'), {
       method: 'POST',
       path: `/products/${id}/purchase`,
       pathParameters: { id },
@@ -30,7 +31,21 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
       sub: extra.sub === null ? undefined : extra.sub ?? 'alice',
       headers: extra.headers,
     });
-  const read = (id: string) => call(fns.handler('getProduct'), { method: 'GET', path: `/products/${id}`, pathParameters: { id } });
+  const read = (id: string) => call(fns.http('getProduct'), { method: 'GET', path: `/products/${id}`, pathParameters: { id } });
+
+  it.each(['atomic', 'version', 'transaction'])('leaves no idempotency record behind for a refused %s purchase with a key', async (strategy) => {
+    const id = await product({ stock: 1 });
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      keys.push(`refused-${strategy}-${i}`, `missing-${strategy}-${i}`);
+      const refused = await buy(id, { quantity: 5, strategy }, { headers: { 'idempotency-key': `refused-${strategy}-${i}` } });
+      expect(refused.body).toMatchObject({ code: 422, error: 'INSUFFICIENT_STOCK' });
+      const missing = await buy(`${id}-missing`, { quantity: 1, strategy }, { headers: { 'idempotency-key': `missing-${strategy}-${i}` } });
+      expect(missing.body).toMatchObject({ code: 404, error: 'PRODUCT_NOT_FOUND' });
+    }
+    const records = new Set((await fixture.list('idempotency')).map((r) => String(r.id ?? r._id)));
+    expect(keys.filter((key) => records.has(recordId({ uid: 'alice', op: 'purchase', key })))).toEqual([]);
+  });
 
   it.each(['atomic', 'version', 'transaction', undefined])('buys with strategy %s and reads the product back', async (strategy) => {
     const id = await product();
@@ -54,6 +69,13 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
     expect(got.statusCode).toBe(200);
     expect(got.body.data).toEqual({ id, name: '商品A', price: 1999, stock: 98, version: 2 });
     expect(got.headers.etag).toBe(`"${id}.v2"`);
+  });
+
+  it('answers a body with a 15 KB unknown key briefly, the key cut short', async () => {
+    const id = await product();
+    const answer = await buy(id, { quantity: 1, ['k'.repeat(15_000)]: 1 });
+    expect(answer.body).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: `body.${'k'.repeat(64)}...` }] } });
+    expect(JSON.stringify(answer.body).length).toBeLessThan(1_000);
   });
 
   it('answers in English when asked', async () => {

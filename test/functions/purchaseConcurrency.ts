@@ -70,7 +70,7 @@ export function describePurchaseConcurrency(backend: BackendName): void {
       const answers: Answer[] = await Promise.all(
         Array.from({ length: BUYERS }, (_, i) =>
           call(
-            loaded.handler('purchase'),
+            loaded.http('purchase'),
             { method: 'POST', path: `/products/${productId}/purchase`, pathParameters: { id: productId }, body: { quantity: 1, strategy }, sub: `buyer-${i}` },
             REMAINING_MS,
           ),

@@ -1,5 +1,5 @@
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
-import { assertionContext, call, cognitoContext, httpEvent, invoke, lambdaContext } from '../support/events';
+import { assertionContext, call, cognitoContext, cognitoOwner, httpEvent, invoke, lambdaContext, trustedCallerContext } from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 
@@ -19,15 +19,15 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     await fixture?.cleanup();
   });
 
-  async function accounts(aliceBalance = 1000, bobBalance = 0) {
+  async function accounts(aliceBalance = 1000, bobBalance = 0, aliceOwner = 'alice') {
     const a = `acc-a${++n}`;
     const b = `acc-b${n}`;
-    await fixture.store.insert('accounts', { id: a, owner: 'alice', balance: aliceBalance });
+    await fixture.store.insert('accounts', { id: a, owner: aliceOwner, balance: aliceBalance });
     await fixture.store.insert('accounts', { id: b, owner: 'bob', balance: bobBalance });
     return { a, b };
   }
   const post = (body: unknown, sub: string | undefined, headers: Record<string, string> = {}) =>
-    call(fns.handler('transfer'), { method: 'POST', path: '/transfers', body, sub, headers });
+    call(fns.http('transfer'), { method: 'POST', path: '/transfers', body, sub, headers });
   const balance = async (id: string) => (await fixture.store.get('accounts', id))?.balance;
   const ledgerFor = async (id: string) => (await fixture.list('ledger')).filter((e) => e.from === id || e.to === id);
 
@@ -40,7 +40,7 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     const ledger = await ledgerFor(a);
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ transferId: answer.body.data.transfer.transferId, from: a, to: b, amount: 250, uid: 'alice' });
-    const read = await call(fns.handler('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'alice' });
+    const read = await call(fns.http('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'alice' });
     expect(read.body.data).toEqual({ id: a, owner: 'alice', balance: 750, version: 2 });
   });
 
@@ -68,7 +68,7 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
 
   it('hides another user\'s account behind ACCOUNT_NOT_FOUND', async () => {
     const { a } = await accounts();
-    const read = await call(fns.handler('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'bob' });
+    const read = await call(fns.http('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'bob' });
     expect(read.body).toMatchObject({ code: 404, error: 'ACCOUNT_NOT_FOUND' });
     expect(JSON.stringify(read.body)).not.toContain('alice');
   });
@@ -86,28 +86,101 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     expect(await ledgerFor(a)).toHaveLength(1);
   });
 
+  it('logs every write with its verified caller, over HTTP and by direct invocation, refused or not', async () => {
+    const { a, b } = await accounts(10);
+    const lines: Array<Record<string, unknown>> = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(JSON.parse(line)));
+    const level = process.env.LOCKLESS_LOG_LEVEL;
+    process.env.LOCKLESS_LOG_LEVEL = 'info';
+    try {
+      await post({ from: a, to: b, amount: 5 }, 'alice');
+      await post({ from: a, to: b, amount: 500 }, 'alice');
+      await invoke(fns.handler('transfer'), { from: a, to: b, amount: 1 }, trustedCallerContext(SECRET, 'alice'));
+      await post({ from: a, to: b, amount: 1 }, 'mallory');
+    } finally {
+      process.env.LOCKLESS_LOG_LEVEL = level;
+      spy.mockRestore();
+    }
+    const audit = lines.map(({ fn, transport, status, caller, error }) => ({ fn, transport, status, caller, ...(error ? { error } : {}) }));
+    expect(audit).toEqual([
+      { fn: 'transfer', transport: 'http', status: 200, caller: 'alice' },
+      { fn: 'transfer', transport: 'http', status: 422, caller: 'alice', error: 'INSUFFICIENT_BALANCE' },
+      { fn: 'transfer', transport: 'direct', status: 200, caller: 'alice' },
+      { fn: 'transfer', transport: 'http', status: 403, caller: 'mallory', error: 'FORBIDDEN' },
+    ]);
+  });
+
   describe('direct invocation', () => {
-    it('takes the caller from a Cognito identity, never from the payload', async () => {
-      const { a, b } = await accounts();
-      const answer = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 10, lang: 'en' }, cognitoContext('alice'));
+    it('takes the caller from a Cognito identity of the configured pool, never from the payload', async () => {
+      const { a, b } = await accounts(1000, 0, cognitoOwner('us-east-1:alice'));
+      const answer = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 10, lang: 'en' }, cognitoContext('us-east-1:alice'));
       expect(answer).toMatchObject({ code: 200, msg: 'Transfer completed', data: { transfer: { from: a, to: b, amount: 10 } } });
       const forged = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 10, uid: 'alice' }, lambdaContext());
       expect(forged).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
       expect([await balance(a), await balance(b)]).toEqual([990, 10]);
     });
 
+    it('refuses a Cognito identity of another identity pool', async () => {
+      const { a, b } = await accounts(1000, 0, cognitoOwner('us-east-1:alice'));
+      const other = cognitoContext('us-east-1:alice', undefined, 'us-east-1:someone-elses-pool');
+      expect(await invoke(fns.handler('transfer'), { from: a, to: b, amount: 10 }, other)).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
+      expect(await invoke(fns.handler('getAccount'), { accountId: a }, other)).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
+      expect([await balance(a), await balance(b)]).toEqual([1000, 0]);
+    });
+
+    it('keeps Cognito identities and JWT users apart: neither can act as the other', async () => {
+      // A Cognito identity whose id equals a JWT user's sub is not that user...
+      const { a, b } = await accounts();
+      expect(await invoke(fns.handler('transfer'), { from: a, to: b, amount: 1 }, cognitoContext('alice'))).toMatchObject({ code: 403, error: 'FORBIDDEN' });
+      // ...and no JWT claim or trusted caller can name a Cognito identity's owner id.
+      const cognitos = await accounts(1000, 0, cognitoOwner('us-east-1:carol'));
+      const claimed = await post({ from: cognitos.a, to: cognitos.b, amount: 1 }, cognitoOwner('us-east-1:carol'));
+      expect(claimed.body).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
+      const payload = { from: cognitos.a, to: cognitos.b, amount: 1 };
+      expect(await invoke(fns.handler('transfer'), payload, trustedCallerContext(SECRET, cognitoOwner('us-east-1:carol')))).toMatchObject({ code: 401 });
+      expect([await balance(a), await balance(cognitos.a)]).toEqual([1000, 1000]);
+    });
+
     it('accepts a trusted server\'s signed assertion and refuses a forged one', async () => {
       const { a, b } = await accounts();
-      const signed = signCallerAssertion(SECRET, 'alice');
-      const ok = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, assertionContext(signed));
+      const ok = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, trustedCallerContext(SECRET, 'alice'));
       expect(ok.code).toBe(200);
-      const forged = { ...signCallerAssertion('another-secret-that-is-long-enough-000000', 'alice') };
-      const refused = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, assertionContext(forged));
+      const refused = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, trustedCallerContext('another-secret-that-is-long-enough-000000', 'alice'));
       expect(refused).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
-      const stale = signCallerAssertion(SECRET, 'alice', Date.now() - 10 * 60_000);
-      const old = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, assertionContext(stale));
-      expect(old.code).toBe(401);
       expect(await balance(b)).toBe(5);
+    });
+
+    it('binds an assertion to the payload, the function and the stage', async () => {
+      const { a, b } = await accounts();
+      const signedPayload = { from: a, to: b, amount: 1 };
+      const target = { functionName: 'test', stage: 'dev', payload: signedPayload };
+      const assertion = signCallerAssertion(SECRET, 'alice', target);
+      // The control: exactly what was signed goes through.
+      expect((await invoke(fns.handler('transfer'), signedPayload, assertionContext(assertion))).code).toBe(200);
+      // Another payload under the same assertion: a bigger amount, or the key order changed and a field added.
+      expect((await invoke(fns.handler('transfer'), { ...signedPayload, amount: 500 }, assertionContext(assertion))).code).toBe(401);
+      expect((await invoke(fns.handler('transfer'), { amount: 1, to: b, from: a, lang: 'en' }, assertionContext(assertion))).code).toBe(401);
+      // Signed for another function (getAccount) or another stage.
+      const forGetAccount = signCallerAssertion(SECRET, 'alice', { ...target, functionName: 'lockless-dev-getAccount' });
+      expect((await invoke(fns.handler('transfer'), signedPayload, assertionContext(forGetAccount))).code).toBe(401);
+      const forProd = signCallerAssertion(SECRET, 'alice', { ...target, stage: 'prod' });
+      expect((await invoke(fns.handler('transfer'), signedPayload, assertionContext(forProd))).code).toBe(401);
+      // Key order does not matter to the hash.
+      const reordered = signCallerAssertion(SECRET, 'alice', { ...target, payload: { amount: 1, to: b, from: a } });
+      expect((await invoke(fns.handler('transfer'), signedPayload, assertionContext(reordered))).code).toBe(200);
+      expect([await balance(a), await balance(b)]).toEqual([998, 2]);
+    });
+
+    it('accepts an assertion for 60 s after it was issued and at most 30 s before', async () => {
+      const { a, b } = await accounts();
+      const at = (offsetS: number) => trustedCallerContext(SECRET, 'alice', { now: Date.now() + offsetS * 1000 });
+      const send = (offsetS: number) => invoke(fns.handler('transfer'), { from: a, to: b, amount: 1 }, at(offsetS));
+      expect((await send(-50)).code).toBe(200);
+      expect((await send(20)).code).toBe(200);
+      expect((await send(-70)).code).toBe(401);
+      expect((await send(45)).code).toBe(401);
+      expect((await send(-300)).code).toBe(401);
+      expect([await balance(a), await balance(b)]).toEqual([998, 2]);
     });
 
     it('treats an API Gateway-shaped event invoked with Cognito credentials as direct: its claims are not trusted', async () => {
@@ -119,7 +192,7 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     });
 
     it('validates the payload strictly and answers in the requested language', async () => {
-      const { a, b } = await accounts();
+      const { a, b } = await accounts(1000, 0, cognitoOwner('alice'));
       expect(await invoke(fns.handler('transfer'), { from: a, to: b, amount: -1, lang: 'en' }, cognitoContext('alice'))).toMatchObject({
         code: 400,
         msg: 'The request is invalid',

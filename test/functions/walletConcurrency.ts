@@ -54,7 +54,7 @@ export function describeWalletConcurrency(backend: BackendName): void {
     });
 
     const transferCall = (sub: string, body: unknown, headers: Record<string, string> = {}) =>
-      call(fns.handler('transfer'), { method: 'POST', path: '/transfers', body, sub, headers }, REMAINING_MS);
+      call(fns.http('transfer'), { method: 'POST', path: '/transfers', body, sub, headers }, REMAINING_MS);
 
     it('conserves money across 500 random concurrent transfers among 20 accounts', async () => {
       const random = prng(20261125);
@@ -115,7 +115,7 @@ export function describeWalletConcurrency(backend: BackendName): void {
       const answers = await Promise.all(
         Array.from({ length: 20 }, () =>
           call(
-            fns.handler('purchase'),
+            fns.http('purchase'),
             { method: 'POST', path: `/products/${productId}/purchase`, pathParameters: { id: productId }, body: { quantity: 2, strategy }, sub: 'buyer', headers: { 'idempotency-key': `same-${strategy}` } },
             REMAINING_MS,
           ),

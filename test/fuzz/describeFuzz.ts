@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { ERROR_CODES } from '../../shared/errors';
-import { assertionContext, cognitoContext, httpEvent, lambdaContext } from '../support/events';
+import { assertionContext, cognitoContext, httpEvent, lambdaContext, signedFor } from '../support/events';
 import { loadAll, seedDataset, snapshot, TRUSTED_SECRET, trustedContext, type Dataset, type Snapshot } from '../support/dataset';
 import type { LoadedFunctions } from '../support/functions';
 import { backendFixture, type BackendFixture, type BackendName } from '../support/stores';
@@ -51,7 +51,7 @@ function contextOf(identity: Identity): Context {
   if (identity.kind === 'user') return identity.via === 'trusted' ? trustedContext(identity.sub) : cognitoContext(identity.sub);
   if (identity.kind === 'none') return lambdaContext();
   const sub = String(identity.sub);
-  const signed = signCallerAssertion(TRUSTED_SECRET, sub);
+  const signed = signCallerAssertion(TRUSTED_SECRET, sub, { functionName: 'test', stage: 'dev', payload: {} });
   switch (identity.how) {
     case 'wrong secret': return trustedContext(sub, 'not-the-deployers-secret-0123456789abcdef');
     case 'stale': return trustedContext(sub, TRUSTED_SECRET, Date.now() - 10 * 60_000);
@@ -160,8 +160,13 @@ export function describeFuzz(backend: BackendName): void {
         fc.asyncProperty(plans(data), async (plan) => {
           stats.requests++;
           stats.byTransport.set(plan.transport, (stats.byTransport.get(plan.transport) ?? 0) + 1);
-          const handler = fns.handler(plan.route);
-          const raw = plan.transport === 'http' ? await handler(eventOf(plan), lambdaContext()) : await handler(directEvent(plan, data), contextOf(plan.identity));
+          const raw =
+            plan.transport === 'http'
+              ? await fns.http(plan.route)(eventOf(plan), lambdaContext())
+              : await (async () => {
+                  const event = directEvent(plan, data);
+                  return fns.handler(plan.route)(event, signedFor(contextOf(plan.identity), event));
+                })();
           const status = plan.transport === 'http' ? (raw as { statusCode: number }).statusCode : (raw as Envelope).code;
           if (status >= 500) stats.fiveHundreds++;
           dump?.(plan, raw, data);

@@ -80,7 +80,9 @@ function directPlan(base: Base): fc.Arbitrary<DirectPlan> {
   const plain: fc.Arbitrary<Draft> = withLang.map((f) => ({ kinds: [], early: false, payload: toText(f) }));
   const shaped: fc.Arbitrary<Draft> = fc.constant({ kinds: ['API Gateway-shaped event invoked with Cognito'], early: false, payload: '{}', httpShaped: true });
   const identity: fc.Arbitrary<Identity> = fc.oneof(
-    { arbitrary: fc.constantFrom<Identity>({ kind: 'user', sub: base.caller, via: 'cognito' }, { kind: 'user', sub: base.caller, via: 'trusted' }), weight: 6 },
+    // The dataset's owners are JWT users; a trusted caller names them. A Cognito identity is an owner of its own
+    // (cognito:<id>), so it appears below only where the verdict does not depend on who owns what.
+    { arbitrary: fc.constant<Identity>({ kind: 'user', sub: base.caller, via: 'trusted' }), weight: 6 },
     { arbitrary: fc.constant<Identity>({ kind: 'none' }), weight: 1 },
     {
       arbitrary: fc
@@ -92,7 +94,7 @@ function directPlan(base: Base): fc.Arbitrary<DirectPlan> {
   return fc
     .tuple(fc.oneof({ arbitrary: mutated, weight: 15 }, { arbitrary: plain, weight: 5 }, { arbitrary: shaped, weight: 1 }), identity)
     .map(([d, who]) => {
-      // An API Gateway-shaped event is only treated as direct when Cognito credentials invoked it (README).
+      // An API Gateway-shaped event sent to a direct entry is a payload like any other, whoever invokes it.
       const effective: Identity = d.httpShaped ? { kind: 'user', sub: base.caller, via: 'cognito' } : who;
       const claimsSub = base.caller === 'alice' ? 'bob' : 'alice';
       return {

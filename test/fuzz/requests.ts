@@ -58,16 +58,15 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
   return {
     getProduct: fc.tuple(user, fc.record({ productId: unknownId })).map(base('getProduct', 'no such product', [404])),
     purchase: fc.oneof(
-      // Only a `transaction` purchase (the default) carries a key here: a refused `atomic` or `version` purchase
-      // with a key leaves an `aborted` idempotency record behind (shared/operations/idempotency.ts), a write.
+      // Every strategy carries a key here: a refused purchase leaves no idempotency record behind.
       fc
-        .tuple(user, fc.record({ productId: unknownId, quantity, strategy: fc.constantFrom('atomic', 'version') }))
+        .tuple(user, fc.record({ productId: unknownId, quantity, strategy: fc.constantFrom('atomic', 'version'), idempotencyKey }))
         .map(base('purchase', 'no such product', [404])),
       fc
         .tuple(user, fc.record({ productId: unknownId, quantity, strategy: fc.constantFrom('transaction', undefined), idempotencyKey }))
         .map(base('purchase', 'no such product', [404])),
       fc
-        .tuple(user, fc.record({ productId: fc.constant('p-2'), quantity: fc.integer({ min: 4, max: 1000 }), strategy }))
+        .tuple(user, fc.record({ productId: fc.constant('p-2'), quantity: fc.integer({ min: 4, max: 1000 }), strategy, idempotencyKey }))
         .map(base('purchase', 'more than the stock', [422])),
       fc
         .tuple(user, fc.record({ productId: fc.constant('p-soldout'), quantity, strategy: fc.constant('transaction'), idempotencyKey }))
@@ -77,14 +76,16 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
       order.chain((o) => fc.tuple(otherThan(o.uid), fc.constant({ orderNo: o.orderNo }))).map(base('getOrder', "another user's order", [404])),
       fc.tuple(user, fc.record({ orderNo: unknownId })).map(base('getOrder', 'no such order', [404])),
     ),
-    addCartItem: cart
-      .chain((c) =>
-        fc.tuple(
-          otherThan(c.owner),
-          fc.record({ cartId: fc.constant(c.id), item: fc.record({ id: fc.oneof(fc.constantFrom(...c.itemIds), validItemId), productId: fc.oneof(fc.constant('p-1'), unknownId), quantity }) }),
-        ),
-      )
-      .map(base('addCartItem', "another user's cart", [404])),
+    // Cart ids are scoped to their owner, so "another user's cart" is the caller's own new cart: what must be
+    // refused is an item of no product (whoever's id), or an item id the owner's cart already holds.
+    addCartItem: fc.oneof(
+      cart
+        .chain((c) => fc.tuple(user, fc.record({ cartId: fc.oneof(fc.constant(c.id), validItemId), item: fc.record({ id: validItemId, productId: unknownId, quantity }) })))
+        .map(base('addCartItem', 'no such product', [404])),
+      cart
+        .chain((c) => fc.tuple(fc.constant(c.owner), fc.record({ cartId: fc.constant(c.id), item: fc.record({ id: fc.constantFrom(...c.itemIds), productId: fc.constant('p-1'), quantity }) })))
+        .map(base('addCartItem', 'an item id the cart holds', [409])),
+    ),
     removeCartItem: fc.oneof(
       cart
         .chain((c) => fc.tuple(otherThan(c.owner), fc.record({ cartId: fc.constant(c.id), itemId: fc.oneof(fc.constantFrom(...c.itemIds), validItemId) })))

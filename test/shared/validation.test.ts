@@ -141,6 +141,15 @@ describe('parseInput (direct payloads)', () => {
     }
   });
 
+  it('shows an unknown key cut to 64 characters, alone or among others', () => {
+    const key = 'k'.repeat(15_000);
+    const alone = issuesOf(() => parseInput(PurchasePayload, { productId: '1', quantity: 1, [key]: 1 }, 'payload'));
+    expect(alone).toEqual([{ field: `payload.${'k'.repeat(64)}...`, message: expect.any(String) }]);
+    const among = issuesOf(() => parseInput(PurchasePayload, { productId: '1', quantity: 1, [key]: 1, other: 2 }, 'payload'));
+    expect(among).toEqual([{ field: 'payload', message: `unknown fields: ${'k'.repeat(64)}..., other` }]);
+    expect(JSON.stringify([alone, among]).length).toBeLessThan(1_000);
+  });
+
   it('returns the command for a valid payload', () => {
     expect(parseInput(PurchasePayload, { productId: '1', quantity: 2, strategy: 'atomic', idempotencyKey: 'k-1' }, 'payload')).toEqual({
       productId: '1',

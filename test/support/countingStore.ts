@@ -7,6 +7,7 @@ export function countingStore(store: ConditionalStore): { store: ConditionalStor
     get: (c, id) => (calls.push('get'), store.get(c, id)),
     update: (c, id, spec) => (calls.push('update'), store.update(c, id, spec)),
     insert: (c, doc) => (calls.push('insert'), store.insert(c, doc)),
+    remove: (c, id, v) => (calls.push('remove'), store.remove(c, id, v)),
     transact: (writes, options) => (calls.push('transact'), store.transact(writes, options)),
     close: () => store.close(),
   };

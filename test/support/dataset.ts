@@ -5,8 +5,7 @@
  * driver, so "nothing changed" is checked on what the database holds, not on what the store reports.
  */
 import { COLLECTION_NAMES } from '../../shared/collections';
-import { signCallerAssertion } from '../../shared/edge/directIdentity';
-import { assertionContext, call, cognitoContext } from './events';
+import { call, cognitoContext, trustedCallerContext } from './events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from './functions';
 import type { BackendFixture, BackendName } from './stores';
 
@@ -31,9 +30,12 @@ export function loadAll(backend: BackendName, fixture: BackendFixture): LoadedFu
   return loadFunctions(FUNCTION_NAMES, { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET });
 }
 
-/** A Lambda context carrying a trusted caller's signed assertion for `sub` (the way a trusted server invokes). */
-export function trustedContext(sub: string, secret = TRUSTED_SECRET, now = Date.now()) {
-  return assertionContext(signCallerAssertion(secret, sub, now));
+/**
+ * A Lambda context carrying a trusted caller's assertion for `sub` (the way a trusted server invokes), signed
+ * for the payload when it is invoked (events.ts `invoke`, `signedFor`).
+ */
+export function trustedContext(sub: string, secret = TRUSTED_SECRET, now = Date.now(), options: { stage?: string; functionName?: string } = {}) {
+  return trustedCallerContext(secret, sub, { now, ...options });
 }
 
 export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions): Promise<Dataset> {
@@ -59,14 +61,14 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
   for (const cart of carts) {
     for (const itemId of cart.itemIds) {
       const body = { id: itemId, productId: 'p-1', quantity: 1 };
-      await expect200(call(fns.handler('addCartItem'), { method: 'POST', path: `/carts/${cart.id}/items`, pathParameters: { id: cart.id }, body, sub: cart.owner }));
+      await expect200(call(fns.http('addCartItem'), { method: 'POST', path: `/carts/${cart.id}/items`, pathParameters: { id: cart.id }, body, sub: cart.owner }));
     }
   }
 
   const orders: Dataset['orders'] = [];
   for (const [uid, strategy, key] of [['alice', 'transaction', 'seed-order-1'], ['bob', 'atomic', 'seed-order-2']] as const) {
     const answer = await expect200(
-      call(fns.handler('purchase'), {
+      call(fns.http('purchase'), {
         method: 'POST',
         path: '/products/p-1/purchase',
         pathParameters: { id: 'p-1' },
@@ -86,7 +88,7 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
   orders.push({ orderNo: direct.data.order.orderNo, uid: 'carol' });
 
   await expect200(
-    call(fns.handler('transfer'), {
+    call(fns.http('transfer'), {
       method: 'POST',
       path: '/transfers',
       body: { from: 'acc-alice', to: 'acc-bob', amount: 250 },

@@ -1,6 +1,7 @@
 /** API Gateway HTTP API (payload 2.0) events and Lambda contexts, as AWS delivers them to a handler. */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { signCallerAssertion } from '../../shared/edge/directIdentity';
 
 export interface EventInput {
   method: string;
@@ -63,9 +64,43 @@ export function lambdaContext(remainingMs = 10_000, extra: Partial<Context> = {}
   } as Context;
 }
 
+/** The identity pool the test functions are configured with (LOCKLESS_COGNITO_IDENTITY_POOL_ID). */
+export const TEST_IDENTITY_POOL = 'us-east-1:lockless-test-pool';
+
 /** A context as Lambda builds it for an Invoke made with Cognito identity-pool credentials. */
-export function cognitoContext(cognitoIdentityId: string, remainingMs?: number): Context {
-  return lambdaContext(remainingMs, { identity: { cognitoIdentityId, cognitoIdentityPoolId: 'us-east-1:pool' } });
+export function cognitoContext(cognitoIdentityId: string, remainingMs?: number, poolId = TEST_IDENTITY_POOL): Context {
+  return lambdaContext(remainingMs, { identity: { cognitoIdentityId, cognitoIdentityPoolId: poolId } });
+}
+
+/** The owner id lockless gives a Cognito identity. */
+export const cognitoOwner = (cognitoIdentityId: string) => `cognito:${cognitoIdentityId}`;
+
+interface PendingAssertion {
+  secret: string;
+  sub: string;
+  now?: number;
+  stage: string;
+  functionName?: string;
+}
+const pendingAssertions = new WeakMap<Context, PendingAssertion>();
+
+/**
+ * A context for a trusted caller naming `sub`. The assertion is bound to the payload, so it is signed when
+ * the payload is known: `invoke` (or `signedFor`) completes it, for the context's function name unless
+ * `functionName` says otherwise.
+ */
+export function trustedCallerContext(secret: string, sub: string, options: { now?: number; stage?: string; functionName?: string } = {}): Context {
+  const context = lambdaContext();
+  pendingAssertions.set(context, { secret, sub, stage: options.stage ?? 'dev', now: options.now, functionName: options.functionName });
+  return context;
+}
+
+/** The context with its trusted caller's assertion signed for `payload` (other contexts are returned as they are). */
+export function signedFor(context: Context, payload: unknown): Context {
+  const pending = pendingAssertions.get(context);
+  if (!pending) return context;
+  const target = { functionName: pending.functionName ?? context.functionName, stage: pending.stage, payload };
+  return { ...context, clientContext: { custom: { lockless: signCallerAssertion(pending.secret, pending.sub, target, pending.now) } } as never };
 }
 
 /** A context whose Invoke carried `lockless` as its client context's custom field: where a trusted server's assertion arrives. */
@@ -79,7 +114,7 @@ export async function invoke(
   payload: unknown,
   context: Context = lambdaContext(),
 ): Promise<{ code: number; msg: string; data?: any; error?: string }> {
-  return (await handler(payload, context)) as { code: number; msg: string; data?: any; error?: string };
+  return (await handler(payload, signedFor(context, payload))) as { code: number; msg: string; data?: any; error?: string };
 }
 
 export interface Answer {

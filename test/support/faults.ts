@@ -34,6 +34,7 @@ export function withFaults(store: ConditionalStore, plan: FaultPlan): Conditiona
       }
       return store.insert(collection, doc);
     },
+    remove: (collection, id, version) => store.remove(collection, id, version),
     transact: (writes, options) => store.transact(writes, options),
     close: () => store.close(),
   };

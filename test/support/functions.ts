@@ -3,13 +3,16 @@
  * from environment variables, exactly as a Lambda container would, against one test fixture's namespace.
  */
 import type { Context } from 'aws-lambda';
+import { TEST_IDENTITY_POOL } from './events';
 import { dynamoEndpoint, mongoUri, type BackendName } from './stores';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface LoadedFunctions {
-  /** The handler of that name; a name that was not loaded throws. */
+  /** The direct-invocation entry (`handler`) of that function; a name that was not loaded throws. */
   handler(name: string): Handler;
+  /** The API Gateway entry (`httpHandler`) of that function: what the `<name>Http` Lambda function runs. */
+  http(name: string): Handler;
   close(): Promise<void>;
 }
 
@@ -25,7 +28,9 @@ export function backendEnv(backend: BackendName, namespace: { tablePrefix?: stri
     : { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongoUri(), MONGODB_DB: namespace.dbName! };
 }
 
-export function loadFunctions(names: string[], env: Record<string, string | undefined>): LoadedFunctions {
+export function loadFunctions(names: string[], backendSettings: Record<string, string | undefined>): LoadedFunctions {
+  // Cognito identities count only from the configured pool: the one cognitoContext() uses, unless overridden.
+  const env = { LOCKLESS_COGNITO_IDENTITY_POOL_ID: TEST_IDENTITY_POOL, ...backendSettings };
   let loaded: LoadedFunctions | undefined;
   jest.isolateModules(() => {
     const saved: Record<string, string | undefined> = {};
@@ -38,14 +43,14 @@ export function loadFunctions(names: string[], env: Record<string, string | unde
       // Initialise the container's store while this environment is in force.
       (require('../../functions/runtime') as typeof import('../../functions/runtime')).runtimeDeps();
       const adapters = require('../../adapters') as typeof import('../../adapters');
-      const handlers: Record<string, Handler> = {};
-      for (const name of names) handlers[name] = require(`../../functions/${name}`).handler as Handler;
-      const handler = (name: string): Handler => {
-        const found = handlers[name];
+      const modules: Record<string, { handler: Handler; httpHandler: Handler }> = {};
+      for (const name of names) modules[name] = require(`../../functions/${name}`);
+      const entry = (name: string, which: 'handler' | 'httpHandler'): Handler => {
+        const found = modules[name]?.[which];
         if (!found) throw new Error(`handler ${name} was not loaded`);
         return found;
       };
-      loaded = { handler, close: () => adapters.closeStore() };
+      loaded = { handler: (name) => entry(name, 'handler'), http: (name) => entry(name, 'httpHandler'), close: () => adapters.closeStore() };
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];

@@ -12,7 +12,7 @@ import {
   validateTransaction,
   validateUpdateSpec,
 } from '../../shared/conditions';
-import type { ConditionalStore, Doc, InsertResult, TxResult, TxWrite, UpdateSpec, WriteResult } from '../../shared/store';
+import type { ConditionalStore, Doc, InsertResult, RemoveResult, TxResult, TxWrite, UpdateSpec, WriteResult } from '../../shared/store';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -54,6 +54,15 @@ export class MemoryStore implements ConditionalStore {
     const stored = { ...clone(doc), version: 1 } as Doc;
     this.table(collection).set(doc.id, stored);
     return { ok: true, doc: clone(stored) };
+  }
+
+  async remove(collection: string, id: string, expectVersion: number): Promise<RemoveResult> {
+    assertKey(id, 'remove');
+    const current = this.table(collection).get(id);
+    if (!current) return { ok: false, reason: 'not_found' };
+    if (current.version !== expectVersion) return { ok: false, reason: 'version_conflict', current: clone(current) };
+    this.table(collection).delete(id);
+    return { ok: true };
   }
 
   async transact(writes: TxWrite[]): Promise<TxResult> {

@@ -35,6 +35,30 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
       return result.doc;
     }
 
+    describe('remove', () => {
+      it('deletes a document at the expected version, after which it can be inserted anew', async () => {
+        const doc = await product();
+        expect(await store.remove(P, doc.id, 1)).toEqual({ ok: true });
+        expect(await store.get(P, doc.id)).toBeNull();
+        expect(await store.insert(P, { id: doc.id, name: 'again' })).toMatchObject({ ok: true, doc: { version: 1 } });
+      });
+
+      it('refuses, changing nothing, when the version moved on, and answers not_found for a missing document', async () => {
+        const doc = await product();
+        await store.update(P, doc.id, { inc: { stock: -1 } });
+        expect(await store.remove(P, doc.id, 1)).toMatchObject({ ok: false, reason: 'version_conflict', current: { id: doc.id, version: 2, stock: 9 } });
+        expect(await store.get(P, doc.id)).toMatchObject({ version: 2, stock: 9 });
+        expect(await store.remove(P, uid('missing'), 1)).toEqual({ ok: false, reason: 'not_found' });
+      });
+
+      it('deletes once when removals race', async () => {
+        const doc = await product();
+        const results = await Promise.all(Array.from({ length: 8 }, () => store.remove(P, doc.id, 1)));
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.filter((r) => !r.ok && r.reason === 'not_found')).toHaveLength(7);
+      });
+    });
+
     describe('get and insert', () => {
       it('returns null for a missing document', async () => {
         expect(await store.get(P, uid('missing'))).toBeNull();

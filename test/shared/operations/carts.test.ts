@@ -1,4 +1,4 @@
-import { MAX_CART_ITEMS } from '../../../shared/carts';
+import { cartCountKey, cartKey, MAX_CART_ITEMS, MAX_CARTS_PER_OWNER } from '../../../shared/carts';
 import { addItem, getCart, removeItem, type CartDeps } from '../../../shared/operations/carts';
 import type { ConditionalStore } from '../../../shared/store';
 import { countingStore } from '../../support/countingStore';
@@ -6,8 +6,12 @@ import { MemoryStore } from '../../support/memoryStore';
 
 const T0 = Date.UTC(2026, 10, 25, 8, 0, 0);
 
+/** Where alice's cart c1 is stored. */
+const KEY = cartKey('alice', 'c1');
+
 function setup() {
   const memory = new MemoryStore();
+  for (const id of ['p1', 'p2']) void memory.insert('products', { id, name: id, stock: 1, sold: 0, price: 1 });
   const { store, calls } = countingStore(memory);
   let clock = T0;
   const deps: CartDeps & { tick(ms: number): void } = { store, now: () => clock, tick: (ms) => void (clock += ms) };
@@ -18,7 +22,8 @@ const item = (id: string, over: Partial<{ productId: string; quantity: number }>
 
 async function seededCart(memory: MemoryStore, fields: Record<string, unknown> = {}) {
   await memory.insert('carts', {
-    id: 'c1',
+    id: KEY,
+    cartId: 'c1',
     owner: 'alice',
     items: [{ id: 'x', productId: 'p1', quantity: 2, addedAt: '2026-11-25T07:00:00.000Z' }],
     itemCount: 1,
@@ -37,15 +42,19 @@ describe('addItem', () => {
       itemCount: 1,
       version: 1,
     });
-    expect(calls).toEqual(['update', 'insert']);
-    expect(memory.all('carts')).toHaveLength(1);
+    // The product check, the push that finds no cart, the owner's cart counter, then one transaction that
+    // counts the cart and inserts it.
+    expect(calls).toEqual(['get', 'update', 'get', 'insert', 'transact']);
+    expect(await memory.get('carts', KEY)).toMatchObject({ cartId: 'c1', owner: 'alice', itemCount: 1 });
+    expect(await memory.get('carts', cartCountKey('alice'))).toMatchObject({ owner: 'alice', carts: 1 });
+    expect(memory.all('carts')).toHaveLength(2);
   });
 
-  it('adds to an existing cart with one guarded write and no read', async () => {
+  it('adds to an existing cart with one guarded write after the product check', async () => {
     const { memory, deps, calls } = setup();
     await seededCart(memory);
     const cart = await addItem(deps, 'alice', 'c1', item('y'));
-    expect(calls).toEqual(['update']);
+    expect(calls).toEqual(['get', 'update']);
     expect(cart.items.map((i) => i.id)).toEqual(['x', 'y']);
     expect(cart).toMatchObject({ itemCount: 2, version: 2 });
   });
@@ -54,16 +63,34 @@ describe('addItem', () => {
     const { memory, deps } = setup();
     await seededCart(memory);
     await expect(addItem(deps, 'alice', 'c1', item('x', { quantity: 9 }))).rejects.toMatchObject({ code: 'ITEM_EXISTS', status: 409 });
-    expect(await memory.get('carts', 'c1')).toMatchObject({ itemCount: 1, version: 1, items: [{ id: 'x', quantity: 2 }] });
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 1, version: 1, items: [{ id: 'x', quantity: 2 }] });
   });
 
-  it("answers CART_NOT_FOUND for another user's cart and changes nothing", async () => {
+  it("never reaches another user's cart of the same id: the id is scoped to its owner", async () => {
     const { memory, deps } = setup();
     await seededCart(memory);
-    await expect(addItem(deps, 'bob', 'c1', item('y'))).rejects.toMatchObject({ code: 'CART_NOT_FOUND', status: 404 });
-    // Even for an id the cart already holds: the owner guard is answered first, so nothing about the cart shows.
-    await expect(addItem(deps, 'bob', 'c1', item('x'))).rejects.toMatchObject({ code: 'CART_NOT_FOUND' });
-    expect(await memory.get('carts', 'c1')).toMatchObject({ owner: 'alice', itemCount: 1, version: 1 });
+    // Bob's c1 is Bob's own new cart, even for an item id Alice's c1 holds; Alice's is untouched.
+    expect(await addItem(deps, 'bob', 'c1', item('x'))).toMatchObject({ id: 'c1', owner: 'bob', itemCount: 1, version: 1 });
+    expect(await memory.get('carts', KEY)).toMatchObject({ owner: 'alice', itemCount: 1, version: 1 });
+    expect(await memory.get('carts', cartKey('bob', 'c1'))).toMatchObject({ cartId: 'c1', owner: 'bob', itemCount: 1 });
+  });
+
+  it('refuses an item whose product does not exist, and writes nothing', async () => {
+    const { memory, deps, calls } = setup();
+    await expect(addItem(deps, 'alice', 'c1', item('a', { productId: 'no-such-product' }))).rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND', status: 404 });
+    expect(calls).toEqual(['get']);
+    expect(memory.all('carts')).toEqual([]);
+  });
+
+  it(`refuses a cart beyond ${MAX_CARTS_PER_OWNER} per owner, and writes nothing`, async () => {
+    const { memory, deps } = setup();
+    for (let i = 0; i < MAX_CARTS_PER_OWNER; i++) await addItem(deps, 'alice', `c-${i}`, item('a'));
+    await expect(addItem(deps, 'alice', 'one-more', item('a'))).rejects.toMatchObject({ code: 'CART_LIMIT_REACHED', status: 422, details: { limit: MAX_CARTS_PER_OWNER } });
+    expect(await memory.get('carts', cartKey('alice', 'one-more'))).toBeNull();
+    expect(await memory.get('carts', cartCountKey('alice'))).toMatchObject({ carts: MAX_CARTS_PER_OWNER });
+    // Existing carts still take items, and other owners have their own count.
+    expect(await addItem(deps, 'alice', 'c-0', item('b'))).toMatchObject({ itemCount: 2 });
+    expect(await addItem(deps, 'bob', 'one-more', item('a'))).toMatchObject({ owner: 'bob' });
   });
 
   it(`refuses the item after ${MAX_CART_ITEMS} and changes nothing`, async () => {
@@ -75,37 +102,25 @@ describe('addItem', () => {
       status: 422,
       details: { limit: MAX_CART_ITEMS },
     });
-    expect(await memory.get('carts', 'c1')).toMatchObject({ itemCount: MAX_CART_ITEMS, version: 1 });
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: MAX_CART_ITEMS, version: 1 });
   });
 
   it('pushes into the cart when its own insert loses the race to create it', async () => {
     const { memory, deps, calls } = setup();
-    // Another request of the same user creates the cart between this request's push and its insert.
+    // Another request of the same user creates the cart between this request's push and its transaction.
     const racing: ConditionalStore = {
       ...deps.store,
-      insert: async (c, doc) => {
-        await memory.insert('carts', { id: 'c1', owner: 'alice', items: [{ id: 'z', productId: 'p2', quantity: 1, addedAt: '2026-11-25T07:59:00.000Z' }], itemCount: 1 });
-        return deps.store.insert(c, doc);
+      transact: async (writes, options) => {
+        await memory.insert('carts', { id: KEY, cartId: 'c1', owner: 'alice', items: [{ id: 'z', productId: 'p2', quantity: 1, addedAt: '2026-11-25T07:59:00.000Z' }], itemCount: 1 });
+        return deps.store.transact(writes, options);
       },
     };
     const cart = await addItem({ ...deps, store: racing }, 'alice', 'c1', item('a'));
-    expect(calls).toEqual(['update', 'insert', 'update']);
+    expect(calls).toEqual(['get', 'update', 'get', 'insert', 'transact', 'update']);
     expect(cart).toMatchObject({ itemCount: 2, version: 2 });
     expect(cart.items.map((i) => i.id)).toEqual(['z', 'a']);
-  });
-
-  it('answers CART_NOT_FOUND when another user wins the race to create the cart', async () => {
-    const { memory, deps, calls } = setup();
-    const racing: ConditionalStore = {
-      ...deps.store,
-      insert: async (c, doc) => {
-        await memory.insert('carts', { id: 'c1', owner: 'bob', items: [], itemCount: 0 });
-        return deps.store.insert(c, doc);
-      },
-    };
-    await expect(addItem({ ...deps, store: racing }, 'alice', 'c1', item('a'))).rejects.toMatchObject({ code: 'CART_NOT_FOUND' });
-    expect(calls).toEqual(['update', 'insert']);
-    expect(await memory.get('carts', 'c1')).toMatchObject({ owner: 'bob', items: [], itemCount: 0 });
+    // The lost creation counted nothing.
+    expect(await memory.get('carts', cartCountKey('alice'))).toMatchObject({ carts: 0 });
   });
 
   it('gives up with a retryable VERSION_CONFLICT after a bounded number of rounds', async () => {
@@ -114,19 +129,19 @@ describe('addItem', () => {
     const flapping: ConditionalStore = {
       ...deps.store,
       update: async () => (calls.push('update'), { ok: false, reason: 'not_found' }),
-      insert: async () => (calls.push('insert'), { ok: false, reason: 'already_exists' }),
+      transact: async () => (calls.push('transact'), { ok: false, reason: 'already_exists', index: 1 }),
     };
     await expect(addItem({ ...deps, store: flapping }, 'alice', 'c1', item('a'))).rejects.toMatchObject({
       code: 'VERSION_CONFLICT',
       retryable: true,
       details: { attempts: 3 },
     });
-    expect(calls).toEqual(['update', 'insert', 'update', 'insert', 'update', 'insert']);
+    expect(calls).toEqual(['get', 'update', 'get', 'insert', 'transact', 'update', 'get', 'transact', 'update', 'get', 'transact']);
   });
 
   it('answers INTERNAL, not a wrong answer, for a stored cart without an item count', async () => {
     const { memory, deps } = setup();
-    await memory.insert('carts', { id: 'c1', owner: 'alice', items: [] });
+    await memory.insert('carts', { id: KEY, cartId: 'c1', owner: 'alice', items: [] });
     await expect(addItem(deps, 'alice', 'c1', item('a'))).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 });
@@ -137,7 +152,7 @@ describe('removeItem', () => {
     await seededCart(memory);
     expect(await removeItem(deps, 'alice', 'c1', 'x')).toEqual({ removed: true, version: 2 });
     expect(calls).toEqual(['update']);
-    expect(await memory.get('carts', 'c1')).toMatchObject({ items: [], itemCount: 0, version: 2 });
+    expect(await memory.get('carts', KEY)).toMatchObject({ items: [], itemCount: 0, version: 2 });
   });
 
   it('answers ITEM_NOT_FOUND the second time and for an item never added', async () => {
@@ -146,7 +161,7 @@ describe('removeItem', () => {
     await removeItem(deps, 'alice', 'c1', 'x');
     await expect(removeItem(deps, 'alice', 'c1', 'x')).rejects.toMatchObject({ code: 'ITEM_NOT_FOUND', status: 404 });
     await expect(removeItem(deps, 'alice', 'c1', 'never')).rejects.toMatchObject({ code: 'ITEM_NOT_FOUND' });
-    expect(await memory.get('carts', 'c1')).toMatchObject({ itemCount: 0, version: 2 });
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 0, version: 2 });
   });
 
   it('answers CART_NOT_FOUND for a missing cart', async () => {
@@ -159,7 +174,7 @@ describe('removeItem', () => {
     await seededCart(memory);
     await expect(removeItem(deps, 'bob', 'c1', 'x')).rejects.toMatchObject({ code: 'CART_NOT_FOUND' });
     await expect(removeItem(deps, 'bob', 'c1', 'never')).rejects.toMatchObject({ code: 'CART_NOT_FOUND' });
-    expect(await memory.get('carts', 'c1')).toMatchObject({ itemCount: 1, version: 1, items: [{ id: 'x' }] });
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 1, version: 1, items: [{ id: 'x' }] });
   });
 
   it('removes an item exactly once when 20 removals race', async () => {
@@ -168,7 +183,7 @@ describe('removeItem', () => {
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => removeItem(deps, 'alice', 'c1', 'x')));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected' && r.reason.code === 'ITEM_NOT_FOUND')).toHaveLength(19);
-    expect(await memory.get('carts', 'c1')).toMatchObject({ itemCount: 0, version: 2 });
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 0, version: 2 });
   });
 });
 
@@ -177,7 +192,8 @@ describe('getCart', () => {
     const { memory, deps } = setup();
     const at = (m: number) => new Date(T0 + m * 60_000).toISOString();
     await memory.insert('carts', {
-      id: 'c1',
+      id: KEY,
+      cartId: 'c1',
       owner: 'alice',
       items: [
         { id: 'b', productId: 'p1', quantity: 1, addedAt: at(2) },

@@ -62,6 +62,16 @@ describe.each(['atomic', 'version', 'transaction'] as const)('idempotent purchas
     expect(store.all('orders')).toHaveLength(1);
   });
 
+  it('leaves no record behind after a client error (nothing was written), whatever the key', async () => {
+    const store = await shop(0);
+    const deps = fakeDeps(store);
+    for (const key of ['k-1', 'k-2', 'k-3']) {
+      await expect(purchase(deps, buy({ strategy, idempotencyKey: key }))).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });
+      await expect(purchase(deps, buy({ strategy, productId: 'no-such', idempotencyKey: `${key}-x` }))).rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND' });
+    }
+    expect(store.all(IDEMPOTENCY)).toEqual([]);
+  });
+
   it('treats an expired record as absent', async () => {
     const store = await shop();
     const deps = fakeDeps(store);
@@ -143,6 +153,8 @@ describe('idempotent purchase under a lease (atomic, version)', () => {
       await expect(purchase(deps, buy({ strategy }))).rejects.toMatchObject({ status: 500 });
       const [landed] = store.all('orders');
       expect(landed).toMatchObject({ status: 'created' });
+      // The undecided failure keeps its record, with the ref the retry checks.
+      expect(await store.get(IDEMPOTENCY, id())).toMatchObject({ state: 'aborted', ref: landed?.orderNo });
 
       const retried = await purchase(deps, buy({ strategy }));
       expect(retried.data.order.orderNo).toBe(landed?.orderNo);

@@ -1,0 +1,160 @@
+'use strict';
+/**
+ * The deployed functions and their roles, from one table of operations. Plain CommonJS so serverless.yml can
+ * load it:
+ *
+ *   functions: ${file(./scripts/serverless/functions.cjs):functions}
+ *
+ * One operation is two Lambda functions, one per transport, so that the transport is a fact of the deployment
+ * and never of the event (issue 10):
+ * - `<op>Http` runs `httpHandler` and is the only one with an `httpApi` event. Serverless gives it a resource
+ *   policy that lets `apigateway.amazonaws.com` invoke it from this API; nothing else may be granted
+ *   `lambda:InvokeFunction` on it (README, "Who may invoke what").
+ * - `<op>` runs `handler`, the direct-invocation entry: identity comes from the invocation context alone.
+ *
+ * Both functions of an operation run the same code and share one role holding only that operation's item
+ * actions on its own tables, plus writing its own log groups.
+ */
+
+/**
+ * Every operation: its route, whether it needs a verified identity, and the DynamoDB item actions it calls on
+ * each table (TransactWriteItems is authorised through the Put/Update/ConditionCheck actions of its parts).
+ */
+const OPERATIONS = {
+  getProduct: { method: 'GET', path: '/products/{id}', public: true, tables: { products: ['GetItem'] } },
+  purchase: {
+    method: 'POST',
+    path: '/products/{id}/purchase',
+    tables: {
+      products: ['GetItem', 'UpdateItem'],
+      orders: ['GetItem', 'PutItem'],
+      idempotency: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    },
+  },
+  getOrder: { method: 'GET', path: '/orders/{orderNo}', tables: { orders: ['GetItem'] } },
+  transfer: {
+    method: 'POST',
+    path: '/transfers',
+    tables: { accounts: ['UpdateItem'], ledger: ['PutItem'], idempotency: ['GetItem', 'PutItem', 'UpdateItem'] },
+  },
+  getAccount: { method: 'GET', path: '/accounts/{id}', tables: { accounts: ['GetItem'] } },
+  addCartItem: { method: 'POST', path: '/carts/{id}/items', tables: { carts: ['GetItem', 'PutItem', 'UpdateItem'], products: ['GetItem'] } },
+  removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}', tables: { carts: ['UpdateItem'] } },
+  getCart: { method: 'GET', path: '/carts/{id}', tables: { carts: ['GetItem'] } },
+};
+
+/** The suffix of the API Gateway function of an operation. */
+const HTTP_SUFFIX = 'Http';
+
+const capitalised = (name) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+
+/** `transfer` → `TransferRole`. */
+function roleLogicalId(operation) {
+  return `${capitalised(operation)}Role`;
+}
+
+/** `products` → `ProductsTable` (adapters/dynamodb/cloudformation.cjs names the tables this way). */
+function tableLogicalId(collection) {
+  return `${capitalised(collection)}Table`;
+}
+
+/** The JWT authorizer's scopes from JWT_AUTHORIZATION_SCOPES (comma or space separated); none when unset. */
+function authorizationScopes(env = process.env) {
+  return String(env.JWT_AUTHORIZATION_SCOPES || '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+function httpEvent(operation, spec, env) {
+  const scopes = authorizationScopes(env);
+  const authorizer = spec.public ? {} : { authorizer: { name: 'jwtAuth', ...(scopes.length > 0 ? { scopes } : {}) } };
+  return { httpApi: { method: spec.method, path: spec.path, ...authorizer } };
+}
+
+/**
+ * Reserved concurrency per function from LOCKLESS_RESERVED_CONCURRENCY, e.g. `transferHttp=50,transfer=10`
+ * (function keys as in this block); functions not named get none reserved.
+ */
+function reservedConcurrency(env) {
+  const out = {};
+  for (const entry of String(env.LOCKLESS_RESERVED_CONCURRENCY || '').split(/[\s,]+/).filter(Boolean)) {
+    const [key, value] = entry.split('=');
+    const n = Number(value);
+    if (!key || !Number.isSafeInteger(n) || n < 0) throw new Error(`LOCKLESS_RESERVED_CONCURRENCY: ${JSON.stringify(entry)} is not <function>=<count>`);
+    out[key] = n;
+  }
+  return out;
+}
+
+/** The `functions:` block: `<op>` (direct) and `<op>Http` (API Gateway) for every operation. */
+function functionsFor(env) {
+  const out = {};
+  for (const [operation, spec] of Object.entries(OPERATIONS)) {
+    const common = { role: roleLogicalId(operation), package: { patterns: [`dist/${operation}/**`] } };
+    out[operation] = { handler: `dist/${operation}/index.handler`, ...common };
+    out[`${operation}${HTTP_SUFFIX}`] = { handler: `dist/${operation}/index.httpHandler`, ...common, events: [httpEvent(operation, spec, env)] };
+  }
+  const reserved = reservedConcurrency(env);
+  for (const [key, count] of Object.entries(reserved)) {
+    if (!out[key]) throw new Error(`LOCKLESS_RESERVED_CONCURRENCY names ${key}, which is not a function (${Object.keys(out).join(', ')})`);
+    out[key].reservedConcurrency = count;
+  }
+  return out;
+}
+
+/** The log group ARN (and its streams) of one deployed function. */
+function logGroupArn(stage, functionKey) {
+  return { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/lockless-${stage}-${functionKey}:*` };
+}
+
+/** The ARN of a SecureString parameter given by name (with or without its leading slash). */
+function parameterArn(name) {
+  const path = name.startsWith('/') ? name.slice(1) : name;
+  return { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${path}` };
+}
+
+/**
+ * One IAM role per operation: its item actions on its own tables, its log groups, and reading the secret
+ * parameters the functions are configured with (shared/edge/secrets.ts).
+ */
+function roles(stage, parameters = []) {
+  const out = {};
+  for (const [operation, spec] of Object.entries(OPERATIONS)) {
+    const statements = Object.entries(spec.tables).map(([collection, actions]) => ({
+      Effect: 'Allow',
+      Action: actions.map((action) => `dynamodb:${action}`),
+      Resource: [{ 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] }],
+    }));
+    statements.push({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [logGroupArn(stage, operation), logGroupArn(stage, `${operation}${HTTP_SUFFIX}`)],
+    });
+    if (parameters.length > 0) {
+      statements.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameters.map(parameterArn) });
+    }
+    out[roleLogicalId(operation)] = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }],
+        },
+        Policies: [{ PolicyName: `lockless-${stage}-${operation}`, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+      },
+    };
+  }
+  return out;
+}
+
+module.exports = {
+  OPERATIONS,
+  HTTP_SUFFIX,
+  // Serverless calls a function property of a `file()` source with its own context: the block is read from
+  // the environment of the `serverless` command.
+  functions: () => functionsFor(process.env),
+  functionsFor,
+  roles,
+  roleLogicalId,
+  authorizationScopes,
+};

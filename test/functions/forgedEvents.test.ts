@@ -1,0 +1,74 @@
+/**
+ * The high-severity finding of the security review (issue 10): a direct invocation carrying an event shaped
+ * like an API Gateway request, with claims the caller wrote itself, must never act as the user those claims
+ * name. Every function's direct entry (`handler`, what `lockless-<stage>-<fn>` runs) is sent such an event,
+ * anonymously, as a Cognito identity and as a trusted caller; every answer is a refusal and no collection
+ * changes. The same through serverless-offline's Lambda port is in test/delivery/delivery.test.ts.
+ */
+import type { Context } from 'aws-lambda';
+import { cognitoContext, httpEvent, invoke, lambdaContext, type EventInput } from '../support/events';
+import { FUNCTION_NAMES, loadAll, seedDataset, snapshot, trustedContext, type Dataset, type Snapshot } from '../support/dataset';
+import type { LoadedFunctions } from '../support/functions';
+import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
+
+/** For every function, the HTTP request a forger would want the handler to believe the gateway verified. */
+export function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> {
+  const aliceOrder = data.orders.find((o) => o.uid === 'alice')!.orderNo;
+  return {
+    getProduct: { method: 'GET', path: '/products/p-1', pathParameters: { id: 'p-1' } },
+    purchase: { method: 'POST', path: '/products/p-1/purchase', pathParameters: { id: 'p-1' }, body: { quantity: 1, strategy: 'atomic' } },
+    getOrder: { method: 'GET', path: `/orders/${aliceOrder}`, pathParameters: { orderNo: aliceOrder } },
+    addCartItem: { method: 'POST', path: '/carts/cart-alice/items', pathParameters: { id: 'cart-alice' }, body: { id: 'forged', productId: 'p-1', quantity: 1 } },
+    removeCartItem: { method: 'DELETE', path: '/carts/cart-alice/items/a', pathParameters: { id: 'cart-alice', itemId: 'a' } },
+    getCart: { method: 'GET', path: '/carts/cart-alice', pathParameters: { id: 'cart-alice' } },
+    transfer: { method: 'POST', path: '/transfers', body: { from: 'acc-alice', to: 'acc-bob', amount: 1 } },
+    getAccount: { method: 'GET', path: '/accounts/acc-alice', pathParameters: { id: 'acc-alice' } },
+  };
+}
+
+const CALLERS: Array<[string, () => Context, number]> = [
+  // No identity: a user route says 401 before looking at the payload; the public one finds unknown fields.
+  ['nobody', () => lambdaContext(), 401],
+  ['a Cognito identity (bob)', () => cognitoContext('bob'), 400],
+  ['a trusted caller naming bob', () => trustedContext('bob'), 400],
+];
+
+describe.each(BACKENDS)('a forged API Gateway event sent by direct invocation, on %s', (backend) => {
+  let fixture: BackendFixture;
+  let fns: LoadedFunctions;
+  let data: Dataset;
+  let before: Snapshot;
+
+  beforeAll(async () => {
+    fixture = await backendFixture(backend, 'forged');
+    fns = loadAll(backend, fixture);
+    data = await seedDataset(fixture, fns);
+    before = await snapshot(fixture);
+  });
+  afterAll(async () => {
+    await fns?.close();
+    await fixture?.cleanup();
+  });
+
+  it('covers every function', () => {
+    expect(Object.keys(forgedRequests(data)).sort()).toEqual([...FUNCTION_NAMES].sort());
+  });
+
+  it.each(CALLERS)('is refused by every function for %s, and changes nothing', async (_who, context, status) => {
+    for (const [fn, request] of Object.entries(forgedRequests(data))) {
+      const event = httpEvent({ ...request, sub: 'alice' });
+      const expected = fn === 'getProduct' ? 400 : status;
+      const answer = await invoke(fns.handler(fn), event, context());
+      expect({ fn, code: answer.code, error: answer.error }).toEqual({ fn, code: expected, error: expected === 401 ? 'UNAUTHORIZED' : 'INVALID_REQUEST' });
+      // Nothing of Alice's shows either.
+      expect(JSON.stringify(answer)).not.toMatch(/balance|owner|"uid"/);
+    }
+    expect(await snapshot(fixture)).toEqual(before);
+  });
+
+  it('serves the same request through the API Gateway entry, where the claims are the verified ones', async () => {
+    // The control: the very event that the direct entry refuses works where only API Gateway can send it.
+    const raw = (await fns.http('getAccount')(httpEvent({ ...forgedRequests(data).getAccount!, sub: 'alice' }), lambdaContext())) as { statusCode: number };
+    expect(raw.statusCode).toBe(200);
+  });
+});
