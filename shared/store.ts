@@ -81,18 +81,28 @@ export type WriteResult = { ok: true; doc: Doc } | WriteFailure;
 export type RemoveResult = { ok: true } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'version_conflict'; current: Doc };
 export type InsertResult = { ok: true; doc: Doc } | { ok: false; reason: 'already_exists'; current?: Doc };
 
-/** One write inside a transaction. No document may appear twice in one transaction. */
+/**
+ * One write inside a transaction. No document may appear twice in one transaction. `label` names the write so
+ * that a failure can say which one failed (`TxResult.label`); callers branch on it, never on a position.
+ */
 export type TxWrite =
-  | { kind: 'update'; collection: string; id: string; spec: UpdateSpec }
-  | { kind: 'insert'; collection: string; doc: NewDoc }
+  | { kind: 'update'; collection: string; id: string; spec: UpdateSpec; label?: string }
+  | { kind: 'insert'; collection: string; doc: NewDoc; label?: string }
   /** Changes nothing; the transaction commits only if the conditions hold. */
-  | { kind: 'check'; collection: string; id: string; expectVersion?: number; guards?: Guard[] };
+  | { kind: 'check'; collection: string; id: string; expectVersion?: number; guards?: Guard[]; label?: string };
 
 /**
  * A committed transaction says how many times the store ran it (more than 1 when transient conflicts made it
- * retry). A failure names the write (by position) that failed and why; nothing was written.
+ * retry). A failure says why and names the write that failed: by its `label` when it has one, and by its
+ * position (`index`, kept for callers that build unlabelled transactions); nothing was written.
  */
-export type TxResult = { ok: true; attempts: number } | (WriteFailure & { index: number });
+export type TxFailure = WriteFailure & { index: number; label?: string };
+export type TxResult = { ok: true; attempts: number } | TxFailure;
+
+/** The failure of `write` (at `index`) as a TxResult: the label travels with it when the write has one. */
+export function txFailure(write: TxWrite, index: number, failure: WriteFailure): TxFailure {
+  return write.label === undefined ? { ...failure, index } : { ...failure, index, label: write.label };
+}
 
 export interface TxOptions {
   /** Absolute deadline (epoch ms) after which no further attempt starts. */

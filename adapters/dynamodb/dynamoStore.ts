@@ -21,7 +21,7 @@ import {
 import { AppError } from '../../shared/errors';
 import { realRetryDeps, retry } from '../../shared/retry';
 import type { RetryDeps, RetryPolicy } from '../../shared/retry';
-import type { ConditionalStore, Doc, InsertResult, RemoveResult, TxResult, TxWrite, WriteFailure, WriteResult } from '../../shared/store';
+import { txFailure, type ConditionalStore, type Doc, type InsertResult, type RemoveResult, type TxResult, type TxWrite, type WriteFailure, type WriteResult } from '../../shared/store';
 import { buildCheck, buildInsertCondition, buildRemoveCondition, buildUpdate } from './expressions';
 import type { WriteConditions } from './expressions';
 import { send } from './sending';
@@ -112,13 +112,13 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
     }
   }
 
-  function txFailure(write: TxWrite, reason: CancellationReason, index: number): TxResult {
+  function cancelled(write: TxWrite, reason: CancellationReason, index: number): TxResult {
     const shape = shapeOf(write.collection);
     if (write.kind === 'insert') {
       const current = docFrom(shape, reason.Item);
-      return { ok: false, reason: 'already_exists', ...(current ? { current } : {}), index };
+      return txFailure(write, index, { ok: false, reason: 'already_exists', ...(current ? { current } : {}) });
     }
-    return { ...classify(shape, reason.Item, txConditions(write)), index };
+    return txFailure(write, index, classify(shape, reason.Item, txConditions(write)));
   }
 
   return {
@@ -213,7 +213,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
             const reasons: CancellationReason[] = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
             const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
             const [write, reason] = [writes[failed], reasons[failed]];
-            if (write && reason) return { done: true, value: txFailure(write, reason, failed) };
+            if (write && reason) return { done: true, value: cancelled(write, reason, failed) };
             if (reasons.some((r) => r.Code === 'TransactionConflict')) return { done: false, failure: err };
             throw err;
           }

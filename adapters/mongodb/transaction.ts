@@ -16,7 +16,7 @@ import { classifyFailure, txConditions, validateTransaction } from '../../shared
 import { AppError } from '../../shared/errors';
 import { retry, type RetryDeps, type RetryPolicy } from '../../shared/retry';
 import type { CollectionShape } from '../../shared/collections';
-import type { TxOptions, TxResult, TxWrite, WriteFailure } from '../../shared/store';
+import { txFailure, type TxOptions, type TxResult, type TxWrite, type WriteFailure } from '../../shared/store';
 import { buildFilter, buildUpdate, type WriteConditions } from './filter';
 import { fromStored, toStored, type StoredDocument } from './storedDocument';
 
@@ -116,7 +116,7 @@ export async function runTransaction(ctx: TransactionContext, writes: TxWrite[],
     }, txOptions);
     return { ok: true, attempts };
   } catch (err) {
-    if (err instanceof WriteRefused) return { ...err.failure, index: err.index };
+    if (err instanceof WriteRefused) return txFailure(writes[err.index] as TxWrite, err.index, err.failure);
     throw err;
   } finally {
     await session.endSession();

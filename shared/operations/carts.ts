@@ -104,12 +104,14 @@ async function createCart(deps: CartDeps, uid: string, cart: { id: string; cartI
   // The counter is created once per owner; losing that race to a concurrent first add is fine.
   if (!(await deps.store.get(CARTS, countKey))) await deps.store.insert(CARTS, { id: countKey, owner: uid, carts: 0 });
   const result = await deps.store.transact([
-    { kind: 'update', collection: CARTS, id: countKey, spec: { guards: [{ field: 'carts', op: 'lt', value: MAX_CARTS_PER_OWNER }], inc: { carts: 1 } } },
-    { kind: 'insert', collection: CARTS, doc: cart },
+    { kind: 'update', label: 'count', collection: CARTS, id: countKey, spec: { guards: [{ field: 'carts', op: 'lt', value: MAX_CARTS_PER_OWNER }], inc: { carts: 1 } } },
+    { kind: 'insert', label: 'cart', collection: CARTS, doc: cart },
   ]);
   if (result.ok) return true;
-  if (result.index === 1 && result.reason === 'already_exists') return false;
-  if (result.index === 0 && result.reason === 'guard_failed') {
+  // Each reason can come from one write only (only an insert finds its key taken, only an update has guards),
+  // so the reason alone names the write.
+  if (result.reason === 'already_exists') return false;
+  if (result.reason === 'guard_failed') {
     throw new AppError('CART_LIMIT_REACHED', `${uid} already has ${MAX_CARTS_PER_OWNER} carts`, { details: { limit: MAX_CARTS_PER_OWNER } });
   }
   throw new AppError('INTERNAL', `unexpected ${result.reason} creating cart ${cart.cartId}`);

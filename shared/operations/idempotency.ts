@@ -122,6 +122,9 @@ export class ClaimLost extends Error {
   readonly code = 'CLAIM_LOST';
 }
 
+/** The label of the claim write in a transaction: a failure with this label means another request won. */
+export const CLAIM = 'idempotency-claim';
+
 /** Builds the claim write a transactional operation puts first in its transaction, with its final response. */
 export type Claim = (response: StoredResponse) => TxWrite;
 
@@ -145,8 +148,8 @@ export async function runOnceInTransaction(
     // A retaken record may keep an old lease and ref: harmless, a `done` record is only ever replayed.
     const claim: Claim = (response) =>
       seen.kind === 'absent'
-        ? { kind: 'insert', collection: IDEMPOTENCY, doc: { id, ...fields, response } }
-        : { kind: 'update', collection: IDEMPOTENCY, id, spec: { expectVersion: seen.doc.version, set: { ...fields, response: response as unknown as Value } } };
+        ? { kind: 'insert', label: CLAIM, collection: IDEMPOTENCY, doc: { id, ...fields, response } }
+        : { kind: 'update', label: CLAIM, collection: IDEMPOTENCY, id, spec: { expectVersion: seen.doc.version, set: { ...fields, response: response as unknown as Value } } };
     try {
       return { response: await execute(claim), replayed: false };
     } catch (err) {

@@ -18,7 +18,9 @@ import { asProduct, publicOrder, type Order, type Product } from '../model';
 import { retry } from '../retry';
 import type { Strategy } from '../validation';
 import type { OperationDeps } from './deps';
+import type { TxWrite } from '../store';
 import {
+  CLAIM,
   ClaimLost,
   IDEMPOTENCY,
   recordId,
@@ -167,8 +169,6 @@ async function transactionPurchase(
   input: PurchaseInput,
   idempotency?: { claim: Claim; recordId: string },
 ): Promise<PurchaseOutcome> {
-  // The claim, when there is one, goes first: a duplicate then fails on it before touching the product.
-  const productIndex = idempotency ? 1 : 0;
   // Every run of the transaction counts: the store's own reruns after transient conflicts, and a new snapshot
   // after the price moved. Known only after the commit, so the answer recorded in the transaction is amended.
   let runs = 0;
@@ -180,31 +180,16 @@ async function transactionPurchase(
       if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
       const order = buildOrder(snapshot, input.uid, input.quantity, deps.newOrderNo(deps.now()), deps.now());
       const data = outcome(order, null, attempt, 'transaction');
-      const { version: _v, ...orderFields } = order;
       const result = await deps.store.transact(
-        [
-          ...(idempotency ? [idempotency.claim(respond(data))] : []),
-          {
-            kind: 'update',
-            collection: PRODUCTS,
-            id: input.productId,
-            spec: {
-              guards: [
-                { field: 'stock', op: 'gte', value: input.quantity },
-                { field: 'price', op: 'eq', value: snapshot.price },
-              ],
-              inc: { stock: -input.quantity, sold: input.quantity },
-            },
-          },
-          { kind: 'insert', collection: ORDERS, doc: orderFields },
-        ],
+        // The claim, when there is one, goes first: a duplicate then fails on it before touching the product.
+        [...(idempotency ? [idempotency.claim(respond(data))] : []), ...purchaseWrites(snapshot, input.quantity, order)],
         { deadline: input.deadline, maxAttempts: deps.policies.transactionAttempts },
       );
       runs += result.ok ? result.attempts : 1;
       if (result.ok) return { done: true, value: { ...data, attempts: runs } };
-      if (idempotency && result.index === 0) throw new ClaimLost('another request with this idempotency key committed first');
-      if (result.index === productIndex && result.reason === 'not_found') throw notFound(input.productId);
-      if (result.index === productIndex && result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
+      if (result.label === CLAIM) throw new ClaimLost('another request with this idempotency key committed first');
+      if (result.label === 'product' && result.reason === 'not_found') throw notFound(input.productId);
+      if (result.label === 'product' && result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
         throw insufficient(input, result.current.stock);
       }
       // The price moved (or, vanishingly rarely, the order number was taken): decide again on a fresh read.
@@ -218,6 +203,31 @@ async function transactionPurchase(
   // The record written in the transaction says `attempts` = the snapshot's number (run.attempts), `stock: null`.
   if (idempotency && (data.stock !== null || data.attempts !== run.attempts)) await rememberAnswer(deps, idempotency.recordId, data);
   return data;
+}
+
+/**
+ * The writes of a transactional purchase, named `product` and `order`: take `quantity` units from the product
+ * the snapshot showed, only while its stock suffices and its price is still the one the order was priced at,
+ * and insert the order in the same commit.
+ */
+export function purchaseWrites(snapshot: Product, quantity: number, order: Order): TxWrite[] {
+  const { version: _version, ...orderFields } = order;
+  return [
+    {
+      kind: 'update',
+      label: 'product',
+      collection: PRODUCTS,
+      id: snapshot.id,
+      spec: {
+        guards: [
+          { field: 'stock', op: 'gte', value: quantity },
+          { field: 'price', op: 'eq', value: snapshot.price },
+        ],
+        inc: { stock: -quantity, sold: quantity },
+      },
+    },
+    { kind: 'insert', label: 'order', collection: ORDERS, doc: orderFields },
+  ];
 }
 
 /** The purchase is committed whatever this read does; a failed read only leaves `stock` unknown. */

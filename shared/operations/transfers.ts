@@ -16,7 +16,7 @@ import { AppError } from '../errors';
 import { asAccount, publicAccount } from '../model';
 import type { TxWrite } from '../store';
 import type { OperationDeps } from './deps';
-import { ClaimLost, runOnceInTransaction, type Claim, type StoredResponse } from './idempotency';
+import { CLAIM, ClaimLost, runOnceInTransaction, type Claim, type StoredResponse } from './idempotency';
 
 export const ACCOUNTS = 'accounts';
 export const LEDGER = 'ledger';
@@ -61,10 +61,34 @@ async function runTransfer(deps: OperationDeps, input: TransferInput, claim?: Cl
   const transferId = deps.newTransferId(now);
   const createdAt = new Date(now).toISOString();
   const data: TransferOutcome = { transfer: { transferId, from: input.from, to: input.to, amount: input.amount, createdAt } };
-  const writes: TxWrite[] = [
-    ...(claim ? [claim(respond(data))] : []),
+  const writes: TxWrite[] = [...(claim ? [claim(respond(data))] : []), ...transferWrites(input, data.transfer)];
+  const result = await deps.store.transact(writes, { deadline: input.deadline, maxAttempts: deps.policies.transactionAttempts });
+  if (result.ok) return data;
+
+  if (result.label === CLAIM) throw new ClaimLost('another request with this idempotency key committed first');
+  if (result.label === 'debit') {
+    // Missing, someone else's, or not an account: all 403, so nothing about other accounts shows.
+    const ownAccount = result.reason === 'guard_failed' && result.failed.every((g) => g.field === 'balance') && typeof result.current.balance === 'number';
+    if (ownAccount) {
+      throw new AppError('INSUFFICIENT_BALANCE', 'insufficient balance', {
+        details: { requested: input.amount, available: result.current.balance },
+      });
+    }
+    throw forbidden();
+  }
+  if (result.label === 'credit') throw new AppError('ACCOUNT_NOT_FOUND', `account ${input.to} not found`);
+  throw new AppError('INTERNAL', `transfer id ${transferId} already in the ledger`);
+}
+
+/**
+ * The writes of a transfer, named `debit`, `credit` and `ledger`: debit `from` only for its owner and only
+ * while the balance covers the amount, credit `to` only if it is an account, and record the entry once.
+ */
+export function transferWrites(input: Pick<TransferInput, 'uid' | 'from' | 'to' | 'amount'>, entry: TransferOutcome['transfer']): TxWrite[] {
+  return [
     {
       kind: 'update',
+      label: 'debit',
       collection: ACCOUNTS,
       id: input.from,
       spec: {
@@ -77,30 +101,14 @@ async function runTransfer(deps: OperationDeps, input: TransferInput, claim?: Cl
     },
     {
       kind: 'update',
+      label: 'credit',
       collection: ACCOUNTS,
       id: input.to,
       // A numeric balance is what makes a document an account; a credit must not land anywhere else.
       spec: { guards: [{ field: 'balance', op: 'gte', value: Number.MIN_SAFE_INTEGER }], inc: { balance: input.amount } },
     },
-    { kind: 'insert', collection: LEDGER, doc: { id: transferId, ...data.transfer, uid: input.uid } },
+    { kind: 'insert', label: 'ledger', collection: LEDGER, doc: { id: entry.transferId, ...entry, uid: input.uid } },
   ];
-  const result = await deps.store.transact(writes, { deadline: input.deadline, maxAttempts: deps.policies.transactionAttempts });
-  if (result.ok) return data;
-
-  const base = claim ? 1 : 0;
-  if (claim && result.index === 0) throw new ClaimLost('another request with this idempotency key committed first');
-  if (result.index === base) {
-    // Missing, someone else's, or not an account: all 403, so nothing about other accounts shows.
-    const ownAccount = result.reason === 'guard_failed' && result.failed.every((g) => g.field === 'balance') && typeof result.current.balance === 'number';
-    if (ownAccount) {
-      throw new AppError('INSUFFICIENT_BALANCE', 'insufficient balance', {
-        details: { requested: input.amount, available: result.current.balance },
-      });
-    }
-    throw forbidden();
-  }
-  if (result.index === base + 1) throw new AppError('ACCOUNT_NOT_FOUND', `account ${input.to} not found`);
-  throw new AppError('INTERNAL', `transfer id ${transferId} already in the ledger`);
 }
 
 /** The account, for its owner only; anyone else gets ACCOUNT_NOT_FOUND (existence is not revealed). */

@@ -12,7 +12,7 @@ import {
   validateTransaction,
   validateUpdateSpec,
 } from '../../shared/conditions';
-import type { ConditionalStore, Doc, InsertResult, RemoveResult, TxResult, TxWrite, UpdateSpec, WriteResult } from '../../shared/store';
+import { txFailure, type ConditionalStore, type Doc, type InsertResult, type RemoveResult, type TxResult, type TxWrite, type UpdateSpec, type WriteResult } from '../../shared/store';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -71,12 +71,12 @@ export class MemoryStore implements ConditionalStore {
     for (const [index, write] of writes.entries()) {
       if (write.kind === 'insert') {
         const existing = this.table(write.collection).get(write.doc.id);
-        if (existing) return { ok: false, reason: 'already_exists', current: clone(existing), index };
+        if (existing) return txFailure(write, index, { ok: false, reason: 'already_exists', current: clone(existing) });
         continue;
       }
       const current = this.table(write.collection).get(write.id) ?? null;
       const failure = classifyFailure(current && clone(current), txConditions(write));
-      if (failure) return { ...failure, index };
+      if (failure) return txFailure(write, index, failure);
     }
     for (const write of writes) {
       if (write.kind === 'insert') this.table(write.collection).set(write.doc.id, { ...clone(write.doc), version: 1 } as Doc);
