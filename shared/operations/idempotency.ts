@@ -4,8 +4,9 @@
  * validated command: the same key with a different request is IDEMPOTENCY_KEY_REUSED (422).
  *
  * The record is written atomically with the business write, in one of two ways:
- * - inside the business transaction (`runOnceInTransaction`): the claim is the transaction's first write and
- *   carries the final response, so either both commit or neither does;
+ * - inside the business transaction (`runOnceInTransaction`): this module puts the claim in front of the
+ *   operation's writes, carrying the answer, so either both commit or neither does; a claim that fails (by its
+ *   label) lost to a duplicate, and the duplicate's answer is replayed;
  * - as the guarded insert that decides it (`runOnceWithLease`, for the non-transactional purchase
  *   strategies): an insert-if-absent of a `pending` record with a lease; whoever inserts it runs, everyone else
  *   waits for the answer. A crashed holder's lease expires after its own Lambda deadline, and the next caller
@@ -15,15 +16,18 @@
  * Only successes are remembered: a request that failed left no side effect, so retrying it with the same key
  * runs it again. A leased run that fails with a client error (below 500: nothing was written) deletes its
  * record; one that fails otherwise may have sold (an order insert whose answer was lost), so its record stays
- * `aborted` with its ref for the next holder to check. Records expire after 24 hours (DynamoDB TTL / a Mongo TTL index on `expiresAt`); an expired
+ * `aborted` with its ref for the next holder to check.
+ *
+ * A record holds the answer's `data` only: the envelope's status and message belong to the edge, which composes
+ * them for a replay as for a first answer. Records written before that held `response: { status, msg, data }`;
+ * they are still replayed (from `response.data`) until their TTL removes them. Records expire after 24 hours (DynamoDB TTL / a Mongo TTL index on `expiresAt`); an expired
  * record that the backend has not deleted yet is treated as absent.
  *
  * Errors: IDEMPOTENCY_KEY_REUSED (422), IDEMPOTENCY_IN_PROGRESS (409, retryable).
  */
 import { AppError, isAppError } from '../errors';
 import { canonicalJson, sha256Hex } from '../hash';
-import type { SuccessKey } from '../messages';
-import type { Doc, TxWrite, Value } from '../store';
+import type { Doc, TxOptions, TxResult, TxWrite, Value } from '../store';
 import type { OperationDeps } from './deps';
 
 export const IDEMPOTENCY = 'idempotency';
@@ -40,14 +44,8 @@ export interface IdempotentRequest {
   command: unknown;
 }
 
-export interface StoredResponse {
-  status: number;
-  msg: SuccessKey;
-  data: unknown;
-}
-
-export interface OnceResult {
-  response: StoredResponse;
+export interface OnceResult<T> {
+  data: T;
   /** True when this answer repeats an earlier request's result. */
   replayed: boolean;
 }
@@ -65,7 +63,7 @@ export function fingerprint(req: IdempotentRequest): string {
 type Seen =
   | { kind: 'absent' }
   | { kind: 'retake'; doc: Doc }
-  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'replay'; data: unknown }
   | { kind: 'pending' };
 
 /** What a stored record means for this request. Throws IDEMPOTENCY_KEY_REUSED. */
@@ -77,10 +75,17 @@ function judge(doc: Doc | null, req: IdempotentRequest, now: number): Seen {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'idempotency key already used for a different request');
   }
   const state = doc.state as RecordState;
-  if (state === 'done') return { kind: 'replay', response: doc.response as StoredResponse };
+  if (state === 'done') return { kind: 'replay', data: storedData(doc) };
   const leaseUntil = typeof doc.leaseUntil === 'number' ? doc.leaseUntil : 0;
   if (state === 'pending' && leaseUntil > now) return { kind: 'pending' };
   return { kind: 'retake', doc };
+}
+
+/** The answer a `done` record holds: `data`, or, in a record of the older shape, `response.data`. */
+function storedData(doc: Doc): unknown {
+  if (Object.hasOwn(doc, 'data')) return doc.data;
+  const legacy = doc.response;
+  return typeof legacy === 'object' && legacy !== null ? (legacy as { data?: unknown }).data : undefined;
 }
 
 function freshFields(req: IdempotentRequest, now: number) {
@@ -117,47 +122,75 @@ function inProgress(): AppError {
   return new AppError('IDEMPOTENCY_IN_PROGRESS', 'the same request is still being processed');
 }
 
-/** Thrown by a transactional operation when its claim (the transaction's first write) lost a race. */
-export class ClaimLost extends Error {
-  readonly code = 'CLAIM_LOST';
-}
-
-/** The label of the claim write in a transaction: a failure with this label means another request won. */
+/** The label of the claim write: a transaction failing on it lost to a duplicate that committed first. */
 export const CLAIM = 'idempotency-claim';
-
-/** Builds the claim write a transactional operation puts first in its transaction, with its final response. */
-export type Claim = (response: StoredResponse) => TxWrite;
+/** Carried from `transact` to `runOnceInTransaction` by its code, never by its class. */
+const CLAIM_LOST = 'CLAIM_LOST';
 
 /**
- * Runs `execute` at most once per key. `execute(claim)` must put `claim(response)` first in its transaction
- * and throw ClaimLost if that write fails (another request with the same key committed first).
+ * The store's `transact` for an operation running under a key: it puts the claim in front of `writes`, carrying
+ * `data` (the answer the operation gives if this transaction commits). A claim that fails does not come back:
+ * runOnceInTransaction takes over and answers with the duplicate's result.
  */
-export async function runOnceInTransaction(
+export type OnceTransact = (data: unknown, writes: TxWrite[], options?: TxOptions) => Promise<TxResult>;
+
+/**
+ * Runs `execute` at most once per key. `execute` commits through the `transact` it is given, and returns its
+ * answer; when that answer differs from the data its committed transaction carried (facts known only after the
+ * commit), the record is amended afterwards, best effort.
+ */
+export async function runOnceInTransaction<T>(
   deps: OperationDeps,
   req: IdempotentRequest,
   deadline: number,
-  execute: (claim: Claim) => Promise<StoredResponse>,
-): Promise<OnceResult> {
+  execute: (transact: OnceTransact) => Promise<T>,
+): Promise<OnceResult<T>> {
   const id = recordId(req);
   // Each round is a claim that lost a race to a concurrent duplicate, which is rare.
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const seen = await turnOf(deps, id, req, deadline);
-    if (seen.kind === 'replay') return { response: seen.response, replayed: true };
+    if (seen.kind === 'replay') return { data: seen.data as T, replayed: true };
     const now = deps.now();
     const fields = { ...freshFields(req, now), state: 'done' };
     // A retaken record may keep an old lease and ref: harmless, a `done` record is only ever replayed.
-    const claim: Claim = (response) =>
+    const claim = (data: unknown): TxWrite =>
       seen.kind === 'absent'
-        ? { kind: 'insert', label: CLAIM, collection: IDEMPOTENCY, doc: { id, ...fields, response } }
-        : { kind: 'update', label: CLAIM, collection: IDEMPOTENCY, id, spec: { expectVersion: seen.doc.version, set: { ...fields, response: response as unknown as Value } } };
+        ? { kind: 'insert', label: CLAIM, collection: IDEMPOTENCY, doc: { id, ...fields, data } }
+        : { kind: 'update', label: CLAIM, collection: IDEMPOTENCY, id, spec: { expectVersion: seen.doc.version, set: { ...fields, data: data as Value } } };
+    let committed: { data: unknown } | undefined;
+    const transact: OnceTransact = async (data, writes, options) => {
+      const result = await deps.store.transact([claim(data), ...writes], options);
+      if (result.ok) committed = { data };
+      else if (result.label === CLAIM) throw Object.assign(new Error('another request with this idempotency key committed first'), { code: CLAIM_LOST });
+      return result;
+    };
+    let data: T;
     try {
-      return { response: await execute(claim), replayed: false };
+      data = await execute(transact);
     } catch (err) {
-      if (err instanceof ClaimLost) continue;
+      if ((err as { code?: unknown } | null)?.code === CLAIM_LOST) continue;
       throw err;
     }
+    if (committed && canonicalJson(committed.data) !== canonicalJson(data)) await rememberAnswer(deps, id, data);
+    return { data, replayed: false };
   }
   throw inProgress();
+}
+
+/**
+ * Replays should repeat the first answer, parts of which may be known only after the commit (the stock left);
+ * best effort, after the commit that matters.
+ */
+async function rememberAnswer(deps: OperationDeps, id: string, data: unknown): Promise<void> {
+  try {
+    await deps.store.update(IDEMPOTENCY, id, {
+      guards: [{ field: 'state', op: 'eq', value: 'done' }],
+      set: { data: data as Value },
+      bumpVersion: false,
+    });
+  } catch {
+    // A replay then shows the answer as committed (for a purchase: `stock: null`); the effect itself is recorded.
+  }
 }
 
 export interface Lease {
@@ -175,18 +208,18 @@ export interface Lease {
  * concurrent duplicates wait for its answer (IDEMPOTENCY_IN_PROGRESS if it does not come before their
  * deadline). `newRef` mints the reference stored with the lease.
  */
-export async function runOnceWithLease(
+export async function runOnceWithLease<T>(
   deps: OperationDeps,
   req: IdempotentRequest,
   deadline: number,
   newRef: () => string,
-  execute: (lease: Lease) => Promise<StoredResponse>,
-): Promise<OnceResult> {
+  execute: (lease: Lease) => Promise<T>,
+): Promise<OnceResult<T>> {
   const id = recordId(req);
   // Each round is a lease that lost a race to a concurrent duplicate, which is rare.
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const seen = await turnOf(deps, id, req, deadline);
-    if (seen.kind === 'replay') return { response: seen.response, replayed: true };
+    if (seen.kind === 'replay') return { data: seen.data as T, replayed: true };
     const now = deps.now();
     const ref = newRef();
     const pending = { ...freshFields(req, now), state: 'pending' as const, leaseUntil: deadline + LEASE_MARGIN_MS, ref };
@@ -203,15 +236,15 @@ export async function runOnceWithLease(
       const earlier = seen.doc.state !== 'done' && typeof seen.doc.ref === 'string' ? seen.doc.ref : undefined;
       lease = { id, version: taken.doc.version, ref, ...(earlier ? { previousRef: earlier } : {}) };
     }
-    return { response: await runHolding(deps, lease, execute), replayed: false };
+    return { data: await runHolding(deps, lease, execute), replayed: false };
   }
   throw inProgress();
 }
 
-async function runHolding(deps: OperationDeps, lease: Lease, execute: (lease: Lease) => Promise<StoredResponse>): Promise<StoredResponse> {
-  let response: StoredResponse;
+async function runHolding<T>(deps: OperationDeps, lease: Lease, execute: (lease: Lease) => Promise<T>): Promise<T> {
+  let data: T;
   try {
-    response = await execute(lease);
+    data = await execute(lease);
   } catch (err) {
     // The key is free again. A client error (4xx) is answered before anything is written, so the record goes;
     // otherwise, when whether something was done could not be decided, the record keeps our ref and the next
@@ -220,8 +253,8 @@ async function runHolding(deps: OperationDeps, lease: Lease, execute: (lease: Le
     else await release(deps, lease, { state: 'aborted' });
     throw err;
   }
-  await release(deps, lease, { state: 'done', response });
-  return response;
+  await release(deps, lease, { state: 'done', data });
+  return data;
 }
 
 /** Whether a failure is one the operations answer before any write: a client error, status below 500. */

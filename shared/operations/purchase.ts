@@ -19,18 +19,7 @@ import { retry } from '../retry';
 import type { Strategy } from '../validation';
 import type { OperationDeps } from './deps';
 import type { TxWrite } from '../store';
-import {
-  CLAIM,
-  ClaimLost,
-  IDEMPOTENCY,
-  recordId,
-  runOnceInTransaction,
-  runOnceWithLease,
-  type Claim,
-  type IdempotentRequest,
-  type Lease,
-  type StoredResponse,
-} from './idempotency';
+import { runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
 import { buildOrder, createOrderForTakenStock, ORDERS, PRODUCTS } from './orders';
 
 export interface PurchaseInput {
@@ -74,15 +63,9 @@ export async function purchase(deps: OperationDeps, input: PurchaseInput): Promi
     key: input.idempotencyKey,
     command: { productId: input.productId, quantity: input.quantity, strategy: input.strategy },
   };
-  const once =
-    input.strategy === 'transaction'
-      ? await runOnceInTransaction(deps, req, input.deadline, async (claim) => respond(await transactionPurchase(deps, input, { claim, recordId: recordId(req) })))
-      : await runOnceWithLease(deps, req, input.deadline, () => deps.newOrderNo(deps.now()), async (lease) => respond(await leasedPurchase(deps, input, lease)));
-  return { data: once.response.data as PurchaseOutcome, replayed: once.replayed };
-}
-
-function respond(data: PurchaseOutcome): StoredResponse {
-  return { status: 200, msg: 'PURCHASED', data };
+  return input.strategy === 'transaction'
+    ? runOnceInTransaction(deps, req, input.deadline, (transact) => transactionPurchase(deps, input, transact))
+    : runOnceWithLease(deps, req, input.deadline, () => deps.newOrderNo(deps.now()), (lease) => leasedPurchase(deps, input, lease));
 }
 
 function runStrategy(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
@@ -164,10 +147,14 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderN
   return outcome(order, run.value.stock, run.attempts, 'version');
 }
 
+/**
+ * `transact` is the store's, or, under an idempotency key, the one runOnceInTransaction hands out (it adds the
+ * claim and records `data` with the commit).
+ */
 async function transactionPurchase(
   deps: OperationDeps,
   input: PurchaseInput,
-  idempotency?: { claim: Claim; recordId: string },
+  transact: OnceTransact = (_data, writes, options) => deps.store.transact(writes, options),
 ): Promise<PurchaseOutcome> {
   // Every run of the transaction counts: the store's own reruns after transient conflicts, and a new snapshot
   // after the price moved. Known only after the commit, so the answer recorded in the transaction is amended.
@@ -180,14 +167,12 @@ async function transactionPurchase(
       if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
       const order = buildOrder(snapshot, input.uid, input.quantity, deps.newOrderNo(deps.now()), deps.now());
       const data = outcome(order, null, attempt, 'transaction');
-      const result = await deps.store.transact(
-        // The claim, when there is one, goes first: a duplicate then fails on it before touching the product.
-        [...(idempotency ? [idempotency.claim(respond(data))] : []), ...purchaseWrites(snapshot, input.quantity, order)],
-        { deadline: input.deadline, maxAttempts: deps.policies.transactionAttempts },
-      );
+      const result = await transact(data, purchaseWrites(snapshot, input.quantity, order), {
+        deadline: input.deadline,
+        maxAttempts: deps.policies.transactionAttempts,
+      });
       runs += result.ok ? result.attempts : 1;
       if (result.ok) return { done: true, value: { ...data, attempts: runs } };
-      if (result.label === CLAIM) throw new ClaimLost('another request with this idempotency key committed first');
       if (result.label === 'product' && result.reason === 'not_found') throw notFound(input.productId);
       if (result.label === 'product' && result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
         throw insufficient(input, result.current.stock);
@@ -199,10 +184,9 @@ async function transactionPurchase(
     { deadline: input.deadline, reserveMs: ATTEMPT_RESERVE_MS, deps },
   );
   if (!run.ok) throw new AppError('VERSION_CONFLICT', 'the product changed during every attempt', { details: { attempts: run.attempts } });
-  const data = { ...run.value, stock: await stockAfterCommit(deps, input.productId) };
-  // The record written in the transaction says `attempts` = the snapshot's number (run.attempts), `stock: null`.
-  if (idempotency && (data.stock !== null || data.attempts !== run.attempts)) await rememberAnswer(deps, idempotency.recordId, data);
-  return data;
+  // The data committed with a claim says `attempts` = the snapshot's number and `stock: null`; the answer knows
+  // more, and runOnceInTransaction amends the record when it differs.
+  return { ...run.value, stock: await stockAfterCommit(deps, input.productId) };
 }
 
 /**
@@ -236,22 +220,6 @@ async function stockAfterCommit(deps: OperationDeps, productId: string): Promise
     return asProduct(await deps.store.get(PRODUCTS, productId))?.stock ?? null;
   } catch {
     return null;
-  }
-}
-
-/**
- * Replays should repeat the first answer, whose stock and attempts were known only after the commit; best
- * effort, after the commit that matters.
- */
-async function rememberAnswer(deps: OperationDeps, id: string, data: PurchaseOutcome): Promise<void> {
-  try {
-    await deps.store.update(IDEMPOTENCY, id, {
-      guards: [{ field: 'state', op: 'eq', value: 'done' }],
-      set: { response: respond(data) as never },
-      bumpVersion: false,
-    });
-  } catch {
-    // A replay then shows `stock: null` and one attempt; the purchase itself is recorded.
   }
 }
 

@@ -16,7 +16,7 @@ import { AppError } from '../errors';
 import { asAccount, publicAccount } from '../model';
 import type { TxWrite } from '../store';
 import type { OperationDeps } from './deps';
-import { CLAIM, ClaimLost, runOnceInTransaction, type Claim, type StoredResponse } from './idempotency';
+import { runOnceInTransaction, type OnceTransact } from './idempotency';
 
 export const ACCOUNTS = 'accounts';
 export const LEDGER = 'ledger';
@@ -41,31 +41,32 @@ export async function transfer(deps: OperationDeps, input: TransferInput): Promi
     throw new AppError('INVALID_REQUEST', 'from and to must differ', { details: { issues: [{ field: 'to', message: 'from and to must differ' }] } });
   }
   if (!input.idempotencyKey) return { data: await runTransfer(deps, input), replayed: false };
-  const once = await runOnceInTransaction(
+  return runOnceInTransaction(
     deps,
     { uid: input.uid, op: 'transfer', key: input.idempotencyKey, command: { from: input.from, to: input.to, amount: input.amount } },
     input.deadline,
-    async (claim) => respond(await runTransfer(deps, input, claim)),
+    (transact) => runTransfer(deps, input, transact),
   );
-  return { data: once.response.data as TransferOutcome, replayed: once.replayed };
 }
 
-function respond(data: TransferOutcome): StoredResponse {
-  return { status: 200, msg: 'TRANSFERRED', data };
-}
-
-async function runTransfer(deps: OperationDeps, input: TransferInput, claim?: Claim): Promise<TransferOutcome> {
+/** `transact` is the store's, or under an idempotency key the one that adds the claim (idempotency.ts). */
+async function runTransfer(
+  deps: OperationDeps,
+  input: TransferInput,
+  transact: OnceTransact = (_data, writes, options) => deps.store.transact(writes, options),
+): Promise<TransferOutcome> {
   // No read first: the debit's guards are the authorisation, checked at commit time, and a refused debit says
   // which guard failed (below). One round trip instead of two.
   const now = deps.now();
   const transferId = deps.newTransferId(now);
   const createdAt = new Date(now).toISOString();
   const data: TransferOutcome = { transfer: { transferId, from: input.from, to: input.to, amount: input.amount, createdAt } };
-  const writes: TxWrite[] = [...(claim ? [claim(respond(data))] : []), ...transferWrites(input, data.transfer)];
-  const result = await deps.store.transact(writes, { deadline: input.deadline, maxAttempts: deps.policies.transactionAttempts });
+  const result = await transact(data, transferWrites(input, data.transfer), {
+    deadline: input.deadline,
+    maxAttempts: deps.policies.transactionAttempts,
+  });
   if (result.ok) return data;
 
-  if (result.label === CLAIM) throw new ClaimLost('another request with this idempotency key committed first');
   if (result.label === 'debit') {
     // Missing, someone else's, or not an account: all 403, so nothing about other accounts shows.
     const ownAccount = result.reason === 'guard_failed' && result.failed.every((g) => g.field === 'balance') && typeof result.current.balance === 'number';
