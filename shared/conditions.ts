@@ -7,6 +7,12 @@
  */
 import type { Doc, Guard, TxWrite, UpdateSpec, WriteFailure } from './store';
 
+/** The conditions of one write: its expected version, if any, and every guard (implied ones included). */
+export interface WriteConditions {
+  expectVersion?: number;
+  guards: Guard[];
+}
+
 /** Top-level field names the port accepts: no `$`, no `.`, no expression syntax, nothing reserved. */
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const RESERVED_FIELDS = new Set(['id', '_id', 'version']);
@@ -139,7 +145,7 @@ export function guardHolds(doc: Doc, guard: Guard): boolean {
  */
 export function classifyFailure(
   current: Doc | null,
-  conditions: { expectVersion?: number; guards: Guard[] },
+  conditions: WriteConditions,
 ): WriteFailure | null {
   if (!current) return { ok: false, reason: 'not_found' };
   if (conditions.expectVersion !== undefined && current.version !== conditions.expectVersion) {
@@ -151,7 +157,7 @@ export function classifyFailure(
 }
 
 /** The conditions a transaction write imposes (inserts impose absence, checked by the adapter). */
-export function txConditions(write: TxWrite): { expectVersion?: number; guards: Guard[] } {
+export function txConditions(write: TxWrite): WriteConditions {
   switch (write.kind) {
     case 'update':
       return { expectVersion: write.spec.expectVersion, guards: effectiveGuards(write.spec) };

@@ -1,4 +1,4 @@
 /** The MongoDB adapter of the conditional-write port. Loaded only when LOCKLESS_BACKEND=mongodb. */
-export { createMongoStore, type MongoStoreOptions } from './mongoStore';
+export { createMongoStore, type MongoStoreOptions } from './sender';
 export { createMongoClient, type MongoClientSettings } from './client';
 export { ensureIndexes } from './indexes';

@@ -1,23 +1,24 @@
 /**
  * An in-memory ConditionalStore: the port's semantics and nothing else, for unit-testing operations without a
- * server. It runs the same contract suite as the real adapters, so it cannot quietly disagree with them.
- * Correctness claims about databases never rest on it.
+ * server. It is built on the same store core as the real adapters (shared/storeCore.ts), with hooks that keep
+ * documents in maps, and runs the same contract suite, so it cannot quietly disagree with them. Correctness
+ * claims about databases never rest on it.
  */
+import { COLLECTIONS, type Schema } from '../../shared/collections';
+import { guardHolds } from '../../shared/conditions';
 import { AppError } from '../../shared/errors';
-import {
-  assertKey,
-  classifyFailure,
-  effectiveGuards,
-  txConditions,
-  validateTransaction,
-  validateUpdateSpec,
-} from '../../shared/conditions';
-import { txFailure, type ConditionalStore, type Doc, type InsertResult, type RemoveResult, type TxResult, type TxWrite, type UpdateSpec, type WriteResult } from '../../shared/store';
+import type { ConditionalStore, Doc, InsertResult, NewDoc, RemoveResult, TxOptions, TxResult, TxWrite, UpdateSpec, WriteResult } from '../../shared/store';
+import { createStore, type PlannedWrite, type StoreHooks } from '../../shared/storeCore';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
 export class MemoryStore implements ConditionalStore {
   private readonly data = new Map<string, Map<string, Doc>>();
+  private readonly core: ConditionalStore;
+
+  constructor(schema: Schema = COLLECTIONS) {
+    this.core = createStore({ schema, hooks: this.hooks(), refusedDocument: 'evaluated' });
+  }
 
   private table(collection: string): Map<string, Doc> {
     let table = this.data.get(collection);
@@ -30,62 +31,75 @@ export class MemoryStore implements ConditionalStore {
     return [...this.table(collection).values()].map(clone);
   }
 
-  async get(collection: string, id: string): Promise<Doc | null> {
-    assertKey(id, 'get');
-    const doc = this.table(collection).get(id);
-    return doc ? clone(doc) : null;
+  get(collection: string, id: string): Promise<Doc | null> {
+    return this.core.get(collection, id);
   }
 
-  async update(collection: string, id: string, spec: UpdateSpec): Promise<WriteResult> {
-    validateUpdateSpec(spec);
-    assertKey(id, 'update');
-    const current = this.table(collection).get(id) ?? null;
-    const failure = classifyFailure(current && clone(current), { expectVersion: spec.expectVersion, guards: effectiveGuards(spec) });
-    if (failure) return failure;
-    const next = apply(current!, spec);
-    this.table(collection).set(id, next);
-    return { ok: true, doc: clone(next) };
+  update(collection: string, id: string, spec: UpdateSpec): Promise<WriteResult> {
+    return this.core.update(collection, id, spec);
   }
 
-  async insert(collection: string, doc: { id: string; [k: string]: unknown }): Promise<InsertResult> {
-    assertKey(doc.id, 'insert');
-    const existing = this.table(collection).get(doc.id);
-    if (existing) return { ok: false, reason: 'already_exists', current: clone(existing) };
-    const stored = { ...clone(doc), version: 1 } as Doc;
-    this.table(collection).set(doc.id, stored);
-    return { ok: true, doc: clone(stored) };
+  insert(collection: string, doc: NewDoc): Promise<InsertResult> {
+    return this.core.insert(collection, doc);
   }
 
-  async remove(collection: string, id: string, expectVersion: number): Promise<RemoveResult> {
-    assertKey(id, 'remove');
-    const current = this.table(collection).get(id);
-    if (!current) return { ok: false, reason: 'not_found' };
-    if (current.version !== expectVersion) return { ok: false, reason: 'version_conflict', current: clone(current) };
-    this.table(collection).delete(id);
-    return { ok: true };
+  remove(collection: string, id: string, expectVersion: number): Promise<RemoveResult> {
+    return this.core.remove(collection, id, expectVersion);
   }
 
-  async transact(writes: TxWrite[]): Promise<TxResult> {
-    validateTransaction(writes);
-    // Check every condition first, then apply all: JavaScript runs this without interleaving.
-    for (const [index, write] of writes.entries()) {
-      if (write.kind === 'insert') {
-        const existing = this.table(write.collection).get(write.doc.id);
-        if (existing) return txFailure(write, index, { ok: false, reason: 'already_exists', current: clone(existing) });
-        continue;
-      }
-      const current = this.table(write.collection).get(write.id) ?? null;
-      const failure = classifyFailure(current && clone(current), txConditions(write));
-      if (failure) return txFailure(write, index, failure);
-    }
-    for (const write of writes) {
-      if (write.kind === 'insert') this.table(write.collection).set(write.doc.id, { ...clone(write.doc), version: 1 } as Doc);
-      if (write.kind === 'update') this.table(write.collection).set(write.id, apply(this.table(write.collection).get(write.id)!, write.spec));
-    }
-    return { ok: true, attempts: 1 };
+  transact(writes: TxWrite[], options?: TxOptions): Promise<TxResult> {
+    return this.core.transact(writes, options);
   }
 
   async close(): Promise<void> {}
+
+  /** Each hook checks and applies with no await in between: JavaScript runs it without interleaving. */
+  private hooks(): StoreHooks {
+    const holds = (current: Doc | null, p: Pick<PlannedWrite, 'conditions'>) =>
+      current !== null &&
+      (p.conditions.expectVersion === undefined || current.version === p.conditions.expectVersion) &&
+      p.conditions.guards.every((g) => guardHolds(current, g));
+    return {
+      get: async (collection, _shape, id) => {
+        const doc = this.table(collection).get(id);
+        return doc ? clone(doc) : null;
+      },
+      update: async (collection, _shape, id, spec, conditions) => {
+        const current = this.table(collection).get(id) ?? null;
+        if (!holds(current, { conditions })) return { ok: false, current: current && clone(current) };
+        const next = apply(current!, spec);
+        this.table(collection).set(id, next);
+        return { ok: true, doc: clone(next) };
+      },
+      insert: async (collection, _shape, doc) => {
+        const existing = this.table(collection).get(doc.id);
+        if (existing) return { ok: false, current: clone(existing) };
+        const stored = { ...clone(doc), version: 1 } as Doc;
+        this.table(collection).set(doc.id, stored);
+        return { ok: true, doc: clone(stored) };
+      },
+      remove: async (collection, _shape, id, expectVersion) => {
+        const current = this.table(collection).get(id);
+        if (!current || current.version !== expectVersion) return { ok: false, current: current ? clone(current) : null };
+        this.table(collection).delete(id);
+        return { ok: true };
+      },
+      transact: async (planned) => {
+        // Check every condition first, then apply all.
+        for (const [index, p] of planned.entries()) {
+          const current = this.table(p.write.collection).get(p.id) ?? null;
+          const refused = p.write.kind === 'insert' ? current !== null : !holds(current, p);
+          if (refused) return { ok: false, index, current: current && clone(current) };
+        }
+        for (const { write } of planned) {
+          if (write.kind === 'insert') this.table(write.collection).set(write.doc.id, { ...clone(write.doc), version: 1 } as Doc);
+          if (write.kind === 'update') this.table(write.collection).set(write.id, apply(this.table(write.collection).get(write.id)!, write.spec));
+        }
+        return { ok: true, attempts: 1 };
+      },
+      close: async () => {},
+    };
+  }
 }
 
 function apply(current: Doc, spec: UpdateSpec): Doc {

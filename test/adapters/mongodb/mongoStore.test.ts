@@ -10,7 +10,7 @@ import { guardHolds } from '../../../shared/conditions';
 import { COLLECTIONS } from '../../../shared/collections';
 import type { Guard } from '../../../shared/store';
 import { createMongoStore, ensureIndexes } from '../../../adapters/mongodb';
-import { guardClause } from '../../../adapters/mongodb/filter';
+import { guardClause } from '../../../adapters/mongodb/builders';
 import { fromStored, toStored, type StoredDocument } from '../../../adapters/mongodb/storedDocument';
 import { mongoTestFixture, type MongoTestFixture } from './fixture';
 

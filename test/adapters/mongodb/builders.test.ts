@@ -2,7 +2,7 @@
 import { effectiveGuards } from '../../../shared/conditions';
 import type { CollectionShape } from '../../../shared/collections';
 import type { Guard } from '../../../shared/store';
-import { buildFilter, buildUpdate, guardClause } from '../../../adapters/mongodb/filter';
+import { buildFilter, buildUpdate, guardClause } from '../../../adapters/mongodb/builders';
 
 const NOT_AN_ARRAY = { $not: { $type: 'array' } };
 const TTL: CollectionShape = { ttlField: 'expiresAt' };

@@ -1,4 +1,4 @@
-import { failureOf, send } from '../../../adapters/dynamodb/sending';
+import { failureOf, send } from '../../../adapters/dynamodb/unavailable';
 import type { RetryDeps } from '../../../shared/retry';
 
 const deps: RetryDeps = { now: () => 0, random: () => 0, sleep: async () => {} };

@@ -4,8 +4,8 @@
  */
 import type { CollectionShape } from '../../../shared/collections';
 import type { Guard, UpdateSpec } from '../../../shared/store';
-import { buildCheck, buildInsertCondition, buildUpdate } from '../../../adapters/dynamodb/expressions';
-import type { ConditionParams } from '../../../adapters/dynamodb/expressions';
+import { buildCheck, buildInsertCondition, buildUpdate } from '../../../adapters/dynamodb/builders';
+import type { ConditionParams } from '../../../adapters/dynamodb/builders';
 
 const plain: CollectionShape = {};
 const cart: CollectionShape = { keyedArrays: ['items'] };

@@ -1,6 +1,7 @@
 /**
- * Pure builders: the port's conditions as a MongoDB filter, its changes as an update document. Nothing here
- * talks to a server, so the unit tests check the built documents directly.
+ * Pure builders: the port's conditions as a MongoDB filter, its changes as an update document, and a planned
+ * transaction write as the filter and change it sends. Nothing here talks to a server, so the unit tests check
+ * the built documents directly.
  *
  * The filter must accept exactly the documents `guardHolds` (shared/conditions.ts) accepts. If it accepted
  * more, a write would apply that the port forbids; if it accepted fewer, `update` would read the document,
@@ -13,16 +14,13 @@
  * them literally; field names were validated by `validateUpdateSpec` before anything is built.
  */
 import type { Document } from 'mongodb';
-import { InvalidSpecError } from '../../shared/conditions';
+import { InvalidSpecError, type WriteConditions } from '../../shared/conditions';
 import type { CollectionShape } from '../../shared/collections';
+import type { PlannedWrite } from '../../shared/storeCore';
 import type { Guard, UpdateSpec } from '../../shared/store';
-import { toStoredValue } from './storedDocument';
+import { toStored, toStoredValue, type StoredDocument } from './storedDocument';
 
-/** The conditions of one write, as `classifyFailure` takes them (guards already include the implied ones). */
-export interface WriteConditions {
-  expectVersion?: number;
-  guards: Guard[];
-}
+export type { WriteConditions };
 
 const NOT_AN_ARRAY = { $not: { $type: 'array' } } as const;
 
@@ -84,4 +82,27 @@ export function buildUpdate(spec: UpdateSpec, shape: CollectionShape = {}): Docu
   // Always through $each: a bare element with a `$each` or `$slice` key would be read as push modifiers.
   if (spec.push) update.$push = { [spec.push.field]: { $each: [spec.push.element] } };
   return update;
+}
+
+/** A transaction write as MongoDB runs it: the filter its conditions make, and the update or the new document. */
+export type MongoWrite =
+  | { kind: 'update'; filter: Document; update: Document }
+  | { kind: 'insert'; filter: Document; document: StoredDocument }
+  | { kind: 'check'; filter: Document };
+
+/**
+ * Builds one transaction write before any session starts, so that a bad spec fails before anything is sent.
+ * Throws InvalidSpecError as buildUpdate and toStored do.
+ */
+export function plan(planned: PlannedWrite): MongoWrite {
+  const { write, shape, id, conditions } = planned;
+  const filter = buildFilter(id, conditions, shape);
+  switch (write.kind) {
+    case 'insert':
+      return { kind: 'insert', filter, document: toStored(write.doc, shape) };
+    case 'update':
+      return { kind: 'update', filter, update: buildUpdate(write.spec, shape) };
+    case 'check':
+      return { kind: 'check', filter };
+  }
 }

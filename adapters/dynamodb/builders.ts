@@ -1,16 +1,22 @@
 /**
- * Pure builders: a port UpdateSpec, a transaction check or an insert becomes DynamoDB expression parameters.
- * Nothing here sends anything, so unit tests check the built parameters without a server.
+ * Pure builders: a port UpdateSpec, a transaction check or an insert becomes DynamoDB expression parameters; a
+ * planned transaction write becomes a TransactWriteItems entry; a cancelled transaction's reasons say which
+ * write failed. Nothing here sends anything, so unit tests check the built parameters without a server.
  *
  * Invariant: every attribute name and every value (element keys included) reaches DynamoDB through a
  * placeholder (`#n0`, `:v0`); the expression text is made only of placeholders and fixed syntax, so no field
  * name or value can change what an expression means. The semantics mirror shared/conditions.ts guardHolds
  * exactly, because the sender classifies failures with it and the contract suite checks both agree.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CollectionShape } from '../../shared/collections';
-import { InvalidSpecError, effectiveGuards, validateGuard, validateUpdateSpec } from '../../shared/conditions';
+import { InvalidSpecError, effectiveGuards, validateGuard, validateUpdateSpec, type WriteConditions } from '../../shared/conditions';
+import type { PlannedWrite } from '../../shared/storeCore';
 import type { Guard, UpdateSpec } from '../../shared/store';
-import { isKeyedArray, toStoredElement, toStoredValue } from './storedDocument';
+import { isKeyedArray, toStoredElement, toStoredItem, toStoredValue } from './storedDocument';
+
+export type { WriteConditions };
 
 /** Condition parameters, ready to spread into a command input. */
 export interface ConditionParams {
@@ -22,12 +28,6 @@ export interface ConditionParams {
 
 export interface UpdateParams extends ConditionParams {
   UpdateExpression: string;
-}
-
-/** The conditions of a write: the same pair classifyFailure takes. */
-export interface WriteConditions {
-  expectVersion?: number;
-  guards: Guard[];
 }
 
 /** Hands out placeholders; one name always gets the same placeholder, every value gets its own. */
@@ -146,14 +146,51 @@ export function buildCheck(conditions: WriteConditions, shape: CollectionShape):
   return p.params(conditionExpression(p, shape, conditions));
 }
 
-/** PutItem condition for an insert: only if no item has this id. */
 /** DeleteItem's condition: the item exists at exactly this version. */
 export function buildRemoveCondition(expectVersion: number): ConditionParams {
   const p = new Placeholders();
   return p.params(`${p.name('version')} = ${p.value(expectVersion)}`);
 }
 
+/** PutItem condition for an insert: only if no item has this id. */
 export function buildInsertCondition(): ConditionParams {
   const p = new Placeholders();
   return p.params(`attribute_not_exists(${p.name('id')})`);
+}
+
+export type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * One TransactWriteItems entry. Every entry asks for the item it was checked against (ALL_OLD), so a refused
+ * write is classified from exactly what DynamoDB saw. Throws InvalidSpecError as the builders above.
+ */
+export function buildTxItem(planned: PlannedWrite, TableName: string): TxItem {
+  const { write, shape } = planned;
+  const ReturnValuesOnConditionCheckFailure = 'ALL_OLD' as const;
+  switch (write.kind) {
+    case 'update':
+      return { Update: { TableName, Key: { id: write.id }, ...buildUpdate(write.spec, shape), ReturnValuesOnConditionCheckFailure } };
+    case 'insert':
+      return { Put: { TableName, Item: toStoredItem(shape, write.doc), ...buildInsertCondition(), ReturnValuesOnConditionCheckFailure } };
+    case 'check':
+      return { ConditionCheck: { TableName, Key: { id: write.id }, ...buildCheck(planned.conditions, shape), ReturnValuesOnConditionCheckFailure } };
+  }
+}
+
+/** One entry of a TransactionCanceledException's CancellationReasons, in the order of the items sent. */
+export interface CancellationReason {
+  Code?: string;
+  Item?: Record<string, AttributeValue>;
+}
+
+/**
+ * What a cancelled transaction means: the first write whose condition failed (with the item it was checked
+ * against, still marshalled), else `conflict` when another transaction held an item (nothing applied, it may run
+ * again), else `unexplained` (a cancellation lockless does not expect: validation, size, throughput).
+ */
+export function cancellationOf(reasons: CancellationReason[]): { failed: number; item?: Record<string, AttributeValue> } | 'conflict' | 'unexplained' {
+  const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+  if (failed >= 0) return reasons[failed]!.Item ? { failed, item: reasons[failed]!.Item } : { failed };
+  if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'conflict';
+  return 'unexplained';
 }
