@@ -3,7 +3,7 @@
  *
  * The SDK's defaults wait without a bound for a connection or an answer; inside a Lambda that turns a
  * stalled network into a function timeout with nothing logged. Bounded timeouts turn it into a TimeoutError,
- * which adapters/dynamodb/sending.ts retries when that is safe and otherwise answers as SERVICE_UNAVAILABLE.
+ * which adapters/dynamodb/unavailable.ts retries when that is safe and otherwise answers as SERVICE_UNAVAILABLE.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
@@ -19,7 +19,7 @@ export interface DynamoClientOptions {
   /** TCP/TLS connection setup (default 1000 ms). */
   connectTimeoutMs?: number;
   /**
-   * SDK attempts, including the first (default 1). lockless retries in adapters/dynamodb/sending.ts instead,
+   * SDK attempts, including the first (default 1). lockless retries in adapters/dynamodb/unavailable.ts instead,
    * where it knows whether a request may have applied; the SDK would resend a timed-out conditional write.
    */
   maxAttempts?: number;
