@@ -7,9 +7,11 @@
 export interface RetryPolicy {
   /** Total attempts including the first (>= 1). */
   maxAttempts: number;
-  /** Backoff before attempt n+1 is random in [0, min(maxDelayMs, baseDelayMs * 2^(n-1))). */
+  /** Backoff before attempt n+1 is random in [minDelayMs, min(maxDelayMs, baseDelayMs * 2^(n-1))). */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** A floor under the jitter (default 0), for polling that must not spin: the delay is at least this. */
+  minDelayMs?: number;
 }
 
 export interface RetryDeps {
@@ -36,7 +38,10 @@ export type RetryResult<T, F> =
 /** Full-jitter backoff before the attempt that follows attempt number `attempt` (1-based). */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.floor(random() * ceiling);
+  const floor = Math.min(policy.minDelayMs ?? 0, ceiling);
+  // Nothing to draw (a policy without waits): no random number is taken, so seeded sequences stay as they were.
+  if (ceiling <= floor) return floor;
+  return floor + Math.floor(random() * (ceiling - floor));
 }
 
 /**

@@ -27,6 +27,7 @@
  */
 import { AppError, isAppError } from '../errors';
 import { canonicalJson, sha256Hex } from '../hash';
+import { retry, type RetryPolicy } from '../retry';
 import type { Doc, TxOptions, TxResult, TxWrite, Value } from '../store';
 import type { OperationDeps } from './deps';
 
@@ -34,7 +35,16 @@ export const IDEMPOTENCY = 'idempotency';
 export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
 /** A lease outlives its holder's Lambda deadline by this much before anyone may take over. */
 const LEASE_MARGIN_MS = 2_000;
-const MAX_ROUNDS = 8;
+/**
+ * Claims or leases lost to a concurrent duplicate, each followed by a fresh read; rare, so no wait in between.
+ * Bounded by count: a run takes at most 8 rounds.
+ */
+export const ROUNDS_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 0, maxDelayMs: 0 };
+/**
+ * Reading the record again while a duplicate holds its lease: every 20-80 ms, bounded only by the caller's
+ * deadline (IDEMPOTENCY_IN_PROGRESS after it), so at most one read per 20 ms of the time left.
+ */
+export const POLL_POLICY: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 80, maxDelayMs: 80, minDelayMs: 20 };
 
 export interface IdempotentRequest {
   uid: string;
@@ -98,24 +108,21 @@ function freshFields(req: IdempotentRequest, now: number) {
   };
 }
 
-/** One polling pause while another request holds the lease; false when our own deadline does not allow it. */
-async function waitForHolder(deps: OperationDeps, deadline: number): Promise<boolean> {
-  const delay = 20 + Math.floor(deps.random() * 60);
-  if (deps.now() + delay >= deadline) return false;
-  await deps.sleep(delay);
-  return true;
-}
-
 /**
  * Reads the key's record until no running duplicate holds it: then it is a replay, or absent, or a record this
  * caller may take. Waiting is bounded by the caller's deadline (IDEMPOTENCY_IN_PROGRESS after it).
  */
 async function turnOf(deps: OperationDeps, id: string, req: IdempotentRequest, deadline: number): Promise<Exclude<Seen, { kind: 'pending' }>> {
-  for (;;) {
-    const seen = judge(await deps.store.get(IDEMPOTENCY, id), req, deps.now());
-    if (seen.kind !== 'pending') return seen;
-    if (!(await waitForHolder(deps, deadline))) throw inProgress();
-  }
+  const run = await retry<Exclude<Seen, { kind: 'pending' }>, 'pending'>(
+    async () => {
+      const seen = judge(await deps.store.get(IDEMPOTENCY, id), req, deps.now());
+      return seen.kind === 'pending' ? { done: false, failure: 'pending' } : { done: true, value: seen };
+    },
+    POLL_POLICY,
+    { deadline, deps },
+  );
+  if (!run.ok) throw inProgress();
+  return run.value;
 }
 
 function inProgress(): AppError {
@@ -146,10 +153,10 @@ export async function runOnceInTransaction<T>(
   execute: (transact: OnceTransact) => Promise<T>,
 ): Promise<OnceResult<T>> {
   const id = recordId(req);
-  // Each round is a claim that lost a race to a concurrent duplicate, which is rare.
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  // Each round after the first follows a claim that lost a race to a concurrent duplicate, which is rare.
+  const rounds = await retry<OnceResult<T>, 'lost'>(async () => {
     const seen = await turnOf(deps, id, req, deadline);
-    if (seen.kind === 'replay') return { data: seen.data as T, replayed: true };
+    if (seen.kind === 'replay') return { done: true, value: { data: seen.data as T, replayed: true } };
     const now = deps.now();
     const fields = { ...freshFields(req, now), state: 'done' };
     // A retaken record may keep an old lease and ref: harmless, a `done` record is only ever replayed.
@@ -168,13 +175,14 @@ export async function runOnceInTransaction<T>(
     try {
       data = await execute(transact);
     } catch (err) {
-      if ((err as { code?: unknown } | null)?.code === CLAIM_LOST) continue;
+      if ((err as { code?: unknown } | null)?.code === CLAIM_LOST) return { done: false, failure: 'lost' };
       throw err;
     }
     if (committed && canonicalJson(committed.data) !== canonicalJson(data)) await rememberAnswer(deps, id, data);
-    return { data, replayed: false };
-  }
-  throw inProgress();
+    return { done: true, value: { data, replayed: false } };
+  }, ROUNDS_POLICY, { deps });
+  if (!rounds.ok) throw inProgress();
+  return rounds.value;
 }
 
 /**
@@ -216,29 +224,30 @@ export async function runOnceWithLease<T>(
   execute: (lease: Lease) => Promise<T>,
 ): Promise<OnceResult<T>> {
   const id = recordId(req);
-  // Each round is a lease that lost a race to a concurrent duplicate, which is rare.
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  // Each round after the first follows a lease that lost a race to a concurrent duplicate, which is rare.
+  const rounds = await retry<OnceResult<T>, 'lost'>(async () => {
     const seen = await turnOf(deps, id, req, deadline);
-    if (seen.kind === 'replay') return { data: seen.data as T, replayed: true };
+    if (seen.kind === 'replay') return { done: true, value: { data: seen.data as T, replayed: true } };
     const now = deps.now();
     const ref = newRef();
     const pending = { ...freshFields(req, now), state: 'pending' as const, leaseUntil: deadline + LEASE_MARGIN_MS, ref };
     let lease: Lease;
     if (seen.kind === 'absent') {
       const inserted = await deps.store.insert(IDEMPOTENCY, { id, ...pending });
-      if (!inserted.ok) continue;
+      if (!inserted.ok) return { done: false, failure: 'lost' };
       lease = { id, version: inserted.doc.version, ref };
     } else {
       const taken = await deps.store.update(IDEMPOTENCY, id, { expectVersion: seen.doc.version, set: pending as Record<string, Value> });
-      if (!taken.ok) continue;
+      if (!taken.ok) return { done: false, failure: 'lost' };
       // A holder that crashed (pending) or failed (aborted) may still have sold under its ref: a failure whose
       // outcome it could not decide (an order insert whose answer was lost) looks like any other failure.
       const earlier = seen.doc.state !== 'done' && typeof seen.doc.ref === 'string' ? seen.doc.ref : undefined;
       lease = { id, version: taken.doc.version, ref, ...(earlier ? { previousRef: earlier } : {}) };
     }
-    return { data: await runHolding(deps, lease, execute), replayed: false };
-  }
-  throw inProgress();
+    return { done: true, value: { data: await runHolding(deps, lease, execute), replayed: false } };
+  }, ROUNDS_POLICY, { deps });
+  if (!rounds.ok) throw inProgress();
+  return rounds.value;
 }
 
 async function runHolding<T>(deps: OperationDeps, lease: Lease, execute: (lease: Lease) => Promise<T>): Promise<T> {

@@ -10,10 +10,19 @@
  */
 import { AppError, toAppError } from '../errors';
 import type { Order, Product } from '../model';
+import { retry, type RetryPolicy } from '../retry';
 import type { OperationDeps } from './deps';
 
 export const PRODUCTS = 'products';
 export const ORDERS = 'orders';
+
+/**
+ * Settling an order number, and giving stock back, after a failed order insert: each is one write, tried again
+ * only when the store throws (the database is unreachable or gave no answer), at most 3 times with jitter.
+ * Bounded by count, not by the deadline: giving stock back is worth the last milliseconds, and a Lambda past its
+ * deadline is stopped anyway (STOCK_HELD is logged first when it is not).
+ */
+export const REPAIR_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 60 };
 
 export function buildOrder(product: Product, uid: string, quantity: number, orderNo: string, now: number): Order {
   const amount = product.price * quantity;
@@ -68,45 +77,50 @@ async function insertOrderOrRestock(deps: OperationDeps, order: Order): Promise<
   }
 }
 
+/** Runs `write` under REPAIR_POLICY; undefined when every attempt threw. */
+async function repair<T>(deps: OperationDeps, write: () => Promise<T>): Promise<T | undefined> {
+  const run = await retry<T, unknown>(
+    async () => {
+      try {
+        return { done: true, value: await write() };
+      } catch (err) {
+        return { done: false, failure: err };
+      }
+    },
+    REPAIR_POLICY,
+    { deps },
+  );
+  return run.ok ? run.value : undefined;
+}
+
 async function settleOrder(deps: OperationDeps, order: Order): Promise<'exists' | 'voided' | 'unknown'> {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      const tombstone = await deps.store.insert(ORDERS, {
+  const tombstone = await repair(deps, () =>
+    deps.store.insert(ORDERS, {
         id: order.orderNo,
         orderNo: order.orderNo,
         uid: order.uid,
         productId: order.productId,
         quantity: order.quantity,
-        status: 'void',
-        createdAt: new Date(deps.now()).toISOString(),
-      });
-      if (tombstone.ok) return 'voided';
-      return tombstone.current?.status === 'void' ? 'voided' : 'exists';
-    } catch {
-      await deps.sleep(20 * attempt);
-    }
-  }
+      status: 'void',
+      createdAt: new Date(deps.now()).toISOString(),
+    }),
+  );
+  if (tombstone) return tombstone.ok || tombstone.current?.status === 'void' ? 'voided' : 'exists';
   deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
   return 'unknown';
 }
 
 async function restock(deps: OperationDeps, order: Pick<Order, 'orderNo' | 'productId' | 'quantity'>): Promise<void> {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      const result = await deps.store.update(PRODUCTS, order.productId, {
-        inc: { stock: order.quantity, sold: -order.quantity },
-      });
-      deps.log(result.ok ? 'warn' : 'error', {
-        event: result.ok ? 'STOCK_RESTORED' : 'STOCK_RESTORE_FAILED',
-        orderNo: order.orderNo,
-        productId: order.productId,
-        quantity: order.quantity,
-        ...(result.ok ? {} : { reason: result.reason }),
-      });
-      return;
-    } catch {
-      await deps.sleep(20 * attempt);
-    }
+  const result = await repair(deps, () => deps.store.update(PRODUCTS, order.productId, { inc: { stock: order.quantity, sold: -order.quantity } }));
+  if (result) {
+    deps.log(result.ok ? 'warn' : 'error', {
+      event: result.ok ? 'STOCK_RESTORED' : 'STOCK_RESTORE_FAILED',
+      orderNo: order.orderNo,
+      productId: order.productId,
+      quantity: order.quantity,
+      ...(result.ok ? {} : { reason: result.reason }),
+    });
+    return;
   }
   // The order is void, so these units are off sale until someone puts them back: logged, never oversold.
   deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
