@@ -1,0 +1,181 @@
+/**
+ * The worst case of each operation, in store calls, as written in shared/operations/deps.ts: every test drives
+ * an operation into its most expensive path with a store that keeps losing, and counts what it did.
+ */
+import { addItem } from '../../../shared/operations/carts';
+import { DEFAULT_POLICIES, worstCaseStoreCalls } from '../../../shared/operations/deps';
+import { purchase, type PurchaseInput } from '../../../shared/operations/purchase';
+import { transfer } from '../../../shared/operations/transfers';
+import type { ConditionalStore } from '../../../shared/store';
+import { countingStore } from '../../support/countingStore';
+import { fakeDeps } from '../../support/deps';
+import { MemoryStore } from '../../support/memoryStore';
+
+const FAR = Date.UTC(2030, 0, 1);
+const bound = worstCaseStoreCalls(DEFAULT_POLICIES);
+const buy = (over: Partial<PurchaseInput> = {}): PurchaseInput => ({ uid: 'alice', productId: 'p1', quantity: 1, strategy: 'atomic', deadline: FAR, ...over });
+
+async function shop(): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.insert('products', { id: 'p1', name: 'A', stock: 10, sold: 0, price: 100 });
+  return store;
+}
+
+/** Throws on the first `n` calls that `matches` picks, then passes them through. */
+function failing(store: ConditionalStore, matches: (method: string, collection: string) => boolean, n: number): ConditionalStore {
+  let left = n;
+  const gate = <T>(method: string, collection: string, call: () => Promise<T>) => (matches(method, collection) && left-- > 0 ? Promise.reject(new Error('injected')) : call());
+  return {
+    get: (c, id) => gate('get', c, () => store.get(c, id)),
+    update: (c, id, spec) => gate('update', c, () => store.update(c, id, spec)),
+    insert: (c, doc) => gate('insert', c, () => store.insert(c, doc)),
+    remove: (c, id, v) => gate('remove', c, () => store.remove(c, id, v)),
+    transact: (writes, options) => store.transact(writes, options),
+    close: () => store.close(),
+  };
+}
+
+describe('the most store calls one request makes', () => {
+  it('states the defaults', () => {
+    expect(bound).toEqual({
+      read: 1,
+      purchase: { atomic: 8, version: 135, transaction: 7 },
+      keyedPurchase: { atomic: 27, version: 154, transaction: 30 },
+      transfer: 1,
+      keyedTransfer: 16,
+      addCartItem: 13,
+      removeCartItem: 1,
+    });
+  });
+
+  it('purchase atomic: the order insert fails, settling it and giving the stock back each take three tries', async () => {
+    // Arrange: orders insert fails once, then the tombstone twice; the restock update fails twice.
+    const memory = await shop();
+    let orderInserts = 0;
+    let restocks = 0;
+    const flaky: ConditionalStore = {
+      ...memory,
+      get: (c, id) => memory.get(c, id),
+      update: (c, id, spec) => (spec.inc?.sold && spec.inc.sold < 0 && restocks++ < 2 ? Promise.reject(new Error('injected')) : memory.update(c, id, spec)),
+      insert: (c, doc) => (c === 'orders' && orderInserts++ < 3 ? Promise.reject(new Error('injected')) : memory.insert(c, doc)),
+      remove: (c, id, v) => memory.remove(c, id, v),
+      transact: (w, o) => memory.transact(w, o),
+      close: async () => {},
+    };
+    const { store, calls } = countingStore(flaky);
+    // Act
+    await expect(purchase(fakeDeps(store), buy())).rejects.toMatchObject({ code: 'INTERNAL' });
+    // Assert
+    expect(calls).toHaveLength(bound.purchase.atomic);
+    expect(await memory.get('products', 'p1')).toMatchObject({ stock: 10, sold: 0 });
+  });
+
+  it('purchase version: every compare-and-swap loses, for the whole attempt budget', async () => {
+    const memory = await shop();
+    const interfering: ConditionalStore = {
+      ...memory,
+      get: async (c, id) => {
+        const doc = await memory.get(c, id);
+        await memory.update('products', 'p1', { inc: { views: 1 } });
+        return doc;
+      },
+      update: (c, id, spec) => memory.update(c, id, spec),
+      insert: (c, doc) => memory.insert(c, doc),
+      remove: (c, id, v) => memory.remove(c, id, v),
+      transact: (w, o) => memory.transact(w, o),
+      close: async () => {},
+    };
+    const { store, calls } = countingStore(interfering);
+    await expect(purchase(fakeDeps(store), buy({ strategy: 'version' }))).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect(calls).toHaveLength(2 * DEFAULT_POLICIES.version.maxAttempts);
+    expect(calls.length).toBeLessThanOrEqual(bound.purchase.version);
+  });
+
+  it('purchase transaction: the price moves before every commit', async () => {
+    const memory = await shop();
+    let price = 100;
+    const repricing: ConditionalStore = {
+      ...memory,
+      get: async (c, id) => {
+        const doc = await memory.get(c, id);
+        await memory.update('products', 'p1', { set: { price: ++price } });
+        return doc;
+      },
+      update: (c, id, spec) => memory.update(c, id, spec),
+      insert: (c, doc) => memory.insert(c, doc),
+      remove: (c, id, v) => memory.remove(c, id, v),
+      transact: (w, o) => memory.transact(w, o),
+      close: async () => {},
+    };
+    const { store, calls } = countingStore(repricing);
+    await expect(purchase(fakeDeps(store), buy({ strategy: 'transaction' }))).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect(calls).toEqual(Array.from({ length: DEFAULT_POLICIES.snapshot.maxAttempts }, () => ['get', 'transact']).flat());
+    expect(calls.length).toBeLessThanOrEqual(bound.purchase.transaction);
+  });
+
+  it.each([
+    ['transaction', (b: typeof bound) => b.keyedPurchase.transaction],
+    ['atomic', (b: typeof bound) => b.keyedPurchase.atomic],
+  ] as const)('keyed purchase (%s): every claim or lease is lost to a duplicate', async (strategy, limit) => {
+    // Arrange: a duplicate that always commits its claim (or lease) just before ours.
+    const memory = await shop();
+    const losing: ConditionalStore = {
+      ...memory,
+      get: (c, id) => memory.get(c, id),
+      update: (c, id, spec) => (c === 'idempotency' ? Promise.resolve({ ok: false, reason: 'not_found' }) : memory.update(c, id, spec)),
+      insert: (c, doc) => (c === 'idempotency' ? Promise.resolve({ ok: false, reason: 'already_exists' }) : memory.insert(c, doc)),
+      remove: (c, id, v) => memory.remove(c, id, v),
+      transact: async (writes) => ({ ok: false, reason: 'already_exists', index: 0, label: writes[0]?.label }),
+      close: async () => {},
+    };
+    const { store, calls } = countingStore(losing);
+    // Act
+    await expect(purchase(fakeDeps(store), buy({ strategy, idempotencyKey: 'k' }))).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+    // Assert: each of the 8 rounds read the record and lost its claim or lease, and nothing was sold.
+    expect(calls.filter((c) => c === 'get').length).toBeGreaterThanOrEqual(8);
+    expect(calls.length).toBeLessThanOrEqual(limit(bound));
+    expect(await memory.get('products', 'p1')).toMatchObject({ stock: 10 });
+  });
+
+  it('keyed transfer: every claim is lost to a duplicate', async () => {
+    const memory = new MemoryStore();
+    const losing: ConditionalStore = { ...memory, get: (c, id) => memory.get(c, id), transact: async (writes) => ({ ok: false, reason: 'already_exists', index: 0, label: writes[0]?.label }), close: async () => {} } as ConditionalStore;
+    const { store, calls } = countingStore(losing);
+    await expect(transfer(fakeDeps(store), { uid: 'alice', from: 'a', to: 'b', amount: 1, deadline: FAR, idempotencyKey: 'k' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+    });
+    expect(calls).toHaveLength(bound.keyedTransfer);
+  });
+
+  it('a keyed wait polls at most once per 20 ms of the time left', async () => {
+    // Arrange: a duplicate holds the lease past our deadline.
+    const memory = await shop();
+    const deps = fakeDeps(memory);
+    const holder = purchase(fakeDeps(memory, { now: deps.now }), buy({ idempotencyKey: 'k', deadline: deps.now() + 60_000 }));
+    await holder;
+    await memory.update('idempotency', (await memory.all('idempotency'))[0]!.id, { set: { state: 'pending', leaseUntil: deps.now() + 60_000 } });
+    const { store, calls } = countingStore(memory);
+    // Act
+    await expect(purchase({ ...deps, store }, buy({ idempotencyKey: 'k', deadline: deps.now() + 1_000 }))).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+    // Assert
+    expect(calls.every((c) => c === 'get')).toBe(true);
+    expect(calls.length).toBeLessThanOrEqual(1 + 1_000 / 20);
+  });
+
+  it('add a cart item: the cart flaps between there and not there for every round', async () => {
+    const memory = new MemoryStore();
+    await memory.insert('products', { id: 'p2', name: 'B', stock: 1, sold: 0, price: 1 });
+    const flapping: ConditionalStore = {
+      ...memory,
+      get: async (c, id) => (c === 'carts' ? null : memory.get(c, id)),
+      update: async () => ({ ok: false, reason: 'not_found' }),
+      insert: (c, doc) => memory.insert(c, doc),
+      remove: (c, id, v) => memory.remove(c, id, v),
+      transact: async () => ({ ok: false, reason: 'already_exists', index: 1 }),
+      close: async () => {},
+    };
+    const { store, calls } = countingStore(flapping);
+    await expect(addItem(fakeDeps(store), 'alice', 'c1', { id: 'a', productId: 'p2', quantity: 1 })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect(calls).toHaveLength(bound.addCartItem);
+  });
+});
