@@ -6,8 +6,6 @@
 import { sha256Hex } from './hash';
 import type { Doc, Element } from './store';
 
-export const CARTS = 'carts';
-
 /** Items one cart may hold: every add is guarded by `itemCount < MAX_CART_ITEMS`. */
 export const MAX_CART_ITEMS = 100;
 

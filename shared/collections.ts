@@ -19,5 +19,13 @@ export const COLLECTIONS: Readonly<Record<CollectionName, CollectionShape>> = co
 
 export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
 
+/** The collection names as the operations use them: defined here only, checked against collections.json. */
+export const PRODUCTS = 'products' satisfies CollectionName;
+export const ORDERS = 'orders' satisfies CollectionName;
+export const CARTS = 'carts' satisfies CollectionName;
+export const ACCOUNTS = 'accounts' satisfies CollectionName;
+export const LEDGER = 'ledger' satisfies CollectionName;
+export const IDEMPOTENCY = 'idempotency' satisfies CollectionName;
+
 /** Shapes by collection name for adapters, which are keyed by plain strings. */
 export type Schema = Readonly<Record<string, CollectionShape>>;

@@ -1,6 +1,14 @@
 /** The documents lockless stores, as operations see them. Money and prices are integers in minor units. */
 import type { Doc } from './store';
 
+/**
+ * How a purchase takes stock: one guarded decrement (`atomic`), read then compare-and-swap on the version
+ * (`version`), or the decrement and the order in one transaction (`transaction`, the default).
+ */
+export const STRATEGIES = ['atomic', 'version', 'transaction'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+export const DEFAULT_STRATEGY: Strategy = 'transaction';
+
 export interface Product extends Doc {
   name: string;
   /** Units left to sell. Never negative: every decrement is guarded by `stock >= quantity`. */

@@ -7,6 +7,7 @@
  * `zod/mini` loads no locale by itself, so the English messages the classic API would give are configured
  * here, once, before any schema parses; the messages are part of the answer (`issues[].message`).
  */
+import { DEFAULT_STRATEGY, STRATEGIES, type Strategy } from './model';
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { AppError } from './errors';
@@ -22,9 +23,8 @@ export const MAX_QUANTITY = 1_000;
 
 export const Id = z.string().check(z.regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ -'));
 
-export const STRATEGIES = ['atomic', 'version', 'transaction'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
-export const DEFAULT_STRATEGY: Strategy = 'transaction';
+// The purchase strategies are domain vocabulary (shared/model.ts); re-exported for the schemas' callers.
+export { DEFAULT_STRATEGY, STRATEGIES, type Strategy };
 
 /** Idempotency keys: 1-128 of A-Z a-z 0-9 _ - . : (a UUID fits). Scoped per caller and operation. */
 export const IdempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ - . :'));

@@ -17,12 +17,12 @@
  * counter document raised in the same transaction that inserts the cart), and an item must name an existing
  * product.
  */
+import { CARTS, PRODUCTS } from '../collections';
 import { AppError } from '../errors';
 import {
   asCart,
   cartCountKey,
   cartKey,
-  CARTS,
   MAX_CART_ITEMS,
   MAX_CARTS_PER_OWNER,
   publicCart,
@@ -33,7 +33,6 @@ import {
 import type { Guard, WriteFailure } from '../store';
 import { retry, type RetryPolicy } from '../retry';
 import type { OperationDeps } from './deps';
-import { PRODUCTS } from './orders';
 
 export type CartDeps = Pick<OperationDeps, 'store' | 'now'>;
 

@@ -25,13 +25,15 @@
  *
  * Errors: IDEMPOTENCY_KEY_REUSED (422), IDEMPOTENCY_IN_PROGRESS (409, retryable).
  */
+import { IDEMPOTENCY } from '../collections';
 import { AppError, isAppError } from '../errors';
 import { canonicalJson, sha256Hex } from '../hash';
 import { retry, type RetryPolicy } from '../retry';
 import type { Doc, TxOptions, TxResult, TxWrite, Value } from '../store';
 import type { OperationDeps } from './deps';
 
-export const IDEMPOTENCY = 'idempotency';
+/** Re-exported for tests and scripts that read the records. */
+export { IDEMPOTENCY };
 export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
 /** A lease outlives its holder's Lambda deadline by this much before anyone may take over. */
 const LEASE_MARGIN_MS = 2_000;

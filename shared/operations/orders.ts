@@ -8,13 +8,11 @@
  * restocking is safe; if the order is already there, the purchase succeeded after all. If even that cannot be
  * decided, we keep the units off sale (never oversell) and log STOCK_HELD for reconciliation.
  */
+import { ORDERS, PRODUCTS } from '../collections';
 import { AppError, toAppError } from '../errors';
 import type { Order, Product } from '../model';
 import { retry, type RetryPolicy } from '../retry';
 import type { OperationDeps } from './deps';
-
-export const PRODUCTS = 'products';
-export const ORDERS = 'orders';
 
 /**
  * Settling an order number, and giving stock back, after a failed order insert: each is one write, tried again

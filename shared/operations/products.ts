@@ -2,7 +2,7 @@
 import { AppError } from '../errors';
 import { asProduct, publicOrder, publicProduct, type Order } from '../model';
 import type { OperationDeps } from './deps';
-import { ORDERS, PRODUCTS } from './orders';
+import { ORDERS, PRODUCTS } from '../collections';
 
 export async function getProduct(deps: Pick<OperationDeps, 'store'>, productId: string) {
   const product = asProduct(await deps.store.get(PRODUCTS, productId));

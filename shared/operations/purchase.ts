@@ -13,14 +13,15 @@
  * TRANSACTION_CONFLICT (transient contention outlasted the transaction budget), IDEMPOTENCY_KEY_REUSED,
  * IDEMPOTENCY_IN_PROGRESS, INTERNAL, SERVICE_UNAVAILABLE.
  */
+import { ORDERS, PRODUCTS } from '../collections';
 import { AppError } from '../errors';
 import { asProduct, publicOrder, type Order, type Product } from '../model';
 import { retry } from '../retry';
-import type { Strategy } from '../validation';
+import type { Strategy } from '../model';
 import type { OperationDeps } from './deps';
 import type { TxWrite } from '../store';
 import { runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
-import { buildOrder, createOrderForTakenStock, ORDERS, PRODUCTS } from './orders';
+import { buildOrder, createOrderForTakenStock } from './orders';
 
 export interface PurchaseInput {
   uid: string;

@@ -12,14 +12,12 @@
  * Errors: FORBIDDEN, ACCOUNT_NOT_FOUND, INSUFFICIENT_BALANCE, TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED,
  * IDEMPOTENCY_IN_PROGRESS, INTERNAL, SERVICE_UNAVAILABLE.
  */
+import { ACCOUNTS, LEDGER } from '../collections';
 import { AppError } from '../errors';
 import { asAccount, publicAccount } from '../model';
 import type { TxWrite } from '../store';
 import type { OperationDeps } from './deps';
 import { runOnceInTransaction, type OnceTransact } from './idempotency';
-
-export const ACCOUNTS = 'accounts';
-export const LEDGER = 'ledger';
 
 export interface TransferInput {
   uid: string;
