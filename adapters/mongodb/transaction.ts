@@ -1,15 +1,15 @@
 /**
- * `transact` on MongoDB: the writes run in order inside `ClientSession.withTransaction`, and the first one
+ * `transact` on MongoDB: the writes run in order inside one session's transaction, and the first one
  * whose condition fails aborts everything and becomes the TxResult.
  *
- * withTransaction re-runs the callback on a TransientTransactionError (a WriteConflict with a concurrent
- * transaction, mostly), but its only bound is a fixed 120 s: driver 7.x ignores `timeoutMS` (CSOT is a
- * documented no-op there, and checked on the real server). So the bounds are ours:
- * - the callback counts its runs and checks the deadline, and throws AppError TRANSACTION_CONFLICT, which
- *   is not a MongoError, so withTransaction aborts and rethrows it instead of retrying;
+ * The transaction is re-run on a TransientTransactionError (a WriteConflict with a concurrent transaction,
+ * mostly). ClientSession.withTransaction does the same, but its only bound is a fixed 120 s (driver 7.x
+ * ignores `timeoutMS`: CSOT is a documented no-op there, and checked on the real server), after which it
+ * rethrows the conflict. So the loop is ours, and so are its bounds:
+ * - it counts the runs and checks the deadline before each, and throws AppError TRANSACTION_CONFLICT;
  * - every operation carries `maxTimeMS` = the time left, so a slow or stuck server stops at the deadline;
- * - the callback commits by itself, retrying an unknown commit result only until the deadline (the driver's
- *   commit loop would go on for 120 s). A transient error at commit still re-runs the callback as usual.
+ * - it commits by itself, retrying an unknown commit result only until the deadline (the driver's commit
+ *   loop would go on for 120 s). A transient error at commit re-runs the transaction.
  */
 import type { ClientSession, Collection, Document, MongoClient } from 'mongodb';
 import { classifyFailure, txConditions, validateTransaction } from '../../shared/conditions';
@@ -56,8 +56,8 @@ interface Plan {
 }
 
 /**
- * Aborts the transaction with the port's answer. Deliberately not a MongoError: withTransaction aborts and
- * rethrows it. Thrown and caught in this module only, so `instanceof` cannot be fooled by a duplicated bundle.
+ * Aborts the transaction with the port's answer. Thrown and caught in this module only, so `instanceof` cannot
+ * be fooled by a duplicated bundle.
  */
 class WriteRefused extends Error {
   constructor(readonly index: number, readonly failure: WriteFailure) {
@@ -101,23 +101,30 @@ export async function runTransaction(ctx: TransactionContext, writes: TxWrite[],
   const session = ctx.client.startSession();
   try {
     const txOptions = { readConcern: { level: 'snapshot' as const }, writeConcern: { w: 'majority' as const }, maxCommitTimeMS: timeLeft() };
-    await session.withTransaction(async () => {
+    // Our own loop rather than ClientSession.withTransaction: that one stops re-running after a fixed 120 s and
+    // rethrows the last WriteConflict, which a long deadline (a busy test machine, a long Lambda timeout) reaches
+    // at a hot document; here only the attempts and the deadline bound the reruns. Same steps otherwise: abort
+    // an open transaction on any error, re-run on TransientTransactionError, rethrow anything else.
+    for (;;) {
       if (attempts >= maxAttempts) throw giveUp('attempts exhausted');
       if (ctx.deps.now() >= deadline) throw giveUp('deadline passed');
       attempts += 1;
+      session.startTransaction(txOptions);
       try {
         for (const [index, p] of plans.entries()) await runWrite(p, index, session, timeLeft);
         await commit(session, ctx.deps, deadline);
+        return { ok: true, attempts };
       } catch (err) {
-        // Kept as the cause of TRANSACTION_CONFLICT; rethrown untouched so withTransaction sees the label.
-        if (hasLabel(err, 'TransientTransactionError')) lastTransient = err;
+        if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+        if (err instanceof WriteRefused) return { ...err.failure, index: err.index };
+        // A conflict, or a transient failure before or at commit: nothing was committed, so run it again.
+        if (hasLabel(err, 'TransientTransactionError') && !hasLabel(err, 'UnknownTransactionCommitResult')) {
+          lastTransient = err;
+          continue;
+        }
         throw err;
       }
-    }, txOptions);
-    return { ok: true, attempts };
-  } catch (err) {
-    if (err instanceof WriteRefused) return { ...err.failure, index: err.index };
-    throw err;
+    }
   } finally {
     await session.endSession();
   }
@@ -168,6 +175,6 @@ async function commit(session: ClientSession, deps: RetryDeps, deadline: number)
     COMMIT_POLICY,
     { deadline, deps },
   );
-  // Still a MongoError with its label: after a commit attempt withTransaction must not try to abort.
+  // Still a MongoError with its label (UnknownTransactionCommitResult): the outcome is unknown, not a conflict.
   if (!run.ok) throw run.failure;
 }
