@@ -38,6 +38,16 @@ export interface DynamoStoreOptions {
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type CancellationReason = { Code?: string; Item?: Record<string, AttributeValue> };
 
+/** Cancellation reasons that mean "too many requests for this item or table right now". */
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/** A TransactionCanceledException whose only reasons are throttling (and `None` for the other writes). */
+function isThrottledCancellation(err: unknown): boolean {
+  if (errorName(err) !== 'TransactionCanceledException') return false;
+  const reasons: CancellationReason[] = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+  return reasons.some((r) => THROTTLED_REASONS.has(r.Code ?? '')) && reasons.every((r) => r.Code === 'None' || THROTTLED_REASONS.has(r.Code ?? ''));
+}
+
 /** Transient conflicts clear in milliseconds; short full-jitter backoff spreads the contenders. */
 const CONFLICT_POLICY: Omit<RetryPolicy, 'maxAttempts'> = { baseDelayMs: 10, maxDelayMs: 200 };
 const DEFAULT_ATTEMPTS = 5;
@@ -215,6 +225,9 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
             const [write, reason] = [writes[failed], reasons[failed]];
             if (write && reason) return { done: true, value: txFailure(write, reason, failed) };
             if (reasons.some((r) => r.Code === 'TransactionConflict')) return { done: false, failure: err };
+            // Past ~500 transactional writes/s on one item DynamoDB cancels with ThrottlingError (or
+            // ProvisionedThroughputExceeded on a provisioned table): nothing applied, so try again in time.
+            if (isThrottledCancellation(err)) return { done: false, failure: err };
             throw err;
           }
         },
@@ -222,6 +235,12 @@ export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore
         { deadline: txOptions.deadline, deps },
       );
       if (result.ok) return result.value;
+      if (isThrottledCancellation(result.failure)) {
+        throw new AppError('SERVICE_UNAVAILABLE', `DynamoDB throttled the transaction (${result.attempts} attempt(s))`, {
+          cause: result.failure,
+          details: { outcome: 'not-applied' },
+        });
+      }
       throw new AppError('TRANSACTION_CONFLICT', 'the transaction kept conflicting with concurrent writes', {
         cause: result.failure,
         details: { attempts: result.attempts, exhausted: result.exhausted },
