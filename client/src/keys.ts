@@ -20,7 +20,8 @@ const hex = (bytes: Uint8Array) => Array.prototype.map.call(bytes, (b: number) =
 
 let counter = 0;
 
-export function newIdempotencyKey(source: RandomSource | undefined = platformRandom()): string {
+/** @param source the random bytes' source; null forces the fallback (tests). */
+export function newIdempotencyKey(source: RandomSource | null | undefined = platformRandom()): string {
   const bytes = new Uint8Array(16);
   if (source) return hex(source.getRandomValues(bytes));
   for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
