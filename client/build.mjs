@@ -4,6 +4,7 @@
 //   node client/build.mjs           build and print the sizes
 //   node client/build.mjs --json    build and print the sizes as JSON (test/client/build.test.ts)
 //   node client/build.mjs --no-types
+//   node client/build.mjs --out DIR  build into DIR instead of client/dist
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -13,10 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, 'dist');
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(here, 'dist');
 
-rmSync(out, { recursive: true, force: true });
+// Only what this script writes is removed first, whatever directory --out names.
+for (const name of ['index.mjs', 'index.cjs', 'types']) rmSync(join(out, name), { recursive: true, force: true });
 const common = {
   entryPoints: [join(here, 'src', 'index.ts')],
   bundle: true,
@@ -35,7 +38,7 @@ for (const [format, file] of Object.entries(formats)) {
   const outside = inputs.filter((path) => !path.startsWith('client/src/') && !path.includes('/client/src/'));
   if (outside.length > 0) throw new Error(`the client bundle must hold only client/src, not ${outside.join(', ')}`);
   const bytes = readFileSync(join(out, file));
-  sizes[format] = { file: `client/dist/${file}`, bytes: bytes.length, gzip: gzipSync(bytes).length };
+  sizes[format] = { file: join(out, file), bytes: bytes.length, gzip: gzipSync(bytes).length };
 }
 
 if (!args.has('--no-types')) {
