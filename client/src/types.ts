@@ -82,7 +82,10 @@ export interface Ok<T> extends Common {
   ok: true;
   error?: undefined;
   data: T;
-  /** True when the server repeated the answer of an earlier request with the same idempotency key. */
+  /**
+   * True when the server repeated the answer of an earlier request with the same idempotency key (from the
+   * Idempotent-Replayed header: always false on a direct invocation, whose answer has no headers).
+   */
   replayed: boolean;
 }
 
