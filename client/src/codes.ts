@@ -51,11 +51,15 @@ export interface ErrorDataMap {
   INSUFFICIENT_STOCK: { requested: number; available: number };
   INSUFFICIENT_BALANCE: { requested: number; available: number };
   VERSION_CONFLICT: { attempts: number };
+  TRANSACTION_CONFLICT: { attempts: number; exhausted?: 'attempts' | 'deadline' };
   CART_FULL: { limit: number };
   CART_LIMIT_REACHED: { limit: number };
   INTERNAL: { requestId?: string };
-  /** `outcome: 'unknown'`: the function's deadline passed while the write may still complete. */
-  SERVICE_UNAVAILABLE: { requestId?: string; outcome?: 'unknown' };
+  /**
+   * `outcome: 'unknown'`: the write may still have applied (the function's deadline passed, or the database's
+   * answer was lost): ask again with the same idempotency key. `'not-applied'`: nothing was written.
+   */
+  SERVICE_UNAVAILABLE: { requestId?: string; outcome?: 'unknown' | 'not-applied' };
   NETWORK_ERROR: { reason: string };
   /** The HTTP status and, when the body had one, the code the client did not know. */
   UNEXPECTED_RESPONSE: { status: number; error?: string };
