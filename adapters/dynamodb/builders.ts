@@ -183,14 +183,22 @@ export interface CancellationReason {
   Item?: Record<string, AttributeValue>;
 }
 
+/** Cancellation reasons that mean "too many requests for this item or table right now". */
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+
 /**
  * What a cancelled transaction means: the first write whose condition failed (with the item it was checked
- * against, still marshalled), else `conflict` when another transaction held an item (nothing applied, it may run
- * again), else `unexplained` (a cancellation lockless does not expect: validation, size, throughput).
+ * against, still marshalled); else `conflict` when another transaction held an item; else `throttled` when the
+ * only reasons are throttling (and `None` for the other writes): in both nothing applied and it may run again.
+ * Anything else is `unexplained` (a cancellation lockless does not expect: validation, size).
  */
-export function cancellationOf(reasons: CancellationReason[]): { failed: number; item?: Record<string, AttributeValue> } | 'conflict' | 'unexplained' {
+export function cancellationOf(
+  reasons: CancellationReason[],
+): { failed: number; item?: Record<string, AttributeValue> } | 'conflict' | 'throttled' | 'unexplained' {
   const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
   if (failed >= 0) return reasons[failed]!.Item ? { failed, item: reasons[failed]!.Item } : { failed };
   if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'conflict';
+  const throttled = (r: CancellationReason) => THROTTLED_REASONS.has(r.Code ?? '');
+  if (reasons.some(throttled) && reasons.every((r) => r.Code === 'None' || throttled(r))) return 'throttled';
   return 'unexplained';
 }

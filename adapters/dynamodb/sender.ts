@@ -34,6 +34,7 @@ export const DEFAULT_ATTEMPTS = 5;
 
 /** Branch on the error name, never instanceof: bundles can duplicate the SDK's classes. */
 const errorName = (err: unknown) => (typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined);
+const reasonsOf = (err: unknown): CancellationReason[] => (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
 
 /**
  * A ConditionalStore on DynamoDB: one table per collection, key `id` (string).
@@ -153,9 +154,10 @@ function dynamoHooks(options: DynamoStoreOptions): StoreHooks {
           } catch (err) {
             if (errorName(err) === 'TransactionConflictException') return { done: false, failure: err };
             if (errorName(err) !== 'TransactionCanceledException') throw err;
-            const reasons: CancellationReason[] = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-            const cancellation = cancellationOf(reasons);
-            if (cancellation === 'conflict') return { done: false, failure: err };
+            const cancellation = cancellationOf(reasonsOf(err));
+            // Past ~500 transactional writes/s on one item DynamoDB cancels with ThrottlingError (or
+            // ProvisionedThroughputExceeded on a provisioned table): nothing applied, so try again in time.
+            if (cancellation === 'conflict' || cancellation === 'throttled') return { done: false, failure: err };
             if (cancellation === 'unexplained' || !planned[cancellation.failed]) throw err;
             const { shape } = planned[cancellation.failed]!;
             return { done: true, value: { ok: false, index: cancellation.failed, current: docFrom(shape, cancellation.item) } };
@@ -165,6 +167,12 @@ function dynamoHooks(options: DynamoStoreOptions): StoreHooks {
         { deadline: txOptions.deadline, deps },
       );
       if (result.ok) return result.value;
+      if (errorName(result.failure) === 'TransactionCanceledException' && cancellationOf(reasonsOf(result.failure)) === 'throttled') {
+        throw new AppError('SERVICE_UNAVAILABLE', `DynamoDB throttled the transaction (${result.attempts} attempt(s))`, {
+          cause: result.failure,
+          details: { outcome: 'not-applied' },
+        });
+      }
       throw new AppError('TRANSACTION_CONFLICT', 'the transaction kept conflicting with concurrent writes', {
         cause: result.failure,
         details: { attempts: result.attempts, exhausted: result.exhausted },

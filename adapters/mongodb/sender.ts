@@ -6,15 +6,15 @@
  * afterwards shows why. Between the write and the read the document may change, so the core treats that read
  * as `read-after` (it may try the write again), and `current` is the document just after the failed write.
  *
- * `transact` runs the writes in order inside `ClientSession.withTransaction`; the first one whose condition
- * fails aborts everything. withTransaction re-runs the callback on a TransientTransactionError (a WriteConflict
- * with a concurrent transaction, mostly), but its only bound is a fixed 120 s: driver 7.x ignores `timeoutMS`
- * (CSOT is a documented no-op there, and checked on the real server). So the bounds are ours:
- * - the callback counts its runs and checks the deadline, and throws AppError TRANSACTION_CONFLICT, which
- *   is not a MongoError, so withTransaction aborts and rethrows it instead of retrying;
+ * `transact` runs the writes in order inside one session's transaction; the first one whose condition fails
+ * aborts everything. The transaction is re-run on a TransientTransactionError (a WriteConflict with a
+ * concurrent transaction, mostly). ClientSession.withTransaction does the same, but its only bound is a fixed
+ * 120 s (driver 7.x ignores `timeoutMS`: CSOT is a documented no-op there, and checked on the real server),
+ * after which it rethrows the conflict. So the loop is ours, and so are its bounds:
+ * - it counts the runs and checks the deadline before each, and throws AppError TRANSACTION_CONFLICT;
  * - every operation carries `maxTimeMS` = the time left, so a slow or stuck server stops at the deadline;
- * - the callback commits by itself, retrying an unknown commit result only until the deadline (the driver's
- *   commit loop would go on for 120 s). A transient error at commit still re-runs the callback as usual.
+ * - it commits by itself, retrying an unknown commit result only until the deadline (the driver's commit
+ *   loop would go on for 120 s). A transient error at commit re-runs the transaction.
  */
 import type { ClientSession, Collection, MongoClient } from 'mongodb';
 import type { CollectionShape, Schema } from '../../shared/collections';
@@ -68,8 +68,8 @@ function hasLabel(err: unknown, label: string): boolean {
 }
 
 /**
- * Aborts the transaction with the refused write. Deliberately not a MongoError: withTransaction aborts and
- * rethrows it. Thrown and caught in this module only, so `instanceof` cannot be fooled by a duplicated bundle.
+ * Aborts the transaction with the refused write. Thrown and caught in this module only, so `instanceof` cannot
+ * be fooled by a duplicated bundle.
  */
 class WriteRefused extends Error {
   constructor(readonly index: number, readonly current: Doc | null) {
@@ -155,23 +155,28 @@ function mongoHooks(options: MongoStoreOptions): StoreHooks {
     const session = mongo.startSession();
     try {
       const sessionOptions = { readConcern: { level: 'snapshot' as const }, writeConcern: { w: 'majority' as const }, maxCommitTimeMS: timeLeft() };
-      await session.withTransaction(async () => {
+      // Our own loop rather than ClientSession.withTransaction (see the file comment). Same steps otherwise:
+      // abort an open transaction on any error, re-run on TransientTransactionError, rethrow anything else.
+      for (;;) {
         if (attempts >= maxAttempts) throw giveUp('attempts exhausted');
         if (clock.now() >= deadline) throw giveUp('deadline passed');
         attempts += 1;
+        session.startTransaction(sessionOptions);
         try {
           for (const [index, w] of writes.entries()) await runWrite(w.collection, w.p.shape, w.p.id, w.built, index, session, timeLeft);
           await commit(session, clock, deadline);
+          return { ok: true, attempts };
         } catch (err) {
-          // Kept as the cause of TRANSACTION_CONFLICT; rethrown untouched so withTransaction sees the label.
-          if (hasLabel(err, 'TransientTransactionError')) lastTransient = err;
+          if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+          if (err instanceof WriteRefused) return { ok: false, index: err.index, current: err.current };
+          // A conflict, or a transient failure before or at commit: nothing was committed, so run it again.
+          if (hasLabel(err, 'TransientTransactionError') && !hasLabel(err, 'UnknownTransactionCommitResult')) {
+            lastTransient = err;
+            continue;
+          }
           throw err;
         }
-      }, sessionOptions);
-      return { ok: true, attempts };
-    } catch (err) {
-      if (err instanceof WriteRefused) return { ok: false, index: err.index, current: err.current };
-      throw err;
+      }
     } finally {
       await session.endSession();
     }
@@ -225,6 +230,6 @@ async function commit(session: ClientSession, deps: RetryDeps, deadline: number)
     COMMIT_POLICY,
     { deadline, deps },
   );
-  // Still a MongoError with its label: after a commit attempt withTransaction must not try to abort.
+  // Still a MongoError with its label (UnknownTransactionCommitResult): the outcome is unknown, not a conflict.
   if (!run.ok) throw run.failure;
 }

@@ -63,8 +63,9 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * - DynamoDB: a get 3 (unavailable.ts SEND_POLICY); a single write 5 x 3 = 15 (sender.ts DEFAULT_ATTEMPTS while a
  *   transaction holds the item, each sent up to 3 times); a transaction T x 3 (T = transactionAttempts).
  * - MongoDB: a get 2 (the driver's one retry); an update 3 x (2 + 2) = 12 (storeCore REREAD_POLICY, each a
- *   write and a read, each retried once by the driver); an insert or remove 4; a transaction T x (n + 1 + 8)
- *   for n writes (each write, one read classifying a refusal, up to 8 commit tries while the result is unknown).
+ *   write and a read, each retried once by the driver); an insert or remove 4; a transaction T x (n + 10)
+ *   for n writes (each write, one read classifying a refusal, up to 8 commit tries while the result is unknown,
+ *   one abort).
  * The deadline bounds every loop above except the order repairs and the cart rounds, which are bounded by count.
  * test/shared/operations/retryBounds.test.ts drives each operation into its worst case and checks the count.
  */

@@ -7,6 +7,7 @@
  */
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
+import { openApiProblems } from '../support/openApi';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { ERROR_CODES } from '../../shared/errors';
@@ -171,6 +172,11 @@ export function describeFuzz(backend: BackendName): void {
           if (status >= 500) stats.fiveHundreds++;
           dump?.(plan, raw, data);
           const envelope = checkAnswer(plan, raw);
+          if (plan.transport === 'http') {
+            // Every HTTP answer is one docs/openapi.json declares for the route, error code included.
+            const { statusCode, headers, body } = raw as { statusCode: number; headers: Record<string, string>; body: string };
+            expect(openApiProblems(plan.route, statusCode, JSON.parse(body), headers)).toEqual([]);
+          }
           const key = `${envelope.code} ${envelope.error}`;
           stats.byStatus.set(key, (stats.byStatus.get(key) ?? 0) + 1);
         }),

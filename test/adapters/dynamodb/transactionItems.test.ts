@@ -68,6 +68,12 @@ describe('cancellationOf', () => {
     expect(cancellationOf([{ Code: 'None' }, { Code: 'TransactionConflict' }])).toBe('conflict');
   });
 
+  it('reads a cancellation for throttling alone as retryable, but not one mixed with another reason', () => {
+    expect(cancellationOf([{ Code: 'None' }, { Code: 'ThrottlingError' }])).toBe('throttled');
+    expect(cancellationOf([{ Code: 'ProvisionedThroughputExceeded' }])).toBe('throttled');
+    expect(cancellationOf([{ Code: 'ThrottlingError' }, { Code: 'ValidationError' }])).toBe('unexplained');
+  });
+
   it('leaves other cancellations unexplained', () => {
     expect(cancellationOf([{ Code: 'ValidationError' }])).toBe('unexplained');
     expect(cancellationOf([])).toBe('unexplained');

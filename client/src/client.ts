@@ -1,0 +1,146 @@
+/**
+ * createClient: one typed method per route. Every method resolves (never rejects) with a Result: `ok: true`
+ * with `data`, or `ok: false` with a stable `error` code to switch on. State-changing calls (POST, DELETE)
+ * carry an Idempotency-Key made for that call, or the one the caller passes, on every try (retry.ts).
+ */
+import { failure, readAnswer } from './envelope';
+import { newIdempotencyKey } from './keys';
+import { ownMessage, type Lang } from './messages';
+import { DEFAULT_POLICY, realClock, withRetries, type Clock, type RetryPolicy } from './retry';
+import { fillPath, ROUTES } from './routes';
+import type { Operation, Transport } from './transport';
+import type { Account, Cart, Product, Order, PurchaseOutcome, RemoveOutcome, Result, Strategy, TransferOutcome } from './types';
+
+export interface ClientOptions {
+  /** Where the HTTP API is, e.g. https://api.example.com or http://127.0.0.1:3000 (unused by invokeTransport). */
+  baseUrl?: string;
+  transport: Transport;
+  /** The user's JWT for the HTTP API, asked for before every try (so a refreshed token is used). */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+  /** Language of `msg`: sent as Accept-Language (or the direct payload's `lang`). Default zh. */
+  lang?: Lang | (() => Lang);
+  /** Limits of the retry loop (retry.ts); defaults: 15 s per call, 10 s per try, 8 tries, waits 100 ms..2 s. */
+  retry?: Partial<RetryPolicy>;
+  /** Time, waits and jitter; for tests. */
+  clock?: Partial<Clock>;
+  /** Makes idempotency keys; default 128 random bits from crypto.getRandomValues (keys.ts). */
+  newKey?: () => string;
+}
+
+export interface CallOptions {
+  /** This call's deadline, instead of the client's. */
+  deadlineMs?: number;
+}
+
+export interface MutationOptions extends CallOptions {
+  /**
+   * The key to send instead of a new one: to ask again about a call whose outcome is unknown (NETWORK_ERROR),
+   * even after the app restarted, pass the key that call reported.
+   */
+  idempotencyKey?: string;
+}
+
+export interface LocklessClient {
+  /** GET /products/{id}. Errors: PRODUCT_NOT_FOUND, INVALID_REQUEST. */
+  getProduct(productId: string, options?: CallOptions): Promise<Result<Product>>;
+  /**
+   * POST /products/{id}/purchase. Errors: INSUFFICIENT_STOCK, PRODUCT_NOT_FOUND, VERSION_CONFLICT,
+   * TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, UNAUTHORIZED, INVALID_REQUEST; IDEMPOTENCY_IN_PROGRESS and
+   * SERVICE_UNAVAILABLE once the deadline passed.
+   */
+  purchase(productId: string, order: { quantity: number; strategy?: Strategy }, options?: MutationOptions): Promise<Result<PurchaseOutcome>>;
+  /** GET /orders/{orderNo}, the caller's own orders only. Errors: ORDER_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
+  getOrder(orderNo: string, options?: CallOptions): Promise<Result<Order>>;
+  /**
+   * POST /transfers from an account the caller owns. Errors: INSUFFICIENT_BALANCE, ACCOUNT_NOT_FOUND, FORBIDDEN,
+   * TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, UNAUTHORIZED, INVALID_REQUEST.
+   */
+  transfer(transfer: { from: string; to: string; amount: number }, options?: MutationOptions): Promise<Result<TransferOutcome>>;
+  /** GET /accounts/{id}, the caller's own. Errors: ACCOUNT_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
+  getAccount(accountId: string, options?: CallOptions): Promise<Result<Account>>;
+  /**
+   * POST /carts/{id}/items (the cart is created if absent). Errors: ITEM_EXISTS, PRODUCT_NOT_FOUND, CART_FULL,
+   * CART_LIMIT_REACHED, CART_NOT_FOUND, VERSION_CONFLICT, UNAUTHORIZED, INVALID_REQUEST. The server keeps no
+   * idempotency record for carts: after a lost answer, a retry that finds the item already there says ITEM_EXISTS.
+   */
+  addCartItem(cartId: string, item: { id: string; productId: string; quantity: number }, options?: MutationOptions): Promise<Result<Cart>>;
+  /**
+   * DELETE /carts/{id}/items/{itemId}: each item is removed exactly once. Errors: ITEM_NOT_FOUND, CART_NOT_FOUND,
+   * UNAUTHORIZED, INVALID_REQUEST. After a lost answer, a retry of the removal that did happen says ITEM_NOT_FOUND.
+   */
+  removeCartItem(cartId: string, itemId: string, options?: MutationOptions): Promise<Result<RemoveOutcome>>;
+  /** GET /carts/{id}, the caller's own. Errors: CART_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
+  getCart(cartId: string, options?: CallOptions): Promise<Result<Cart>>;
+}
+
+const checkLang = (lang: unknown): Lang => {
+  if (lang !== 'zh' && lang !== 'en') throw new TypeError('createClient: lang must be "zh" or "en"');
+  return lang;
+};
+
+export function createClient(options: ClientOptions): LocklessClient {
+  if (!options || typeof options.transport !== 'function') throw new TypeError('createClient: a transport is required');
+  const { transport, getToken } = options;
+  const langOf = typeof options.lang === 'function' ? options.lang : () => (options.lang as Lang | undefined) ?? 'zh';
+  checkLang(langOf());
+  const policy: RetryPolicy = { ...DEFAULT_POLICY, ...options.retry };
+  const clock: Clock = { ...realClock, ...options.clock };
+  const newKey = options.newKey ?? (() => newIdempotencyKey());
+  const base = (options.baseUrl ?? '').replace(/\/+$/, '');
+
+  async function call<T>(
+    operation: Operation,
+    params: Record<string, string>,
+    body: object | undefined,
+    payload: Record<string, unknown>,
+    callOptions: MutationOptions = {},
+  ): Promise<Result<T>> {
+    const route = ROUTES[operation];
+    const lang = checkLang(langOf());
+    const key = route.method === 'GET' ? undefined : (callOptions.idempotencyKey ?? newKey());
+    const headers: Record<string, string> = { 'accept-language': lang };
+    if (body) headers['content-type'] = 'application/json';
+    if (key) headers['idempotency-key'] = key;
+    const request = {
+      operation,
+      method: route.method,
+      url: base + fillPath(route.path, params),
+      body: body ? JSON.stringify(body) : undefined,
+      payload: { ...payload, lang, ...(key && route.payloadKey ? { idempotencyKey: key } : {}) },
+    };
+    const retryPolicy = callOptions.deadlineMs === undefined ? policy : { ...policy, deadlineMs: callOptions.deadlineMs };
+    const { answer, tries } = await withRetries(
+      async (timeoutMs) => {
+        let token: string | null | undefined;
+        try {
+          token = route.public || !getToken ? undefined : await getToken();
+        } catch {
+          return failure(401, 'UNAUTHORIZED', ownMessage('UNAUTHORIZED', lang));
+        }
+        const withToken = token ? { ...headers, authorization: `Bearer ${token}` } : headers;
+        return readAnswer(await transport({ ...request, headers: withToken, timeoutMs }), lang);
+      },
+      retryPolicy,
+      clock,
+      lang,
+    );
+    return { ...answer, tries, ...(key ? { idempotencyKey: key } : {}) } as Result<T>;
+  }
+
+  return {
+    getProduct: (productId, o) => call('getProduct', { id: productId }, undefined, { productId }, o),
+    purchase: (productId, { quantity, strategy }, o) => {
+      const order = strategy === undefined ? { quantity } : { quantity, strategy };
+      return call('purchase', { id: productId }, order, { productId, ...order }, o);
+    },
+    getOrder: (orderNo, o) => call('getOrder', { orderNo }, undefined, { orderNo }, o),
+    transfer: ({ from, to, amount }, o) => call('transfer', {}, { from, to, amount }, { from, to, amount }, o),
+    getAccount: (accountId, o) => call('getAccount', { id: accountId }, undefined, { accountId }, o),
+    addCartItem: (cartId, { id, productId, quantity }, o) => {
+      const item = { id, productId, quantity };
+      return call('addCartItem', { id: cartId }, item, { cartId, item }, o);
+    },
+    removeCartItem: (cartId, itemId, o) => call('removeCartItem', { id: cartId, itemId }, undefined, { cartId, itemId }, o),
+    getCart: (cartId, o) => call('getCart', { id: cartId }, undefined, { cartId }, o),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The contract between the client and whatever carries a request: fetch, wx.request, uni.request or a direct
+ * Lambda invocation. A transport sends one request and answers with what came back; it rejects only when no
+ * answer came (connection refused or reset, timed out), which the client treats as a network error.
+ */
+
+/** The route table's operation names; also the direct-invocation function names (without a stage prefix). */
+export type Operation = 'getProduct' | 'purchase' | 'getOrder' | 'transfer' | 'getAccount' | 'addCartItem' | 'removeCartItem' | 'getCart';
+
+export interface WireRequest {
+  operation: Operation;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** baseUrl + path, for HTTP transports. */
+  url: string;
+  /** Lower-cased names: accept-language, authorization, content-type, idempotency-key. */
+  headers: Record<string, string>;
+  /** The JSON body text, on POST. */
+  body?: string;
+  /** The same request as a direct-invocation payload (with `lang` and, where accepted, `idempotencyKey`). */
+  payload: Record<string, unknown>;
+  /** How long this try may take; the transport should give up (and reject) after it. */
+  timeoutMs: number;
+}
+
+export interface WireResponse {
+  status: number;
+  /** The parsed JSON body, or the text when it is not JSON. */
+  body: unknown;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
+}
+
+export type Transport = (request: WireRequest) => Promise<WireResponse>;
+
+/** JSON text to a value; text that is not JSON stays text (a gateway's HTML error page, say). */
+export function parseBody(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A copy of `headers` with lower-cased names (mini-programs keep the server's spelling). */
+export function lowerCased(headers: Record<string, unknown> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers ?? {}) {
+    const value = (headers as Record<string, unknown>)[name];
+    if (typeof value === 'string') out[name.toLowerCase()] = value;
+  }
+  return out;
+}

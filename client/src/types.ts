@@ -1,0 +1,103 @@
+/**
+ * What the routes answer (the `data` of a success) and the result every client method returns. Amounts and
+ * prices are integers in minor units; versions are integers starting at 1.
+ */
+import type { ErrorCode, ErrorData } from './codes';
+
+export type Strategy = 'atomic' | 'version' | 'transaction';
+
+export interface Product {
+  id: string;
+  name: string;
+  price: number;
+  stock: number;
+  version: number;
+}
+
+export interface Order {
+  orderNo: string;
+  uid: string;
+  productId: string;
+  quantity: number;
+  price: number;
+  amount: number;
+  status: 'created';
+  createdAt: string;
+  version: number;
+}
+
+export interface PurchaseOutcome {
+  order: Order;
+  /** Stock left right after this purchase; null when the server could not tell. */
+  stock: number | null;
+  /** How many times the server tried (version strategy); not the client's tries. */
+  attempts: number;
+  strategy: Strategy;
+}
+
+export interface TransferOutcome {
+  transfer: { transferId: string; from: string; to: string; amount: number; createdAt: string };
+}
+
+export interface Account {
+  id: string;
+  owner: string;
+  balance: number;
+  version: number;
+}
+
+export interface CartItem {
+  id: string;
+  productId: string;
+  quantity: number;
+  addedAt: string;
+}
+
+export interface Cart {
+  id: string;
+  owner: string;
+  items: CartItem[];
+  itemCount: number;
+  version: number;
+}
+
+export interface RemoveOutcome {
+  removed: true;
+  version: number;
+}
+
+/** What every result carries besides its outcome. */
+interface Common {
+  /** The HTTP status (for a direct invocation, the envelope's code); 0 when there was no answer at all. */
+  code: number;
+  /** For people, in the client's language. */
+  msg: string;
+  /** How many requests the client sent for this call (1 when the first answer was final). */
+  tries: number;
+  /** The Idempotency-Key sent on every try of a state-changing call; reuse it to ask again later. */
+  idempotencyKey?: string;
+}
+
+export interface Ok<T> extends Common {
+  ok: true;
+  error?: undefined;
+  data: T;
+  /**
+   * True when the server repeated the answer of an earlier request with the same idempotency key (from the
+   * Idempotent-Replayed header: always false on a direct invocation, whose answer has no headers).
+   */
+  replayed: boolean;
+}
+
+export interface Failure<C extends ErrorCode> extends Common {
+  ok: false;
+  /** The stable code to branch on. */
+  error: C;
+  data?: ErrorData<C>;
+}
+
+/** One member per code, so `switch (result.error)` narrows `data` (INSUFFICIENT_STOCK: { requested, available }). */
+export type AnyFailure = { [C in ErrorCode]: Failure<C> }[ErrorCode];
+
+/** Every method's answer: the envelope's shape (`code`, `msg`, `data`, `error`) plus `ok`, `tries`, `replayed`. */
+export type Result<T> = Ok<T> | AnyFailure;

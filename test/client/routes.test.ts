@@ -1,0 +1,59 @@
+/**
+ * The client's routes are the deployed ones, and what it sends passes the server's own schemas: the HTTP body,
+ * the Idempotency-Key header and the direct-invocation payload of every method.
+ */
+import { createClient, ROUTES, type WireRequest } from '../../client/src';
+import { IdempotencyKey, parseInput, parseWith, PurchaseBody, PurchasePayload, TransferBody, TransferPayload, CartItemBody, AddCartItemPayload, RemoveCartItemPayload, GetCartPayload, GetProductPayload, GetOrderPayload, GetAccountPayload, type Schema } from '../../shared/validation';
+import { envelope, fakeTransport } from './support/fakeTransport';
+
+// Plain CommonJS read by serverless.yml: the operations as deployed.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const DEPLOYED = require('../../scripts/serverless/functions.cjs') as { OPERATIONS: Record<string, { method: string; path: string; public?: boolean }> };
+
+const DIRECT: Record<string, Schema<unknown>> = {
+  getProduct: GetProductPayload,
+  purchase: PurchasePayload,
+  getOrder: GetOrderPayload,
+  transfer: TransferPayload,
+  getAccount: GetAccountPayload,
+  addCartItem: AddCartItemPayload,
+  removeCartItem: RemoveCartItemPayload,
+  getCart: GetCartPayload,
+};
+const BODY: Record<string, Schema<unknown>> = { purchase: PurchaseBody, transfer: TransferBody, addCartItem: CartItemBody };
+
+describe('routes', () => {
+  it('are the deployed operations, with their methods, paths and access', () => {
+    const deployed = Object.fromEntries(Object.entries(DEPLOYED.OPERATIONS).map(([op, s]) => [op, { method: s.method, path: s.path, public: s.public === true }]));
+    const client = Object.fromEntries(Object.entries(ROUTES).map(([op, r]) => [op, { method: r.method, path: r.path, public: r.public === true }]));
+    expect(client).toEqual(deployed);
+  });
+
+  it("send what the server's schemas accept, over HTTP and as a direct payload", async () => {
+    const fake = fakeTransport(envelope(200, { msg: 'OK', data: {} }));
+    const client = createClient({ baseUrl: 'http://x', transport: fake.transport, lang: 'en' });
+    await client.getProduct('p1');
+    await client.purchase('p1', { quantity: 2 });
+    await client.purchase('p1', { quantity: 1, strategy: 'transaction' });
+    await client.getOrder('O1');
+    await client.transfer({ from: 'a', to: 'b', amount: 5 });
+    await client.getAccount('a');
+    await client.addCartItem('c1', { id: 'i1', productId: 'p1', quantity: 1 });
+    await client.removeCartItem('c1', 'i1');
+    await client.getCart('c1');
+
+    const check = (r: WireRequest) => {
+      // The direct entry takes `lang` off before the strict schema, as lambdaFunction.ts does.
+      const { lang, ...payload } = r.payload;
+      expect(lang).toBe('en');
+      parseInput(DIRECT[r.operation]!, payload, 'payload');
+      if (BODY[r.operation]) parseWith(BODY[r.operation]!, JSON.parse(r.body!), 'body');
+      else expect(r.body).toBeUndefined();
+      if (r.method !== 'GET') parseWith(IdempotencyKey, r.headers['idempotency-key'], 'headers.idempotency-key');
+    };
+    expect(fake.requests).toHaveLength(9);
+    for (const request of fake.requests) expect(() => check(request)).not.toThrow();
+    // The key travels in the payload exactly where the direct schema has room for it.
+    expect(fake.requests.filter((r) => 'idempotencyKey' in r.payload).map((r) => r.operation)).toEqual(['purchase', 'purchase', 'transfer']);
+  });
+});
