@@ -142,7 +142,20 @@ describe('DynamoDB adapter transaction conflicts (forced)', () => {
     expect(send).toHaveBeenCalledTimes(5);
   });
 
-  it('rethrows a cancellation that is neither a condition nor a conflict', async () => {
+  it('rethrows a cancellation that is neither a condition, a conflict nor throttling', async () => {
+    const invalid = Object.assign(new Error('Transaction cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'ValidationError' }, { Code: 'None' }],
+    });
+    const send = jest.fn().mockRejectedValue(invalid);
+    const client = { send, destroy: () => undefined } as unknown as DynamoDBDocumentClient;
+    const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: noWait });
+
+    await expect(store.transact(writes)).rejects.toBe(invalid);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('retries a cancellation for throttling, then answers SERVICE_UNAVAILABLE with nothing applied', async () => {
     const throttled = Object.assign(new Error('Transaction cancelled'), {
       name: 'TransactionCanceledException',
       CancellationReasons: [{ Code: 'ThrottlingError' }, { Code: 'None' }],
@@ -151,8 +164,12 @@ describe('DynamoDB adapter transaction conflicts (forced)', () => {
     const client = { send, destroy: () => undefined } as unknown as DynamoDBDocumentClient;
     const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: noWait });
 
-    await expect(store.transact(writes)).rejects.toBe(throttled);
-    expect(send).toHaveBeenCalledTimes(1);
+    await expect(store.transact(writes, { maxAttempts: 4 })).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      retryable: true,
+      details: { outcome: 'not-applied' },
+    });
+    expect(send).toHaveBeenCalledTimes(4);
   });
 
   it('retries the whole transaction, then throws TRANSACTION_CONFLICT', async () => {
