@@ -65,6 +65,27 @@ export function handlerNames() {
 }
 
 /**
+ * Leaves the adapter that `backend` does not use (and its driver) out of the bundle: adapters/index.ts loads
+ * either one with `require('./<name>')`, chosen by configuration, and a bundle holds only the one it was built
+ * for (shared/config.ts makes a bundle run that one). The other resolves to a module that refuses to load.
+ */
+function onlyAdapter(backend) {
+  return {
+    name: 'only-adapter',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/(dynamodb|mongodb)$/ }, (args) => {
+        const fromRoot = args.importer === join(root, 'adapters', 'index.ts');
+        return fromRoot && args.path !== `./${backend}` ? { path: args.path, namespace: 'absent-adapter' } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'absent-adapter' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`this bundle was built for ${backend}, not ${args.path.slice(2)}`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * The esbuild options every handler bundle of `backend` is built with (entry points and output aside). The
  * benchmark builds its comparison handlers with these too, so that only the source differs.
  */
@@ -80,7 +101,7 @@ export function bundleOptions(backend) {
     mainFields: ['module', 'main'],
     define: { 'process.env.LOCKLESS_BACKEND': JSON.stringify(backend), 'process.env.LOCKLESS_BUNDLED': '"true"' },
     external: [...MONGODB_OPTIONAL, ...AWS_CREDENTIAL_FALLBACKS],
-    plugins: [nodeUrlForWhatwgUrl],
+    plugins: [nodeUrlForWhatwgUrl, onlyAdapter(backend)],
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { dynamoClientSettings, mongoClientSettings } from '../adapters';
+import { dynamoSettings, mongoSettings } from '../shared/config';
 import { createDynamoDocumentClient } from '../adapters/dynamodb/client';
 import { createMongoClient } from '../adapters/mongodb/client';
 import { bundleOptions } from '../esbuild.config.mjs';
@@ -76,8 +76,8 @@ const PRODUCT = 'cold-start-product';
 async function seedProduct(backend: BackendName, env: Record<string, string>): Promise<void> {
   const raw =
     backend === 'dynamodb'
-      ? createDynamoRaw(createDynamoDocumentClient(dynamoClientSettings(env)), env.TABLE_PREFIX!)
-      : createMongoRaw(createMongoClient(env.MONGODB_URI!, mongoClientSettings(env)), env.MONGODB_DB!);
+      ? createDynamoRaw(createDynamoDocumentClient(dynamoSettings(env)), env.TABLE_PREFIX!)
+      : createMongoRaw(createMongoClient(env.MONGODB_URI!, mongoSettings(env)), env.MONGODB_DB!);
   try {
     await raw.seed('products', [{ id: PRODUCT, name: 'cold start', stock: 1, sold: 0, price: 100, version: 1 }]);
   } finally {

@@ -5,9 +5,8 @@
  * | 401 UNAUTHORIZED | 404 CART_NOT_FOUND (another user's cart) | 409 ITEM_EXISTS, VERSION_CONFLICT
  * | 500 INTERNAL | 503 SERVICE_UNAVAILABLE
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { readJsonObject } from '../shared/http/body';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
+import { readJsonObject } from '../shared/edge/body';
 import { addItem } from '../shared/operations/carts';
 import { AddCartItemPayload, CartItemBody, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';

@@ -3,8 +3,7 @@
  * 200 { id, owner, balance, version } | 400 INVALID_REQUEST | 401 UNAUTHORIZED | 404 ACCOUNT_NOT_FOUND (also for
  * another user's account: existence is not revealed)
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getAccount } from '../shared/operations/transfers';
 import { GetAccountPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';

@@ -3,8 +3,7 @@
  * 200 { id, owner, items, itemCount, version }, items ordered by addedAt then id | 400 INVALID_REQUEST
  * | 401 UNAUTHORIZED | 404 CART_NOT_FOUND (also another user's cart: existence is not revealed) | 500 | 503
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getCart } from '../shared/operations/carts';
 import { GetCartPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';

@@ -3,8 +3,7 @@
  * 200 the order | 400 INVALID_REQUEST | 401 UNAUTHORIZED | 404 ORDER_NOT_FOUND (also for another user's order:
  * existence is not revealed)
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getOrder } from '../shared/operations/products';
 import { GetOrderPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';

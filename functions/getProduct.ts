@@ -3,7 +3,8 @@
  * 200 the product with its version, and an ETag header that changes with the version | 400 | 404 PRODUCT_NOT_FOUND
  */
 import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { getProduct, productEtag } from '../shared/operations/products';
+import { productEtag } from '../shared/edge/etag';
+import { getProduct } from '../shared/operations/products';
 import { GetProductPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 

@@ -5,9 +5,9 @@
  * | 409 VERSION_CONFLICT, TRANSACTION_CONFLICT, IDEMPOTENCY_IN_PROGRESS | 422 INSUFFICIENT_STOCK,
  * IDEMPOTENCY_KEY_REUSED | 500 INTERNAL | 503 SERVICE_UNAVAILABLE
  */
-import { callerOf, idempotencyKeyOf, replayHeaders } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { readJsonObject } from '../shared/http/body';
+import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
+import { readJsonObject } from '../shared/edge/body';
 import { purchase } from '../shared/operations/purchase';
 import { DEFAULT_STRATEGY, Id, parseWith, PurchaseBody, PurchasePayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';

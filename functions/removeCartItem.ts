@@ -4,8 +4,7 @@
  * 200 { removed: true, version } | 400 INVALID_REQUEST | 401 UNAUTHORIZED | 404 CART_NOT_FOUND (also another
  * user's cart: existence is not revealed), ITEM_NOT_FOUND (already removed or never added) | 500 | 503
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { removeItem } from '../shared/operations/carts';
 import { Id, parseWith, RemoveCartItemPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';

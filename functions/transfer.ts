@@ -5,9 +5,9 @@
  * | 403 FORBIDDEN | 404 ACCOUNT_NOT_FOUND | 409 TRANSACTION_CONFLICT, IDEMPOTENCY_IN_PROGRESS
  * | 422 INSUFFICIENT_BALANCE, IDEMPOTENCY_KEY_REUSED | 500 INTERNAL | 503 SERVICE_UNAVAILABLE
  */
-import { callerOf, idempotencyKeyOf, replayHeaders } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { readJsonObject } from '../shared/http/body';
+import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
+import { readJsonObject } from '../shared/edge/body';
 import { transfer } from '../shared/operations/transfers';
 import { parseWith, TransferBody, TransferPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';
