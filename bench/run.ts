@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { buildAll } from '../esbuild.config.mjs';
 import { startOffline } from '../scripts/local/offline';
-import { freePort } from '../scripts/servers/process';
+import { freePort } from '../tools/servers/process';
 import { measureBundles, type ColdStartFigures } from './bundles';
 import { measureFirstRequest } from './firstRequest';
 import { machineInfo } from './machine';

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { deleteTables } from '../adapters/dynamodb';
 import { dynamoAdminClient, prepareDynamo, prepareMongo } from '../scripts/local/backend';
-import { startDynamoDbLocal } from '../scripts/servers/dynamodbLocal';
-import { startMongo } from '../scripts/servers/mongod';
+import { startDynamoDbLocal } from '../tools/servers/dynamodbLocal';
+import { startMongo } from '../tools/servers/mongod';
 import type { BackendName } from './options';
 import type { Resources } from './resources';
 

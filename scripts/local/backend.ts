@@ -7,8 +7,8 @@ import { COLLECTIONS } from '../../shared/collections';
 import { createDynamoDocumentClient, createDynamoStore, ensureTables } from '../../adapters/dynamodb';
 import { createMongoClient, createMongoStore, ensureIndexes } from '../../adapters/mongodb';
 import type { ConditionalStore } from '../../shared/store';
-import { startDynamoDbLocal } from '../servers/dynamodbLocal';
-import { startMongo } from '../servers/mongod';
+import { startDynamoDbLocal } from '../../tools/servers/dynamodbLocal';
+import { startMongo } from '../../tools/servers/mongod';
 import { seedDemoData } from './demoData';
 
 export type Backend = 'dynamodb' | 'mongodb';

@@ -53,7 +53,7 @@ function roleLogicalId(operation) {
   return `${capitalised(operation)}Role`;
 }
 
-/** `products` → `ProductsTable` (adapters/dynamodb/cloudformation.cjs names the tables this way). */
+/** `products` → `ProductsTable` (scripts/serverless/tables.cjs names the tables this way). */
 function tableLogicalId(collection) {
   return `${capitalised(collection)}Table`;
 }

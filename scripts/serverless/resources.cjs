@@ -1,11 +1,11 @@
 'use strict';
 /**
- * The `resources:` block of serverless.yml: the tables (adapters/dynamodb/cloudformation.cjs), one role per
+ * The `resources:` block of serverless.yml: the tables (scripts/serverless/tables.cjs), one role per
  * operation (functions.cjs), and the HTTP API stage's throttling.
  *
  *   resources: ${file(./scripts/serverless/resources.cjs)}
  */
-const tables = require('../../adapters/dynamodb/cloudformation.cjs');
+const tables = require('./tables.cjs');
 const { roles } = require('./functions.cjs');
 
 /** Requests per second across the API, and the burst above it (API Gateway's token bucket), unless overridden. */

@@ -18,7 +18,7 @@ import { checkTemplate } from './cfnSpec';
 import { COLLECTION_NAMES } from '../../shared/collections';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
-import { freePort } from '../../scripts/servers/process';
+import { freePort } from '../../tools/servers/process';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { backendEnv } from '../support/functions';
 import { BURST_MARGINS, describeBursts } from './bursts';

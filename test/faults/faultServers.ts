@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { COLLECTIONS } from '../../shared/collections';
 import { ensureTables } from '../../adapters/dynamodb';
 import { createMongoClient, ensureIndexes } from '../../adapters/mongodb';
-import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../scripts/servers/dynamodbLocal';
-import { startMongo, type MongoHandle } from '../../scripts/servers/mongod';
-import { freePort, waitForExit } from '../../scripts/servers/process';
+import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../tools/servers/dynamodbLocal';
+import { startMongo, type MongoHandle } from '../../tools/servers/mongod';
+import { freePort, waitForExit } from '../../tools/servers/process';
 import { rawDynamoClient, type BackendName } from '../support/stores';
 
 export interface FaultServer {

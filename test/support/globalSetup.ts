@@ -3,8 +3,8 @@
  * single-node replica set. `DYNAMODB_ENDPOINT` and `MONGODB_URI`, when set, point at servers the user runs
  * instead, and nothing is started for them. Workers find the servers through the environment.
  */
-import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../scripts/servers/dynamodbLocal';
-import { startMongo, type MongoHandle } from '../../scripts/servers/mongod';
+import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../tools/servers/dynamodbLocal';
+import { startMongo, type MongoHandle } from '../../tools/servers/mongod';
 
 export interface TestServers {
   dynamo?: DynamoDbLocalHandle;

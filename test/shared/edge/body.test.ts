@@ -1,4 +1,5 @@
-import { duplicateKey, MAX_BODY_BYTES, readJsonObject } from '../../../shared/edge/body';
+import { duplicateKey, readJsonObject } from '../../../shared/edge/body';
+import { MAX_INPUT_BYTES as MAX_BODY_BYTES } from '../../../shared/validation';
 import { fromHttpEvent } from '../../../shared/edge/request';
 import { httpEvent } from '../../support/events';
 
