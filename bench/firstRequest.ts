@@ -76,8 +76,8 @@ const PRODUCT = 'cold-start-product';
 async function seedProduct(backend: BackendName, env: Record<string, string>): Promise<void> {
   const raw =
     backend === 'dynamodb'
-      ? createDynamoRaw(createDynamoDocumentClient(dynamoSettings(env)), env.TABLE_PREFIX!)
-      : createMongoRaw(createMongoClient(env.MONGODB_URI!, mongoSettings(env)), env.MONGODB_DB!);
+      ? createDynamoRaw(createDynamoDocumentClient(dynamoSettings(env)), dynamoSettings(env).tablePrefix)
+      : createMongoRaw(createMongoClient(mongoSettings(env).uri.value!, mongoSettings(env)), mongoSettings(env).dbName);
   try {
     await raw.seed('products', [{ id: PRODUCT, name: 'cold start', stock: 1, sold: 0, price: 100, version: 1 }]);
   } finally {

@@ -43,8 +43,12 @@ export interface WorkerOutput {
 function rawDriver(backend: BackendName): RawDriver {
   const env = process.env;
   // The client settings adapters/index.ts gives the handlers, so only the layers above differ.
-  if (backend === 'dynamodb') return createDynamoRaw(createDynamoDocumentClient(dynamoSettings(env)), env.TABLE_PREFIX!);
-  return createMongoRaw(createMongoClient(env.MONGODB_URI!, mongoSettings(env)), env.MONGODB_DB!);
+  if (backend === 'dynamodb') {
+    const dynamo = dynamoSettings(env);
+    return createDynamoRaw(createDynamoDocumentClient(dynamo), dynamo.tablePrefix);
+  }
+  const mongo = mongoSettings(env);
+  return createMongoRaw(createMongoClient(mongo.uri.value!, mongo), mongo.dbName);
 }
 
 /**

@@ -6,9 +6,11 @@
  *
  * Every name starts with LOCKLESS_. The unprefixed names of earlier releases (MONGODB_URI, DYNAMODB_ENDPOINT,
  * TABLE_PREFIX...) are still accepted as fallbacks, listed in RENAMED, so a setting made under an old name keeps
- * working instead of being ignored. `BACKEND` is the one exception: it is the documented alias of `npm start`
+ * working instead of being ignored (shared/renamedSettings.json). `BACKEND` is the one exception: it is the documented alias of `npm start`
  * (`BACKEND=mongodb npm start`), read only by `backendFrom` below.
  */
+import renamed from './renamedSettings.json';
+
 export type Backend = 'dynamodb' | 'mongodb';
 
 /** Where a secret comes from: a plain value (local runs) or the name of an SSM SecureString parameter (deployed). */
@@ -48,26 +50,17 @@ export interface FunctionConfig {
   mongodb: MongoSettings;
 }
 
-/** Old (unprefixed) names still accepted when the LOCKLESS_ name is unset: new name → old name. */
-export const RENAMED = {
-  LOCKLESS_DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
-  LOCKLESS_DYNAMODB_PORT: 'DYNAMODB_PORT',
-  LOCKLESS_TABLE_PREFIX: 'TABLE_PREFIX',
-  LOCKLESS_MONGODB_URI: 'MONGODB_URI',
-  LOCKLESS_MONGODB_URI_PARAMETER: 'MONGODB_URI_PARAMETER',
-  LOCKLESS_MONGODB_DB: 'MONGODB_DB',
-  LOCKLESS_JWT_ISSUER_URL: 'JWT_ISSUER_URL',
-  LOCKLESS_JWT_AUDIENCE: 'JWT_AUDIENCE',
-  LOCKLESS_PORT: 'PORT',
-  LOCKLESS_LAMBDA_PORT: 'LAMBDA_PORT',
-  LOCKLESS_HOST: 'HOST',
-} as const;
+/**
+ * Old (unprefixed) names still accepted when the LOCKLESS_ name is unset: new name → old name. JSON, so that
+ * the serverless side (scripts/serverless/settings.cjs, plain CommonJS) applies the very same table.
+ */
+export const RENAMED: Readonly<Record<string, string>> = renamed;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** A setting by its LOCKLESS_ name, else by its old name; empty counts as unset (serverless.yml writes '' for "none"). */
 export function setting(name: string, env: Env = process.env): string | undefined {
-  const old = (RENAMED as Record<string, string>)[name];
+  const old = RENAMED[name];
   return env[name] || (old ? env[old] : undefined) || undefined;
 }
 

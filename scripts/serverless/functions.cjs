@@ -15,6 +15,7 @@
  * Both functions of an operation run the same code and share one role holding only that operation's item
  * actions on its own tables, plus writing its own log groups.
  */
+const { setting } = require('./settings.cjs');
 
 /**
  * Every operation: its route, whether it needs a verified identity, and the DynamoDB item actions it calls on
@@ -58,9 +59,9 @@ function tableLogicalId(collection) {
   return `${capitalised(collection)}Table`;
 }
 
-/** The JWT authorizer's scopes from JWT_AUTHORIZATION_SCOPES (comma or space separated); none when unset. */
+/** The JWT authorizer's scopes from LOCKLESS_JWT_AUTHORIZATION_SCOPES (comma or space separated); none when unset. */
 function authorizationScopes(env = process.env) {
-  return String(env.JWT_AUTHORIZATION_SCOPES || '')
+  return String(setting('LOCKLESS_JWT_AUTHORIZATION_SCOPES', env) || '')
     .split(/[\s,]+/)
     .filter(Boolean);
 }

@@ -21,12 +21,10 @@ export function backendEnv(backend: BackendName, namespace: { tablePrefix?: stri
   return backend === 'dynamodb'
     ? {
         LOCKLESS_BACKEND: 'dynamodb',
-        DYNAMODB_ENDPOINT: dynamoEndpoint(),
-        TABLE_PREFIX: namespace.tablePrefix!,
-        // serverless.yml reads this one when it sets TABLE_PREFIX for serverless-offline's handlers.
+        LOCKLESS_DYNAMODB_ENDPOINT: dynamoEndpoint(),
         LOCKLESS_TABLE_PREFIX: namespace.tablePrefix!,
       }
-    : { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongoUri(), MONGODB_DB: namespace.dbName! };
+    : { LOCKLESS_BACKEND: 'mongodb', LOCKLESS_MONGODB_URI: mongoUri(), LOCKLESS_MONGODB_DB: namespace.dbName! };
 }
 
 export function loadFunctions(names: string[], backendSettings: Record<string, string | undefined>): LoadedFunctions {
