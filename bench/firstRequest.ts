@@ -7,7 +7,7 @@
  *
  * On DynamoDB one more bundle is loaded: getProduct built with the AWS SDK left out, resolved at run time from
  * node_modules (NODE_PATH), the way a function that relies on the Lambda runtime's copy of the SDK loads it.
- * That answers, by measurement, whether to bundle the SDK (README, "Bundles and cold start").
+ * That answers, by measurement, whether to bundle the SDK (docs/benchmark.md, "Bundles and cold start").
  *
  * Processes are interleaved across bundles, as in bundles.ts; the empty bundle is loaded in the same loop so
  * that the init ratios of these rows compare with a reference taken under the same conditions.

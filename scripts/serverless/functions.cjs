@@ -9,7 +9,7 @@
  * and never of the event (issue 10):
  * - `<op>Http` runs `httpHandler` and is the only one with an `httpApi` event. Serverless gives it a resource
  *   policy that lets `apigateway.amazonaws.com` invoke it from this API; nothing else may be granted
- *   `lambda:InvokeFunction` on it (README, "Who may invoke what").
+ *   `lambda:InvokeFunction` on it (docs/identity.md, "Who may invoke what").
  * - `<op>` runs `handler`, the direct-invocation entry: identity comes from the invocation context alone.
  *
  * Both functions of an operation run the same code and share one role holding only that operation's item
