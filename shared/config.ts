@@ -1,13 +1,14 @@
 /**
- * The one place that reads the environment: every setting of the functions (and of the local tools that start
- * them) in one typed object. A function reads it once per container, when it loads (`config()`); tools and
- * tests build their own with `readConfig(env)` and hand it over (`useConfig`), so nothing else juggles
- * `process.env`.
+ * The one module that reads the environment: every setting of the functions (and of the local tools that start
+ * them) in one typed object. A function reads it once per container, when it loads (`config()`); tests that
+ * load the functions in-process build one with `readConfig(env)` and hand it over (`useConfig`). Two readings
+ * are not here yet: the retry budgets (policiesFromEnv in shared/operations/deps.ts) and the log level, which is
+ * read at every line on purpose (logThreshold below).
  *
  * Every name starts with LOCKLESS_. The unprefixed names of earlier releases (MONGODB_URI, DYNAMODB_ENDPOINT,
- * TABLE_PREFIX...) are still accepted as fallbacks, listed in RENAMED, so a setting made under an old name keeps
- * working instead of being ignored (shared/renamedSettings.json). `BACKEND` is the one exception: it is the documented alias of `npm start`
- * (`BACKEND=mongodb npm start`), read only by `backendFrom` below.
+ * TABLE_PREFIX...) are still accepted as fallbacks, listed in RENAMED (shared/renamedSettings.json), so a
+ * setting made under an old name keeps working instead of being ignored. `BACKEND` is the one exception: it is
+ * the documented alias of `npm start` (`BACKEND=mongodb npm start`), read only by `backendFrom` below.
  */
 import renamed from './renamedSettings.json';
 
