@@ -53,4 +53,7 @@ async function main(): Promise<void> {
   offline.process.once('exit', (code) => void stop(code ?? 1));
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
