@@ -60,7 +60,9 @@ const PROBE = `const { performance } = require('node:perf_hooks');
 const [file, event] = process.argv.slice(1);
 const context = { awsRequestId: 'cold', functionName: 'cold', getRemainingTimeInMillis: () => 10000 };
 const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
-const { handler } = require(file);
+// getProduct: its API Gateway entry (since issue 10 handler is the direct one); the minimal handlers have only handler.
+const loaded = require(file);
+const handler = loaded.httpHandler || loaded.handler;
 const initMs = performance.now();
 const initCpuMs = cpuMs();
 if (!event) { process.stdout.write(JSON.stringify({ initMs, initCpuMs })); process.exit(0); }
