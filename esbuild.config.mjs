@@ -1,7 +1,8 @@
 // Builds one minified CommonJS bundle per Lambda handler: functions/<name>.ts -> dist/<name>/index.js.
 //
-// The backend is fixed at build time (BACKEND=dynamodb|mongodb, default dynamodb): LOCKLESS_BACKEND becomes a
-// constant, so the other adapter and its driver are dropped from every bundle.
+// The backend is fixed at build time (LOCKLESS_BACKEND=dynamodb|mongodb, default dynamodb): it becomes a
+// constant, and the other adapter and its driver are left out of every bundle. (BACKEND is only npm start's
+// alias, read by shared/config.ts; a build refuses it rather than silently building the default.)
 //
 //   node esbuild.config.mjs            build all
 //   node esbuild.config.mjs --quiet    build without the size table
@@ -65,11 +66,40 @@ export function handlerNames() {
 }
 
 /**
+ * Leaves the adapter that `backend` does not use (and its driver) out of the bundle: adapters/index.ts loads
+ * either one with `require('./<name>')`, chosen by configuration, and a bundle holds only the one it was built
+ * for (shared/config.ts makes a bundle run that one). The other resolves to a module that refuses to load.
+ */
+function onlyAdapter(backend) {
+  return {
+    name: 'only-adapter',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/(dynamodb|mongodb)$/ }, (args) => {
+        const fromRoot = args.importer === join(root, 'adapters', 'index.ts');
+        return fromRoot && args.path !== `./${backend}` ? { path: args.path, namespace: 'absent-adapter' } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'absent-adapter' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`this bundle was built for ${backend}, not ${args.path.slice(2)}`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** LOCKLESS_BACKEND for `npm run build`. BACKEND alone is refused: it is npm start's alias, not a build setting. */
+function buildBackend() {
+  if (process.env.BACKEND && !process.env.LOCKLESS_BACKEND) {
+    throw new Error(`BACKEND=${process.env.BACKEND} is read by npm start only: set LOCKLESS_BACKEND=${process.env.BACKEND} to build for it`);
+  }
+  return process.env.LOCKLESS_BACKEND || 'dynamodb';
+}
+
+/**
  * The esbuild options every handler bundle of `backend` is built with (entry points and output aside). The
  * benchmark builds its comparison handlers with these too, so that only the source differs.
  */
 export function bundleOptions(backend) {
-  if (backend !== 'dynamodb' && backend !== 'mongodb') throw new Error(`BACKEND must be dynamodb or mongodb, not ${backend}`);
+  if (backend !== 'dynamodb' && backend !== 'mongodb') throw new Error(`LOCKLESS_BACKEND must be dynamodb or mongodb, not ${backend}`);
   return {
     bundle: true,
     minify: true,
@@ -80,14 +110,14 @@ export function bundleOptions(backend) {
     mainFields: ['module', 'main'],
     define: { 'process.env.LOCKLESS_BACKEND': JSON.stringify(backend), 'process.env.LOCKLESS_BUNDLED': '"true"' },
     external: [...MONGODB_OPTIONAL, ...AWS_CREDENTIAL_FALLBACKS],
-    plugins: [nodeUrlForWhatwgUrl],
+    plugins: [nodeUrlForWhatwgUrl, onlyAdapter(backend)],
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
   };
 }
 
-export async function buildAll({ backend = process.env.BACKEND || 'dynamodb', outdir = join(root, 'dist'), quiet = false } = {}) {
+export async function buildAll({ backend = buildBackend(), outdir = join(root, 'dist'), quiet = false } = {}) {
   const options = bundleOptions(backend);
   rmSync(outdir, { recursive: true, force: true });
   const names = handlerNames();

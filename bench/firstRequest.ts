@@ -7,7 +7,7 @@
  *
  * On DynamoDB one more bundle is loaded: getProduct built with the AWS SDK left out, resolved at run time from
  * node_modules (NODE_PATH), the way a function that relies on the Lambda runtime's copy of the SDK loads it.
- * That answers, by measurement, whether to bundle the SDK (README, "Bundles and cold start").
+ * That answers, by measurement, whether to bundle the SDK (docs/benchmark.md, "Bundles and cold start").
  *
  * Processes are interleaved across bundles, as in bundles.ts; the empty bundle is loaded in the same loop so
  * that the init ratios of these rows compare with a reference taken under the same conditions.
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { dynamoClientSettings, mongoClientSettings } from '../adapters';
+import { dynamoSettings, mongoSettings } from '../shared/config';
 import { createDynamoDocumentClient } from '../adapters/dynamodb/client';
 import { createMongoClient } from '../adapters/mongodb/client';
 import { bundleOptions } from '../esbuild.config.mjs';
@@ -60,7 +60,9 @@ const PROBE = `const { performance } = require('node:perf_hooks');
 const [file, event] = process.argv.slice(1);
 const context = { awsRequestId: 'cold', functionName: 'cold', getRemainingTimeInMillis: () => 10000 };
 const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
-const { handler } = require(file);
+// getProduct: its API Gateway entry (since issue 10 handler is the direct one); the minimal handlers have only handler.
+const loaded = require(file);
+const handler = loaded.httpHandler || loaded.handler;
 const initMs = performance.now();
 const initCpuMs = cpuMs();
 if (!event) { process.stdout.write(JSON.stringify({ initMs, initCpuMs })); process.exit(0); }
@@ -76,8 +78,8 @@ const PRODUCT = 'cold-start-product';
 async function seedProduct(backend: BackendName, env: Record<string, string>): Promise<void> {
   const raw =
     backend === 'dynamodb'
-      ? createDynamoRaw(createDynamoDocumentClient(dynamoClientSettings(env)), env.TABLE_PREFIX!)
-      : createMongoRaw(createMongoClient(env.MONGODB_URI!, mongoClientSettings(env)), env.MONGODB_DB!);
+      ? createDynamoRaw(createDynamoDocumentClient(dynamoSettings(env)), dynamoSettings(env).tablePrefix)
+      : createMongoRaw(createMongoClient(mongoSettings(env).uri.value!, mongoSettings(env)), mongoSettings(env).dbName);
   try {
     await raw.seed('products', [{ id: PRODUCT, name: 'cold start', stock: 1, sold: 0, price: 100, version: 1 }]);
   } finally {

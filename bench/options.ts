@@ -41,7 +41,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --cold-only                       bundles and cold start only (init, and init + first request): no scenarios
   --out DIR                         where results go (default bench/results)
   --profile DIR                     write a V8 CPU profile of each backend's worker into DIR
-Environment: MONGODB_URI and DYNAMODB_ENDPOINT use your servers instead of starting local ones.`;
+Environment: LOCKLESS_MONGODB_URI and LOCKLESS_DYNAMODB_ENDPOINT (or the old MONGODB_URI, DYNAMODB_ENDPOINT) use your servers instead of starting local ones.`;
 
 const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
 

@@ -2,7 +2,7 @@
  * npm run bench: the lockless benchmark (not a test). See bench/README.md and `npm run bench -- --help`.
  *
  * Bundles and cold start are measured first, on a quiet machine. Then for each backend: start its server (or
- * use MONGODB_URI / DYNAMODB_ENDPOINT), make a namespace of its own, race every contestant through every
+ * use LOCKLESS_MONGODB_URI / LOCKLESS_DYNAMODB_ENDPOINT), make a namespace of its own, race every contestant through every
  * scenario in a worker process (in process, or through serverless-offline with --http), then drop the
  * namespace and stop exactly what was started. Then write the figures, tables and charts, and print the
  * headline ratios.
@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { buildAll } from '../esbuild.config.mjs';
 import { startOffline } from '../scripts/local/offline';
-import { freePort } from '../scripts/servers/process';
+import { freePort } from '../tools/servers/process';
 import { measureBundles, type ColdStartFigures } from './bundles';
 import { measureFirstRequest } from './firstRequest';
 import { machineInfo } from './machine';

@@ -1,15 +1,16 @@
 /**
- * The database side of one backend's run: the server (the local launchers, or MONGODB_URI /
- * DYNAMODB_ENDPOINT when set), a namespace of its own (table prefix or database name) with the tables or
+ * The database side of one backend's run: the server (the local launchers, or LOCKLESS_MONGODB_URI /
+ * LOCKLESS_DYNAMODB_ENDPOINT when set), a namespace of its own (table prefix or database name) with the tables or
  * indexes the functions need, and the environment the worker and serverless-offline get.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { deleteTables } from '../adapters/dynamodb';
+import { setting } from '../shared/config';
 import { dynamoAdminClient, prepareDynamo, prepareMongo } from '../scripts/local/backend';
-import { startDynamoDbLocal } from '../scripts/servers/dynamodbLocal';
-import { startMongo } from '../scripts/servers/mongod';
+import { startDynamoDbLocal } from '../tools/servers/dynamodbLocal';
+import { startMongo } from '../tools/servers/mongod';
 import type { BackendName } from './options';
 import type { Resources } from './resources';
 
@@ -17,7 +18,7 @@ export interface BackendSetup {
   backend: BackendName;
   /** Where the server is and who runs it, for the report. */
   server: string;
-  /** The server process this run started (none for MONGODB_URI / DYNAMODB_ENDPOINT). */
+  /** The server process this run started (none for LOCKLESS_MONGODB_URI / LOCKLESS_DYNAMODB_ENDPOINT). */
   serverPid?: number;
   /** Environment for the handlers (in the worker, or in serverless-offline). */
   env: Record<string, string>;
@@ -39,8 +40,8 @@ export async function startBackend(backend: BackendName, resources: Resources, l
 }
 
 async function startDynamo(resources: Resources, log: (line: string) => void): Promise<BackendSetup> {
-  let endpoint = process.env.DYNAMODB_ENDPOINT;
-  let server = 'external DynamoDB (DYNAMODB_ENDPOINT)';
+  let endpoint = setting('LOCKLESS_DYNAMODB_ENDPOINT');
+  let server = 'external DynamoDB (LOCKLESS_DYNAMODB_ENDPOINT)';
   let serverPid: number | undefined;
   let serverGone = () => false;
   if (!endpoint) {
@@ -71,7 +72,7 @@ async function startDynamo(resources: Resources, log: (line: string) => void): P
     backend: 'dynamodb',
     server,
     serverPid,
-    env: { LOCKLESS_BACKEND: 'dynamodb', DYNAMODB_ENDPOINT: endpoint, TABLE_PREFIX: tablePrefix, LOCKLESS_TABLE_PREFIX: tablePrefix },
+    env: { LOCKLESS_BACKEND: 'dynamodb', LOCKLESS_DYNAMODB_ENDPOINT: endpoint, LOCKLESS_TABLE_PREFIX: tablePrefix },
   };
 }
 
@@ -79,7 +80,7 @@ async function startMongoBackend(resources: Resources, log: (line: string) => vo
   const mongo = await startMongo({ log });
   if (mongo.kind !== 'external') resources.add('mongodb-server', () => mongo.stop());
   const server =
-    mongo.kind === 'external' ? 'external MongoDB (MONGODB_URI)' : `MongoDB 7.0.15 single-node replica set (${mongo.kind}, pid ${mongo.pid})`;
+    mongo.kind === 'external' ? 'external MongoDB (LOCKLESS_MONGODB_URI)' : `MongoDB 7.0.15 single-node replica set (${mongo.kind}, pid ${mongo.pid})`;
   const dbName = namespace();
   resources.add('mongodb-database', async () => {
     // After Ctrl-C the server may be gone with its temporary data directory; nothing is left to drop.
@@ -93,5 +94,5 @@ async function startMongoBackend(resources: Resources, log: (line: string) => vo
   });
   await (await prepareMongo(mongo.uri, dbName)).close();
   log(`${server}, database ${dbName}`);
-  return { backend: 'mongodb', server, serverPid: mongo.pid, env: { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongo.uri, MONGODB_DB: dbName } };
+  return { backend: 'mongodb', server, serverPid: mongo.pid, env: { LOCKLESS_BACKEND: 'mongodb', LOCKLESS_MONGODB_URI: mongo.uri, LOCKLESS_MONGODB_DB: dbName } };
 }

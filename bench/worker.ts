@@ -4,7 +4,7 @@
  * gets it, and reads the figures back from the file named in BENCH_WORKER.
  */
 import { writeFileSync } from 'node:fs';
-import { dynamoClientSettings, mongoClientSettings } from '../adapters';
+import { dynamoSettings, mongoSettings } from '../shared/config';
 import { createDynamoDocumentClient } from '../adapters/dynamodb';
 import { createMongoClient } from '../adapters/mongodb';
 import type { Contestant } from './contestants/contestant';
@@ -43,8 +43,12 @@ export interface WorkerOutput {
 function rawDriver(backend: BackendName): RawDriver {
   const env = process.env;
   // The client settings adapters/index.ts gives the handlers, so only the layers above differ.
-  if (backend === 'dynamodb') return createDynamoRaw(createDynamoDocumentClient(dynamoClientSettings(env)), env.TABLE_PREFIX!);
-  return createMongoRaw(createMongoClient(env.MONGODB_URI!, mongoClientSettings(env)), env.MONGODB_DB!);
+  if (backend === 'dynamodb') {
+    const dynamo = dynamoSettings(env);
+    return createDynamoRaw(createDynamoDocumentClient(dynamo), dynamo.tablePrefix);
+  }
+  const mongo = mongoSettings(env);
+  return createMongoRaw(createMongoClient(mongo.uri.value!, mongo), mongo.dbName);
 }
 
 /**

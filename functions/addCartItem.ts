@@ -1,13 +1,10 @@
 /**
- * POST /carts/{id}/items  body { id, productId, quantity }  (the cart is created for the caller if absent)
- * Direct invocation: { cartId, item: { id, productId, quantity }, lang? }
- * 200 the cart { id, owner, items, itemCount, version } | 400 INVALID_REQUEST (also a full cart, for now)
- * | 401 UNAUTHORIZED | 404 CART_NOT_FOUND (another user's cart) | 409 ITEM_EXISTS, VERSION_CONFLICT
- * | 500 INTERNAL | 503 SERVICE_UNAVAILABLE
+ * POST /carts/{id}/items: adds an item to the caller's cart, creating the cart on the first add.
+ * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
+ * are described.
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { readJsonObject } from '../shared/http/body';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
+import { readJsonObject } from '../shared/edge/body';
 import { addItem } from '../shared/operations/carts';
 import { AddCartItemPayload, CartItemBody, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';

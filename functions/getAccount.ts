@@ -1,10 +1,9 @@
 /**
- * GET /accounts/{id}  (the owner only). Direct invocation: { accountId, lang? }
- * 200 { id, owner, balance, version } | 400 INVALID_REQUEST | 401 UNAUTHORIZED | 404 ACCOUNT_NOT_FOUND (also for
- * another user's account: existence is not revealed)
+ * GET /accounts/{id}: the caller's own account.
+ * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
+ * are described.
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getAccount } from '../shared/operations/transfers';
 import { GetAccountPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';

@@ -1,10 +1,9 @@
 /**
- * GET /carts/{id}  (the owner only). Direct invocation: { cartId, lang? }
- * 200 { id, owner, items, itemCount, version }, items ordered by addedAt then id | 400 INVALID_REQUEST
- * | 401 UNAUTHORIZED | 404 CART_NOT_FOUND (also another user's cart: existence is not revealed) | 500 | 503
+ * GET /carts/{id}: the caller's own cart.
+ * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
+ * are described.
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getCart } from '../shared/operations/carts';
 import { GetCartPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';

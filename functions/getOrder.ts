@@ -1,10 +1,9 @@
 /**
- * GET /orders/{orderNo}  (the buyer only). Direct invocation: { orderNo, lang? }
- * 200 the order | 400 INVALID_REQUEST | 401 UNAUTHORIZED | 404 ORDER_NOT_FOUND (also for another user's order:
- * existence is not revealed)
+ * GET /orders/{orderNo}: the caller's own order.
+ * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
+ * are described.
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getOrder } from '../shared/operations/products';
 import { GetOrderPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';

@@ -1,9 +1,11 @@
 /**
- * GET /products/{id}  (public catalogue data: no identity needed). Direct invocation: { productId, lang? }
- * 200 the product with its version, and an ETag header that changes with the version | 400 | 404 PRODUCT_NOT_FOUND
+ * GET /products/{id}: a product and its ETag (public: no identity needed).
+ * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
+ * are described.
  */
 import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { getProduct, productEtag } from '../shared/operations/products';
+import { productEtag } from '../shared/edge/etag';
+import { getProduct } from '../shared/operations/products';
 import { GetProductPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
 

@@ -1,13 +1,11 @@
 /**
- * POST /products/{id}/purchase  body { quantity, strategy? }, header Idempotency-Key (optional)
- * Direct invocation: { productId, quantity, strategy?, idempotencyKey?, lang? }
- * 200 { order, stock, attempts, strategy } | 400 INVALID_REQUEST | 401 UNAUTHORIZED | 404 PRODUCT_NOT_FOUND
- * | 409 VERSION_CONFLICT, TRANSACTION_CONFLICT, IDEMPOTENCY_IN_PROGRESS | 422 INSUFFICIENT_STOCK,
- * IDEMPOTENCY_KEY_REUSED | 500 INTERNAL | 503 SERVICE_UNAVAILABLE
+ * POST /products/{id}/purchase: buys a quantity of a product with the chosen strategy.
+ * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
+ * are described.
  */
-import { callerOf, idempotencyKeyOf, replayHeaders } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { readJsonObject } from '../shared/http/body';
+import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
+import { readJsonObject } from '../shared/edge/body';
 import { purchase } from '../shared/operations/purchase';
 import { DEFAULT_STRATEGY, Id, parseWith, PurchaseBody, PurchasePayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';

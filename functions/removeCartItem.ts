@@ -1,11 +1,9 @@
 /**
- * DELETE /carts/{id}/items/{itemId}  (pull-from-array: one guarded write, each item removed exactly once)
- * Direct invocation: { cartId, itemId, lang? }
- * 200 { removed: true, version } | 400 INVALID_REQUEST | 401 UNAUTHORIZED | 404 CART_NOT_FOUND (also another
- * user's cart: existence is not revealed), ITEM_NOT_FOUND (already removed or never added) | 500 | 503
+ * DELETE /carts/{id}/items/{itemId}: removes one item from the caller's cart, exactly once.
+ * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
+ * are described.
  */
-import { callerOf } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { removeItem } from '../shared/operations/carts';
 import { Id, parseWith, RemoveCartItemPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';

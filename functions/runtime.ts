@@ -1,11 +1,13 @@
 /**
  * Wires operations to the configured store, once per container, and registers where secrets come from
- * (shared/edge/secrets.ts: SSM parameters for deployed stages, plain variables locally).
+ * (shared/edge/secrets.ts: SSM parameters for deployed stages, plain variables locally). The configuration is
+ * read once, by shared/config.ts.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getStore } from '../adapters';
-import { secret, useSecretReader, type SecretReader } from '../shared/edge/secrets';
+import { config } from '../shared/config';
+import { secretFrom, useSecretReader, type SecretReader } from '../shared/edge/secrets';
 import { createDeps, type OperationDeps } from '../shared/operations/deps';
 
 type SsmModule = typeof import('../adapters/secrets/ssmSecrets');
@@ -16,7 +18,7 @@ type SsmModule = typeof import('../adapters/secrets/ssmSecrets');
  * and Powertools at all; from source (tests, tools) it is the adapter module itself.
  */
 function loadSsm(): SsmModule {
-  if (process.env.LOCKLESS_BUNDLED === 'true') return createRequire(__filename)(join(__dirname, 'ssm.js')) as SsmModule;
+  if (config().bundled) return createRequire(__filename)(join(__dirname, 'ssm.js')) as SsmModule;
   // A path in a variable: esbuild leaves it out of the handler's bundle (this branch is dead code there).
   const source = '../adapters/secrets/ssmSecrets';
   return require(source) as SsmModule;
@@ -29,21 +31,24 @@ let deps: Promise<OperationDeps> | undefined;
 
 /** Whether the store needs a secret read first: a MongoDB URI given only as a parameter name. */
 function mongoUriFromParameter(): boolean {
-  return process.env.LOCKLESS_BACKEND === 'mongodb' && !process.env.MONGODB_URI && !!process.env.MONGODB_URI_PARAMETER;
+  const { backend, mongodb } = config();
+  return backend === 'mongodb' && !mongodb.uri.value && !!mongodb.uri.parameter;
 }
 
+const mongoUri = () => secretFrom('LOCKLESS_MONGODB_URI', config().mongodb.uri);
+
 // Cold start: the URI's parameter is read while the container initialises, not on the first request.
-if (mongoUriFromParameter()) secret('MONGODB_URI').catch(() => {});
+if (mongoUriFromParameter()) mongoUri().catch(() => {});
 
 /**
- * The operations' dependencies. With plain settings the store is built at the first call, synchronously
- * (while the caller's environment is in force); a URI held in SSM is read first.
+ * The operations' dependencies. With plain settings the store is built at the first call, synchronously; a
+ * URI held in SSM is read first.
  */
 export function runtimeDeps(): Promise<OperationDeps> {
   if (!deps) {
     deps = mongoUriFromParameter()
-      ? secret('MONGODB_URI').then((mongoUri) => createDeps(getStore({ mongoUri })))
-      : Promise.resolve(createDeps(getStore()));
+      ? mongoUri().then((uri) => createDeps(getStore(config(), uri)))
+      : Promise.resolve(createDeps(getStore(config(), config().mongodb.uri.value)));
     // A failed secret read is tried again by the next request instead of breaking the container for good.
     deps.catch(() => {
       deps = undefined;

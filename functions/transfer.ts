@@ -1,13 +1,11 @@
 /**
- * POST /transfers  body { from, to, amount }, header Idempotency-Key (optional)
- * Direct invocation: { from, to, amount, idempotencyKey?, lang? }
- * 200 { transfer: { transferId, from, to, amount, createdAt } } | 400 INVALID_REQUEST | 401 UNAUTHORIZED
- * | 403 FORBIDDEN | 404 ACCOUNT_NOT_FOUND | 409 TRANSACTION_CONFLICT, IDEMPOTENCY_IN_PROGRESS
- * | 422 INSUFFICIENT_BALANCE, IDEMPOTENCY_KEY_REUSED | 500 INTERNAL | 503 SERVICE_UNAVAILABLE
+ * POST /transfers: moves money between two accounts, atomically.
+ * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
+ * are described.
  */
-import { callerOf, idempotencyKeyOf, replayHeaders } from '../shared/edge/fields';
-import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { readJsonObject } from '../shared/http/body';
+import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
+import { readJsonObject } from '../shared/edge/body';
 import { transfer } from '../shared/operations/transfers';
 import { parseWith, TransferBody, TransferPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';

@@ -1,10 +1,11 @@
 /**
  * npm start: build the bundles, start the database (DynamoDB Local in memory by default, MongoDB with
- * BACKEND=mongodb), create tables, seed the demo data, and serve the functions with serverless-offline on
- * port 3000. Ctrl-C stops everything this command started.
+ * LOCKLESS_BACKEND=mongodb or its alias BACKEND=mongodb), create tables, seed the demo data, and serve the
+ * functions with serverless-offline on port 3000 (LOCKLESS_PORT). Ctrl-C stops everything this command started.
  */
 import { buildAll } from '../esbuild.config.mjs';
-import { startLocalBackend, type Backend, type LocalBackend } from './local/backend';
+import { backendFrom, intSetting, setting } from '../shared/config';
+import { startLocalBackend, type LocalBackend } from './local/backend';
 import { HTTP_PORT, LAMBDA_PORT, LOCAL_TABLE_PREFIX } from './local/config';
 import { startOffline, type OfflineHandle } from './local/offline';
 
@@ -15,8 +16,7 @@ const log = (line: string) => console.log(`[lockless] ${line}`);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<void> {
-  const backend = (process.env.BACKEND || 'dynamodb') as Backend;
-  if (backend !== 'dynamodb' && backend !== 'mongodb') throw new Error(`BACKEND must be dynamodb or mongodb, not ${backend}`);
+  const backend = backendFrom(process.env);
 
   log(`building bundles for ${backend}`);
   await buildAll({ backend, quiet: true });
@@ -38,9 +38,9 @@ async function main(): Promise<void> {
   try {
     db = await startLocalBackend(backend, { tablePrefix: LOCAL_TABLE_PREFIX, dbName: 'lockless', log });
     offline = await startOffline({
-      httpPort: Number(process.env.PORT) || HTTP_PORT,
-      lambdaPort: Number(process.env.LAMBDA_PORT) || LAMBDA_PORT,
-      host: process.env.HOST || 'localhost',
+      httpPort: intSetting('LOCKLESS_PORT', HTTP_PORT),
+      lambdaPort: intSetting('LOCKLESS_LAMBDA_PORT', LAMBDA_PORT),
+      host: setting('LOCKLESS_HOST') ?? 'localhost',
       env: db.env,
       echo: true,
     });
@@ -53,4 +53,7 @@ async function main(): Promise<void> {
   offline.process.once('exit', (code) => void stop(code ?? 1));
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

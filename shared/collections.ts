@@ -2,7 +2,7 @@
  * The collections lockless stores, and the two facts about their shape that an adapter must know.
  *
  * This JSON is the single source of truth: the DynamoDB table definitions in serverless.yml and the tables
- * created locally both derive from it (adapters/dynamodb/tables.ts, adapters/dynamodb/cloudformation.cjs).
+ * created locally both derive from it (adapters/dynamodb/tables.ts, scripts/serverless/tables.cjs).
  */
 import collections from './collections.json';
 

@@ -1,6 +1,6 @@
 /**
  * DynamoDB tables for local runs, tests and scripts, derived from shared/collections.json, the same source
- * adapters/dynamodb/cloudformation.cjs derives the deployed tables from, so the two cannot drift apart.
+ * scripts/serverless/tables.cjs derives the deployed tables from, so the two cannot drift apart.
  *
  * Every table has the string key `id` and on-demand billing; a collection with a ttlField gets DynamoDB TTL
  * on it (expired items disappear on their own, usually within days, so readers still check the expiry).

@@ -5,12 +5,13 @@
  * JSON. No validation, no envelope, no error mapping: what lockless adds over this is lockless's own cost.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClientSettings } from '../../adapters';
+import { dynamoSettings } from '../../shared/config';
 import { createDynamoDocumentClient } from '../../adapters/dynamodb/client';
 import { tableName } from '../../adapters/dynamodb/tables';
 
-const client = createDynamoDocumentClient(dynamoClientSettings());
-const products = tableName(process.env.TABLE_PREFIX || 'lockless-dev-', 'products');
+const settings = dynamoSettings();
+const client = createDynamoDocumentClient(settings);
+const products = tableName(settings.tablePrefix, 'products');
 
 export const handler = async (event: { pathParameters?: { id?: string } }) => {
   const { Item } = await client.send(new GetCommand({ TableName: products, Key: { id: event.pathParameters?.id }, ConsistentRead: true }));

@@ -4,11 +4,12 @@
  * products collection) through the same MongoClient, built by the same factory with the same settings, and
  * answers the document as JSON. What lockless adds over this is lockless's own cost.
  */
-import { mongoClientSettings } from '../../adapters';
+import { mongoSettings } from '../../shared/config';
 import { createMongoClient } from '../../adapters/mongodb/client';
 
-const client = createMongoClient(process.env.MONGODB_URI ?? '', mongoClientSettings());
-const products = client.db(process.env.MONGODB_DB || 'lockless').collection<{ _id: string }>('products');
+const settings = mongoSettings();
+const client = createMongoClient(settings.uri.value ?? '', settings);
+const products = client.db(settings.dbName).collection<{ _id: string }>('products');
 
 export const handler = async (event: { pathParameters?: { id?: string } }) => {
   const doc = await products.findOne({ _id: { $eq: event.pathParameters?.id ?? '' } });

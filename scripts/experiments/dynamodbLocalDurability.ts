@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal } from '../servers/dynamodbLocal';
+import { startDynamoDbLocal } from '../../tools/servers/dynamodbLocal';
 import { ensureTables } from '../../adapters/dynamodb';
-import { freePort, waitForExit } from '../servers/process';
+import { freePort, waitForExit } from '../../tools/servers/process';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 (async () => {
   const dbPath = mkdtempSync(join(tmpdir(), 'ddbdur-'));

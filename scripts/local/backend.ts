@@ -4,14 +4,15 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { COLLECTIONS } from '../../shared/collections';
+import { intSetting, setting, type Backend } from '../../shared/config';
 import { createDynamoDocumentClient, createDynamoStore, ensureTables } from '../../adapters/dynamodb';
 import { createMongoClient, createMongoStore, ensureIndexes } from '../../adapters/mongodb';
 import type { ConditionalStore } from '../../shared/store';
-import { startDynamoDbLocal } from '../servers/dynamodbLocal';
-import { startMongo } from '../servers/mongod';
+import { startDynamoDbLocal } from '../../tools/servers/dynamodbLocal';
+import { startMongo } from '../../tools/servers/mongod';
 import { seedDemoData } from './demoData';
 
-export type Backend = 'dynamodb' | 'mongodb';
+export type { Backend };
 
 export interface LocalBackend {
   backend: Backend;
@@ -48,15 +49,16 @@ export async function startLocalBackend(
   options: { tablePrefix: string; dbName: string; log: (line: string) => void },
 ): Promise<LocalBackend> {
   if (backend === 'dynamodb') {
-    const external = process.env.DYNAMODB_ENDPOINT;
-    const server = external ? undefined : await startDynamoDbLocal({ port: Number(process.env.DYNAMODB_PORT) || undefined });
+    const external = setting('LOCKLESS_DYNAMODB_ENDPOINT');
+    const port = intSetting('LOCKLESS_DYNAMODB_PORT', 0) || undefined;
+    const server = external ? undefined : await startDynamoDbLocal({ port });
     const endpoint = external ?? server!.endpoint;
     const store = await prepareDynamo(endpoint, options.tablePrefix);
     const seeded = await seedDemoData(store).finally(() => store.close());
     options.log(`DynamoDB ${server ? `Local (in memory, pid ${server.pid})` : '(external)'} at ${endpoint}; seeded ${fmt(seeded)}`);
     return {
       backend,
-      env: { LOCKLESS_BACKEND: 'dynamodb', DYNAMODB_ENDPOINT: endpoint, LOCKLESS_TABLE_PREFIX: options.tablePrefix },
+      env: { LOCKLESS_BACKEND: 'dynamodb', LOCKLESS_DYNAMODB_ENDPOINT: endpoint, LOCKLESS_TABLE_PREFIX: options.tablePrefix },
       describe: endpoint,
       stop: async () => server?.stop(),
     };
@@ -72,7 +74,7 @@ export async function startLocalBackend(
   }
   return {
     backend,
-    env: { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongo.uri, MONGODB_DB: options.dbName },
+    env: { LOCKLESS_BACKEND: 'mongodb', LOCKLESS_MONGODB_URI: mongo.uri, LOCKLESS_MONGODB_DB: options.dbName },
     describe: mongo.uri,
     stop: () => mongo.stop(),
   };

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { stopChild, waitFor } from '../servers/process';
+import { stopChild, waitFor } from '../../tools/servers/process';
 
 export interface OfflineHandle {
   httpUrl: string;

@@ -9,12 +9,13 @@
  * and never of the event (issue 10):
  * - `<op>Http` runs `httpHandler` and is the only one with an `httpApi` event. Serverless gives it a resource
  *   policy that lets `apigateway.amazonaws.com` invoke it from this API; nothing else may be granted
- *   `lambda:InvokeFunction` on it (README, "Who may invoke what").
+ *   `lambda:InvokeFunction` on it (docs/identity.md, "Who may invoke what").
  * - `<op>` runs `handler`, the direct-invocation entry: identity comes from the invocation context alone.
  *
  * Both functions of an operation run the same code and share one role holding only that operation's item
  * actions on its own tables, plus writing its own log groups.
  */
+const { setting } = require('./settings.cjs');
 
 /**
  * Every operation: its route, whether it needs a verified identity, and the DynamoDB item actions it calls on
@@ -53,14 +54,14 @@ function roleLogicalId(operation) {
   return `${capitalised(operation)}Role`;
 }
 
-/** `products` → `ProductsTable` (adapters/dynamodb/cloudformation.cjs names the tables this way). */
+/** `products` → `ProductsTable` (scripts/serverless/tables.cjs names the tables this way). */
 function tableLogicalId(collection) {
   return `${capitalised(collection)}Table`;
 }
 
-/** The JWT authorizer's scopes from JWT_AUTHORIZATION_SCOPES (comma or space separated); none when unset. */
+/** The JWT authorizer's scopes from LOCKLESS_JWT_AUTHORIZATION_SCOPES (comma or space separated); none when unset. */
 function authorizationScopes(env = process.env) {
-  return String(env.JWT_AUTHORIZATION_SCOPES || '')
+  return String(setting('LOCKLESS_JWT_AUTHORIZATION_SCOPES', env) || '')
     .split(/[\s,]+/)
     .filter(Boolean);
 }

@@ -14,8 +14,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { AppError } from '../../shared/errors';
-import { logLine } from '../../shared/http/log';
-import { errorEnvelope, toHttp } from '../../shared/http/response';
+import { logLine } from '../../shared/log';
+import { errorEnvelope, toHttp } from '../../shared/edge/response';
 import { negotiateLang } from '../../shared/messages';
 
 export type LambdaHandler = (event: unknown, context: Context, callback: (err?: unknown, result?: unknown) => void) => unknown;

@@ -5,7 +5,7 @@
  * runs at most LOCKLESS_OFFLINE_CONCURRENCY invocations at once (default 32) and the rest wait in line, for at
  * most LOCKLESS_OFFLINE_MAX_QUEUE_MS (default: what API Gateway's 30 s leave after the function's timeout, at
  * least 10 s); every invocation gets its own context and its timeout (serverless.yml's, or
- * LOCKLESS_OFFLINE_TIMEOUT_MS), counted from when it starts. Why: see the README ("How npm start runs the
+ * LOCKLESS_OFFLINE_TIMEOUT_MS), counted from when it starts. Why: see docs/local-runtime.md ("How npm start runs the
  * functions"). Deploying and packaging are untouched: this hooks `offline` alone.
  */
 const { relative, resolve } = require('node:path');

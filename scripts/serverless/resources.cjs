@@ -1,11 +1,12 @@
 'use strict';
 /**
- * The `resources:` block of serverless.yml: the tables (adapters/dynamodb/cloudformation.cjs), one role per
+ * The `resources:` block of serverless.yml: the tables (scripts/serverless/tables.cjs), one role per
  * operation (functions.cjs), and the HTTP API stage's throttling.
  *
  *   resources: ${file(./scripts/serverless/resources.cjs)}
  */
-const tables = require('../../adapters/dynamodb/cloudformation.cjs');
+const tables = require('./tables.cjs');
+const { setting } = require('./settings.cjs');
 const { roles } = require('./functions.cjs');
 
 /** Requests per second across the API, and the burst above it (API Gateway's token bucket), unless overridden. */
@@ -28,7 +29,7 @@ function throttle(env = process.env) {
 
 /** The SSM parameters the functions read their secrets from (shared/edge/secrets.ts), when configured. */
 function secretParameters(env = process.env) {
-  return [env.LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER, env.MONGODB_URI_PARAMETER].filter((name) => typeof name === 'string' && name !== '');
+  return [env.LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER, setting('LOCKLESS_MONGODB_URI_PARAMETER', env)].filter((name) => typeof name === 'string' && name !== '');
 }
 
 async function resources(context) {

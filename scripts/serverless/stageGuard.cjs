@@ -1,11 +1,12 @@
 'use strict';
 /**
  * Refuses to package (and so to deploy) a stage other than `dev` with settings that only make sense locally:
- * - DYNAMODB_ENDPOINT set: the functions would talk to DynamoDB Local, or to whatever that names;
+ * - LOCKLESS_DYNAMODB_ENDPOINT set: the functions would talk to DynamoDB Local, or to whatever that names;
  * - the JWT issuer still the local default (https://auth.lockless.local): no real identity provider;
- * - a secret passed by value (LOCKLESS_TRUSTED_CALLER_SECRET, MONGODB_URI): it would be copied into the
+ * - a secret passed by value (LOCKLESS_TRUSTED_CALLER_SECRET, LOCKLESS_MONGODB_URI): it would be copied into the
  *   CloudFormation template and the function configuration; deployed stages name SSM SecureString
- *   parameters instead (LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER, MONGODB_URI_PARAMETER).
+ *   parameters instead (LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER, LOCKLESS_MONGODB_URI_PARAMETER).
+ * The provider's environment holds the new names only: serverless.yml resolves old ones (settings.cjs).
  */
 const LOCAL_STAGE = 'dev';
 const DEFAULT_ISSUER = 'https://auth.lockless.local';
@@ -16,10 +17,10 @@ function problems(stage, provider) {
   const env = provider.environment || {};
   const issuer = provider.httpApi && provider.httpApi.authorizers && provider.httpApi.authorizers.jwtAuth && provider.httpApi.authorizers.jwtAuth.issuerUrl;
   const found = [];
-  if (env.DYNAMODB_ENDPOINT) found.push(`DYNAMODB_ENDPOINT is set (${env.DYNAMODB_ENDPOINT}): unset it to use DynamoDB itself`);
-  if (!issuer || issuer === DEFAULT_ISSUER) found.push(`the JWT issuer is the local default ${DEFAULT_ISSUER}: set JWT_ISSUER_URL`);
+  if (env.LOCKLESS_DYNAMODB_ENDPOINT) found.push(`LOCKLESS_DYNAMODB_ENDPOINT is set (${env.LOCKLESS_DYNAMODB_ENDPOINT}): unset it to use DynamoDB itself`);
+  if (!issuer || issuer === DEFAULT_ISSUER) found.push(`the JWT issuer is the local default ${DEFAULT_ISSUER}: set LOCKLESS_JWT_ISSUER_URL`);
   if (env.LOCKLESS_TRUSTED_CALLER_SECRET) found.push('LOCKLESS_TRUSTED_CALLER_SECRET is set by value: store it in SSM and set LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER');
-  if (env.MONGODB_URI) found.push('MONGODB_URI is set by value: store it in SSM and set MONGODB_URI_PARAMETER');
+  if (env.LOCKLESS_MONGODB_URI) found.push('LOCKLESS_MONGODB_URI is set by value: store it in SSM and set LOCKLESS_MONGODB_URI_PARAMETER');
   return found;
 }
 

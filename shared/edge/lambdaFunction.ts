@@ -13,15 +13,16 @@
  *   like: an API Gateway-shaped event with claims is just a payload with unknown fields, and is refused.
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { config } from '../config';
 import { AppError, toAppError } from '../errors';
 import { DEFAULT_LANG, type Lang } from '../messages';
-import { logLine } from '../http/log';
-import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from '../http/request';
-import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from '../http/response';
+import { logLine } from '../log';
+import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from './request';
+import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from './response';
 import { parseInput, type Schema } from '../validation';
 import { beforeDeadline } from './deadline';
 import { directCaller, isUserSub, type DirectIdentityConfig } from './directIdentity';
-import { secret } from './secrets';
+import { secretFrom } from './secrets';
 
 export interface Call {
   /** The verified caller; always set when the function's access is 'user'. */
@@ -31,6 +32,12 @@ export interface Call {
   /** Epoch ms by which the answer must be on its way. */
   deadline: number;
   transport: 'http' | 'direct';
+}
+
+/** The verified caller of a function whose access is 'user' (the wrapper has already refused anonymous calls). Errors: UNAUTHORIZED. */
+export function callerOf(call: Call): string {
+  if (!call.sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
+  return call.sub;
 }
 
 export interface FunctionSpec<C> {
@@ -59,16 +66,19 @@ function directLang(payload: Record<string, unknown>): Lang {
 export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandler; httpHandler: HttpHandler } {
   // Configuration is read once, when the container loads the function, like the store's.
   // The trusted-caller secret may live in SSM (secrets.ts): its read starts now, at cold start.
-  const settings = { cognitoIdentityPoolId: process.env.LOCKLESS_COGNITO_IDENTITY_POOL_ID || undefined, stage: process.env.LOCKLESS_STAGE || 'dev' };
-  let trustedSecret = secret('LOCKLESS_TRUSTED_CALLER_SECRET');
-  trustedSecret.catch(() => {});
+  const { cognitoIdentityPoolId, stage, trustedCallerSecret } = config();
+  const readSecret = () => {
+    const pending = secretFrom('LOCKLESS_TRUSTED_CALLER_SECRET', trustedCallerSecret);
+    pending.catch(() => {});
+    return pending;
+  };
+  let trustedSecret = readSecret();
   const identity = async (): Promise<DirectIdentityConfig> => {
     try {
-      return { ...settings, trustedSecret: await trustedSecret };
+      return { cognitoIdentityPoolId, stage, trustedSecret: await trustedSecret };
     } catch (err) {
       // Read again by the next invocation; this one answers 500 (the cause is logged).
-      trustedSecret = secret('LOCKLESS_TRUSTED_CALLER_SECRET');
-      trustedSecret.catch(() => {});
+      trustedSecret = readSecret();
       throw err;
     }
   };

@@ -2,9 +2,11 @@
  * Secrets the functions need (the trusted-caller secret, a MongoDB URI with credentials), never copied into
  * the deployment: a deployed stage names an SSM SecureString parameter in `<NAME>_PARAMETER`, read once per
  * container, at cold start, and cached for its life. Local runs set `<NAME>` itself as a plain variable, which
- * wins. The reader of parameters is an adapter (adapters/secrets), registered by the composition root, so that
- * nothing here imports an AWS client and runs without one when no parameter is configured.
+ * wins (shared/config.ts reads both). The reader of parameters is an adapter (adapters/secrets), registered by
+ * the composition root, so that nothing here imports an AWS client and runs without one when no parameter is
+ * configured.
  */
+import type { SecretSource } from '../config';
 
 /** Reads one SecureString parameter by name, decrypted. */
 export type SecretReader = (parameterName: string) => Promise<string>;
@@ -18,14 +20,12 @@ export function useSecretReader(next: SecretReader): void {
 }
 
 /**
- * The secret `name`: the plain variable `name` when set, else the parameter named by `<name>_PARAMETER` (read
- * once per container; a failed read is tried again by the next caller), else undefined. The variables are
- * read at the call, so a handler that calls this while loading reads them at cold start.
+ * The secret `name` from its source (shared/config.ts): the plain value when set, else the parameter (read once
+ * per container; a failed read is tried again by the next caller), else undefined. `name` only labels errors.
  */
-export function secret(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const plain = env[name];
-  if (plain) return Promise.resolve(plain);
-  const parameter = env[`${name}_PARAMETER`];
+export function secretFrom(name: string, source: SecretSource): Promise<string | undefined> {
+  if (source.value) return Promise.resolve(source.value);
+  const parameter = source.parameter;
   if (!parameter) return Promise.resolve(undefined);
   let pending = cache.get(parameter);
   if (!pending) {
@@ -38,6 +38,11 @@ export function secret(name: string, env: NodeJS.ProcessEnv = process.env): Prom
     cache.set(parameter, pending);
   }
   return pending;
+}
+
+/** The secret `name` from the variables `name` and `<name>_PARAMETER` of `env` (see secretFrom). */
+export function secret(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  return secretFrom(name, { value: env[name], parameter: env[`${name}_PARAMETER`] });
 }
 
 /** Forgets cached values (tests). */

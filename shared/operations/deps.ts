@@ -1,7 +1,7 @@
 /** What operations need from the world, passed in so they run the same against a fake clock or a real one. */
 import type { ConditionalStore } from '../store';
 import type { RetryPolicy } from '../retry';
-import { logLine, type LogLevel } from '../http/log';
+import { logLine, type LogLevel } from '../log';
 import { newOrderNo, newTransferId } from '../ids';
 import { ADD_ROUNDS_POLICY } from './carts';
 import { ROUNDS_POLICY } from './idempotency';

@@ -10,11 +10,6 @@ export async function getProduct(deps: Pick<OperationDeps, 'store'>, productId: 
   return publicProduct(product);
 }
 
-/** A strong validator that changes exactly when the product's version does. */
-export function productEtag(productId: string, version: number): string {
-  return `"${productId}.v${version}"`;
-}
-
 /**
  * An order, for the buyer only; anyone else, and any void tombstone, gets ORDER_NOT_FOUND (existence is not
  * revealed).

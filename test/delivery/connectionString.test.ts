@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 const URIS = [
-  // What the project itself builds (scripts/servers/mongod.ts, the tests, mongodb-memory-server).
+  // What the project itself builds (tools/servers/mongod.ts, the tests, mongodb-memory-server).
   'mongodb://127.0.0.1:27017/?replicaSet=rs0',
   'mongodb://127.0.0.1:40123/?directConnection=true',
   'mongodb://127.0.0.1:40123/?replicaSet=testset',

@@ -18,7 +18,7 @@ import { checkTemplate } from './cfnSpec';
 import { COLLECTION_NAMES } from '../../shared/collections';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
-import { freePort } from '../../scripts/servers/process';
+import { freePort } from '../../tools/servers/process';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { backendEnv } from '../support/functions';
 import { BURST_MARGINS, describeBursts } from './bursts';
@@ -32,7 +32,7 @@ const TRUSTED_SECRET = 'delivery-test-trusted-caller-secret-0123456789';
 
 /** Builds dist/ as `npm run build` does (a child process: Jest's module sandbox cannot load the .mjs config). */
 async function build(backend: string): Promise<string[]> {
-  await run(process.execPath, [join(ROOT, 'esbuild.config.mjs'), '--quiet'], { cwd: ROOT, env: { ...process.env, BACKEND: backend } });
+  await run(process.execPath, [join(ROOT, 'esbuild.config.mjs'), '--quiet'], { cwd: ROOT, env: { ...process.env, LOCKLESS_BACKEND: backend } });
   return (await readdir(join(ROOT, 'dist'))).sort();
 }
 
@@ -169,7 +169,7 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
 /** `serverless package` with no AWS credentials: a fresh HOME (no ~/.aws) and no AWS_* variables. */
 async function serverlessPackage(stage: string, out: string, home: string, extraEnv: Record<string, string | undefined> = {}) {
   const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  for (const key of ['DYNAMODB_ENDPOINT', 'MONGODB_URI', 'LOCKLESS_TRUSTED_CALLER_SECRET', 'JWT_ISSUER_URL']) delete env[key];
+  for (const key of ['LOCKLESS_DYNAMODB_ENDPOINT', 'DYNAMODB_ENDPOINT', 'LOCKLESS_MONGODB_URI', 'MONGODB_URI', 'LOCKLESS_TRUSTED_CALLER_SECRET', 'LOCKLESS_JWT_ISSUER_URL', 'JWT_ISSUER_URL']) delete env[key];
   Object.assign(env, { HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, extraEnv);
   return run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', out], {
     cwd: ROOT,
@@ -189,7 +189,7 @@ describe('serverless package', () => {
     out = await mkdtemp(join(tmpdir(), 'lockless-package-'));
     home = await mkdtemp(join(tmpdir(), 'lockless-home-'));
     names = await build('dynamodb');
-    await serverlessPackage('ci', out, home, { JWT_ISSUER_URL: 'https://issuer.example.com', JWT_AUTHORIZATION_SCOPES: 'lockless/api' });
+    await serverlessPackage('ci', out, home, { LOCKLESS_JWT_ISSUER_URL: 'https://issuer.example.com', LOCKLESS_JWT_AUTHORIZATION_SCOPES: 'lockless/api' });
     template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   });
   afterAll(async () => {
@@ -248,7 +248,7 @@ describe('serverless package', () => {
       );
     }
     const fns = ofType('AWS::Lambda::Function').map(([, f]) => f);
-    expect(fns.map((f) => f.Properties.Environment.Variables.TABLE_PREFIX)).toEqual(fns.map(() => 'lockless-ci-'));
+    expect(fns.map((f) => f.Properties.Environment.Variables.LOCKLESS_TABLE_PREFIX)).toEqual(fns.map(() => 'lockless-ci-'));
   });
 
   it('gives each operation its own role with only its own item actions, shared by its two functions', () => {

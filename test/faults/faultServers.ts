@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { COLLECTIONS } from '../../shared/collections';
 import { ensureTables } from '../../adapters/dynamodb';
 import { createMongoClient, ensureIndexes } from '../../adapters/mongodb';
-import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../scripts/servers/dynamodbLocal';
-import { startMongo, type MongoHandle } from '../../scripts/servers/mongod';
-import { freePort, waitForExit } from '../../scripts/servers/process';
+import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../tools/servers/dynamodbLocal';
+import { startMongo, type MongoHandle } from '../../tools/servers/mongod';
+import { freePort, waitForExit } from '../../tools/servers/process';
 import { rawDynamoClient, type BackendName } from '../support/stores';
 
 export interface FaultServer {
@@ -39,7 +39,7 @@ export async function startFaultServer(backend: BackendName): Promise<FaultServe
     await ensureTables(admin, PREFIX);
     admin.destroy();
     return {
-      env: { LOCKLESS_BACKEND: 'dynamodb', DYNAMODB_ENDPOINT: server.endpoint, TABLE_PREFIX: PREFIX },
+      env: { LOCKLESS_BACKEND: 'dynamodb', LOCKLESS_DYNAMODB_ENDPOINT: server.endpoint, LOCKLESS_TABLE_PREFIX: PREFIX },
       pid: () => server.pid,
       freeze: () => process.kill(server.pid, 'SIGSTOP'),
       thaw: () => process.kill(server.pid, 'SIGCONT'),
@@ -61,7 +61,7 @@ export async function startFaultServer(backend: BackendName): Promise<FaultServe
   await admin.close();
   const pid = () => server.pid ?? -1;
   return {
-    env: { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: server.uri, MONGODB_DB: DB },
+    env: { LOCKLESS_BACKEND: 'mongodb', LOCKLESS_MONGODB_URI: server.uri, LOCKLESS_MONGODB_DB: DB },
     pid,
     freeze: () => process.kill(pid(), 'SIGSTOP'),
     thaw: () => process.kill(pid(), 'SIGCONT'),

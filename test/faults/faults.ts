@@ -58,8 +58,8 @@ export function describeFaults(backend: BackendName): void {
     beforeAll(async () => {
       server = await startFaultServer(backend);
       store = backend === 'dynamodb'
-        ? createDynamoStore({ client: createDynamoDocumentClient({ endpoint: server.env.DYNAMODB_ENDPOINT }), tablePrefix: server.env.TABLE_PREFIX!, schema: COLLECTIONS })
-        : createMongoStore({ client: createMongoClient(server.env.MONGODB_URI!), dbName: server.env.MONGODB_DB!, schema: COLLECTIONS });
+        ? createDynamoStore({ client: createDynamoDocumentClient({ endpoint: server.env.LOCKLESS_DYNAMODB_ENDPOINT }), tablePrefix: server.env.LOCKLESS_TABLE_PREFIX!, schema: COLLECTIONS })
+        : createMongoStore({ client: createMongoClient(server.env.LOCKLESS_MONGODB_URI!), dbName: server.env.LOCKLESS_MONGODB_DB!, schema: COLLECTIONS });
       for (const strategy of STRATEGIES) await store.insert('products', { id: `f-${strategy}`, name: 'x', stock: INITIAL_STOCK, sold: 0, price: 7 });
       for (let i = 0; i < ACCOUNTS; i++) await store.insert('accounts', { id: `fa${i}`, owner: `owner-${i}`, balance: INITIAL_BALANCE });
       // Short database timeouts, as deployed: a frozen server must turn into 503s, not into hung requests.
@@ -67,7 +67,7 @@ export function describeFaults(backend: BackendName): void {
         ...server.env,
         LOCKLESS_DB_CONNECT_TIMEOUT_MS: '500',
         LOCKLESS_DB_REQUEST_TIMEOUT_MS: '1000',
-        LOCKLESS_TABLE_PREFIX: server.env.TABLE_PREFIX,
+        LOCKLESS_TABLE_PREFIX: server.env.LOCKLESS_TABLE_PREFIX,
       });
     });
     afterAll(async () => {
@@ -105,7 +105,7 @@ export function describeFaults(backend: BackendName): void {
 
     it('answers 503 well before the deployed 10 s timeout when the database stalls, with the deployed defaults', async () => {
       // No timeout overrides here: the client timeouts and retry budgets the functions deploy with.
-      const deployed = loadFunctions(['purchase', 'transfer'], { ...server.env, LOCKLESS_TABLE_PREFIX: server.env.TABLE_PREFIX });
+      const deployed = loadFunctions(['purchase', 'transfer'], { ...server.env, LOCKLESS_TABLE_PREFIX: server.env.LOCKLESS_TABLE_PREFIX });
       const LAMBDA_TIMEOUT_MS = 10_000;
       server.freeze();
       try {
@@ -223,12 +223,12 @@ type Lister = { list: (collection: string) => Promise<Record<string, any>[]>; cl
 /** Reads whole collections with the raw driver, after the faults, through a fresh client. */
 function lister(backend: BackendName, server: FaultServer): Lister {
   if (backend === 'dynamodb') {
-    const raw = DynamoDBDocumentClient.from(rawDynamoClient(server.env.DYNAMODB_ENDPOINT));
-    return { list: (collection) => scanTable(raw, server.env.TABLE_PREFIX + collection), close: async () => raw.destroy() };
+    const raw = DynamoDBDocumentClient.from(rawDynamoClient(server.env.LOCKLESS_DYNAMODB_ENDPOINT));
+    return { list: (collection) => scanTable(raw, server.env.LOCKLESS_TABLE_PREFIX + collection), close: async () => raw.destroy() };
   }
-  const client = createMongoClient(server.env.MONGODB_URI!);
+  const client = createMongoClient(server.env.LOCKLESS_MONGODB_URI!);
   return {
-    list: async (collection) => client.db(server.env.MONGODB_DB!).collection(collection).find({}).toArray(),
+    list: async (collection) => client.db(server.env.LOCKLESS_MONGODB_DB!).collection(collection).find({}).toArray(),
     close: () => client.close(),
   };
 }

@@ -19,19 +19,19 @@ const provider = (environment: Record<string, string>, issuerUrl = 'https://issu
 
 describe('the stage guard', () => {
   it('lets dev through whatever it is configured with', () => {
-    expect(guard.problems('dev', provider({ DYNAMODB_ENDPOINT: 'http://localhost:8000', LOCKLESS_TRUSTED_CALLER_SECRET: 's' }, 'https://auth.lockless.local'))).toEqual([]);
+    expect(guard.problems('dev', provider({ LOCKLESS_DYNAMODB_ENDPOINT: 'http://localhost:8000', LOCKLESS_TRUSTED_CALLER_SECRET: 's' }, 'https://auth.lockless.local'))).toEqual([]);
   });
 
   it('lets a deployed stage through with a real issuer, no endpoint and secrets by parameter name', () => {
-    expect(guard.problems('prod', provider({ DYNAMODB_ENDPOINT: '', LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER: '/lockless/prod/trusted' }))).toEqual([]);
+    expect(guard.problems('prod', provider({ LOCKLESS_DYNAMODB_ENDPOINT: '', LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER: '/lockless/prod/trusted' }))).toEqual([]);
   });
 
   it.each([
-    ['DYNAMODB_ENDPOINT', provider({ DYNAMODB_ENDPOINT: 'http://localhost:8000' }), /DYNAMODB_ENDPOINT/],
+    ['LOCKLESS_DYNAMODB_ENDPOINT', provider({ LOCKLESS_DYNAMODB_ENDPOINT: 'http://localhost:8000' }), /DYNAMODB_ENDPOINT/],
     ['the default issuer', provider({}, 'https://auth.lockless.local'), /JWT issuer/],
     ['no issuer', { environment: {} }, /JWT issuer/],
     ['a trusted-caller secret by value', provider({ LOCKLESS_TRUSTED_CALLER_SECRET: 'x'.repeat(40) }), /LOCKLESS_TRUSTED_CALLER_SECRET/],
-    ['a MongoDB URI by value', provider({ MONGODB_URI: 'mongodb://u:p@db/' }), /MONGODB_URI/],
+    ['a MongoDB URI by value', provider({ LOCKLESS_MONGODB_URI: 'mongodb://u:p@db/' }), /MONGODB_URI/],
   ])('refuses a deployed stage with %s', (_what, config, pattern) => {
     const found = guard.problems('prod', config);
     expect(found).toHaveLength(1);

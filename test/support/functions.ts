@@ -1,6 +1,7 @@
 /**
  * Loads the real handlers in a fresh module registry wired by the real composition root (adapters/index.ts)
- * from environment variables, exactly as a Lambda container would, against one test fixture's namespace.
+ * from a configuration read from these variables, as a Lambda container would, against one test fixture's
+ * namespace.
  */
 import type { Context } from 'aws-lambda';
 import { TEST_IDENTITY_POOL } from './events';
@@ -20,12 +21,10 @@ export function backendEnv(backend: BackendName, namespace: { tablePrefix?: stri
   return backend === 'dynamodb'
     ? {
         LOCKLESS_BACKEND: 'dynamodb',
-        DYNAMODB_ENDPOINT: dynamoEndpoint(),
-        TABLE_PREFIX: namespace.tablePrefix!,
-        // serverless.yml reads this one when it sets TABLE_PREFIX for serverless-offline's handlers.
+        LOCKLESS_DYNAMODB_ENDPOINT: dynamoEndpoint(),
         LOCKLESS_TABLE_PREFIX: namespace.tablePrefix!,
       }
-    : { LOCKLESS_BACKEND: 'mongodb', MONGODB_URI: mongoUri(), MONGODB_DB: namespace.dbName! };
+    : { LOCKLESS_BACKEND: 'mongodb', LOCKLESS_MONGODB_URI: mongoUri(), LOCKLESS_MONGODB_DB: namespace.dbName! };
 }
 
 export function loadFunctions(names: string[], backendSettings: Record<string, string | undefined>): LoadedFunctions {
@@ -33,6 +32,12 @@ export function loadFunctions(names: string[], backendSettings: Record<string, s
   const env = { LOCKLESS_COGNITO_IDENTITY_POOL_ID: TEST_IDENTITY_POOL, ...backendSettings };
   let loaded: LoadedFunctions | undefined;
   jest.isolateModules(() => {
+    // The container's configuration, handed over instead of read from process.env (shared/config.ts).
+    const merged: Record<string, string | undefined> = { ...process.env, ...env };
+    const { readConfig, useConfig } = require('../../shared/config') as typeof import('../../shared/config');
+    useConfig(readConfig(merged));
+    // Retry budgets are still read from process.env by createDeps (shared/operations/deps.ts): only they need
+    // this environment in force while the container's store and dependencies are built.
     const saved: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(env)) {
       saved[key] = process.env[key];
@@ -40,23 +45,22 @@ export function loadFunctions(names: string[], backendSettings: Record<string, s
       else process.env[key] = value;
     }
     try {
-      // Initialise the container's store while this environment is in force.
       (require('../../functions/runtime') as typeof import('../../functions/runtime')).runtimeDeps();
-      const adapters = require('../../adapters') as typeof import('../../adapters');
-      const modules: Record<string, { handler: Handler; httpHandler: Handler }> = {};
-      for (const name of names) modules[name] = require(`../../functions/${name}`);
-      const entry = (name: string, which: 'handler' | 'httpHandler'): Handler => {
-        const found = modules[name]?.[which];
-        if (!found) throw new Error(`handler ${name} was not loaded`);
-        return found;
-      };
-      loaded = { handler: (name) => entry(name, 'handler'), http: (name) => entry(name, 'httpHandler'), close: () => adapters.closeStore() };
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
     }
+    const adapters = require('../../adapters') as typeof import('../../adapters');
+    const modules: Record<string, { handler: Handler; httpHandler: Handler }> = {};
+    for (const name of names) modules[name] = require(`../../functions/${name}`);
+    const entry = (name: string, which: 'handler' | 'httpHandler'): Handler => {
+      const found = modules[name]?.[which];
+      if (!found) throw new Error(`handler ${name} was not loaded`);
+      return found;
+    };
+    loaded = { handler: (name) => entry(name, 'handler'), http: (name) => entry(name, 'httpHandler'), close: () => adapters.closeStore() };
   });
   return loaded!;
 }

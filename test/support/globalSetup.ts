@@ -1,10 +1,11 @@
 /**
  * Starts the real database servers once for the whole test run: DynamoDB Local (in memory) and a MongoDB
- * single-node replica set. `DYNAMODB_ENDPOINT` and `MONGODB_URI`, when set, point at servers the user runs
+ * single-node replica set. `LOCKLESS_DYNAMODB_ENDPOINT` and `LOCKLESS_MONGODB_URI` (or their old unprefixed names), when set, point at servers the user runs
  * instead, and nothing is started for them. Workers find the servers through the environment.
  */
-import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../scripts/servers/dynamodbLocal';
-import { startMongo, type MongoHandle } from '../../scripts/servers/mongod';
+import { setting } from '../../shared/config';
+import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../tools/servers/dynamodbLocal';
+import { startMongo, type MongoHandle } from '../../tools/servers/mongod';
 
 export interface TestServers {
   dynamo?: DynamoDbLocalHandle;
@@ -23,8 +24,9 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__locklessServers = started;
   const log = (line: string) => process.stderr.write(`[test servers] ${line}\n`);
   const t0 = Date.now();
+  const external = setting('LOCKLESS_DYNAMODB_ENDPOINT');
   const [dynamo, mongo] = await Promise.allSettled([
-    process.env.DYNAMODB_ENDPOINT ? Promise.resolve(undefined) : startDynamoDbLocal(),
+    external ? Promise.resolve(undefined) : startDynamoDbLocal(),
     startMongo({ log }),
   ]);
   if (dynamo.status === 'fulfilled' && dynamo.value) started.dynamo = dynamo.value;
@@ -33,7 +35,7 @@ export default async function globalSetup(): Promise<void> {
     await Promise.allSettled([started.dynamo?.stop(), started.mongo?.stop()]);
     throw dynamo.status === 'rejected' ? dynamo.reason : (mongo as PromiseRejectedResult).reason;
   }
-  process.env.LOCKLESS_TEST_DYNAMODB_ENDPOINT = process.env.DYNAMODB_ENDPOINT ?? started.dynamo!.endpoint;
+  process.env.LOCKLESS_TEST_DYNAMODB_ENDPOINT = external ?? started.dynamo!.endpoint;
   process.env.LOCKLESS_TEST_MONGODB_URI = started.mongo!.uri;
   log(
     `DynamoDB ${process.env.LOCKLESS_TEST_DYNAMODB_ENDPOINT}${started.dynamo ? ` (pid ${started.dynamo.pid})` : ' (external)'}, ` +

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startOffline, type OfflineHandle } from '../../../scripts/local/offline';
-import { freePort } from '../../../scripts/servers/process';
+import { freePort } from '../../../tools/servers/process';
 import { httpClient, type HttpClient } from '../../support/httpClient';
 
 const FIXTURE = join(__dirname, 'fixture');

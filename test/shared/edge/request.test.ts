@@ -1,4 +1,4 @@
-import { fromHttpEvent, MAX_HEADER_BYTES, refuseInvalidInput } from '../../../shared/http/request';
+import { fromHttpEvent, MAX_HEADER_BYTES, refuseInvalidInput } from '../../../shared/edge/request';
 import { httpEvent, lambdaContext } from '../../support/events';
 
 type Event = ReturnType<typeof httpEvent> & Record<string, unknown>;

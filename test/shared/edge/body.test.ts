@@ -1,5 +1,6 @@
-import { duplicateKey, MAX_BODY_BYTES, readJsonObject } from '../../../shared/http/body';
-import { fromHttpEvent } from '../../../shared/http/request';
+import { duplicateKey, readJsonObject } from '../../../shared/edge/body';
+import { MAX_INPUT_BYTES as MAX_BODY_BYTES } from '../../../shared/validation';
+import { fromHttpEvent } from '../../../shared/edge/request';
 import { httpEvent } from '../../support/events';
 
 /** The ApiRequest of a POST carrying `body` with these headers (content type application/json unless given). */

@@ -6,8 +6,6 @@ import { AppError } from '../errors';
 import { assertSafeInput, MAX_INPUT_BYTES } from '../validation';
 import type { ApiRequest } from './request';
 
-export const MAX_BODY_BYTES = MAX_INPUT_BYTES;
-
 /**
  * `application/json`, optionally with `charset=utf-8` (any case, optionally quoted) and nothing else: the body
  * is read as UTF-8, so a client announcing another charset or a JSON-like type (json-seq, `+json`) is refused
@@ -59,7 +57,7 @@ export function duplicateKey(text: string): string | undefined {
 
 /**
  * Returns the parsed JSON object of the body, or throws INVALID_REQUEST saying what is wrong: a content type
- * other than application/json (UTF-8), no body, more than MAX_BODY_BYTES, invalid JSON, a duplicate key, a
+ * other than application/json (UTF-8), no body, more than MAX_INPUT_BYTES, invalid JSON, a duplicate key, a
  * forbidden key at any depth (`__proto__`, `constructor`, `prototype`, `$...`, `a.b`), or not an object.
  */
 export function readJsonObject(req: ApiRequest): Record<string, unknown> {
@@ -69,8 +67,8 @@ export function readJsonObject(req: ApiRequest): Record<string, unknown> {
     throw invalid('headers.content-type', 'content type must be application/json (UTF-8)');
   }
   if (req.body === undefined || req.body === '') throw invalid('body', 'a JSON body is required');
-  if (Buffer.byteLength(req.body, 'utf8') > MAX_BODY_BYTES) {
-    throw invalid('body', `body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(req.body, 'utf8') > MAX_INPUT_BYTES) {
+    throw invalid('body', `body must be at most ${MAX_INPUT_BYTES} bytes`);
   }
   let parsed: unknown;
   try {

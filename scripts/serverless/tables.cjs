@@ -1,9 +1,10 @@
 'use strict';
 /**
  * The deployed DynamoDB tables, derived from shared/collections.json (the same source adapters/dynamodb/tables.ts
- * creates local tables from). Plain CommonJS so serverless.yml can load it:
+ * creates local tables from). Deployment resources, not adapter code: resources.cjs (serverless.yml's
+ * `resources:`) adds them to the template, and it can also be loaded on its own:
  *
- *   resources: ${file(./adapters/dynamodb/cloudformation.cjs)}
+ *   resources: ${file(./scripts/serverless/tables.cjs)}
  *
  * The module itself is that function: Serverless calls a function export with `{ options, resolveVariable }`
  * and uses what it returns. (With a function export, `file(...):address` addresses the function's result, so

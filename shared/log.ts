@@ -1,12 +1,13 @@
 /** One structured JSON log line per event, so a request id in a 500 answer finds its cause in CloudWatch. */
+import { logThreshold } from './config';
+
 export type LogLevel = 'info' | 'warn' | 'error';
 
 const RANK: Record<LogLevel | 'silent', number> = { info: 0, warn: 1, error: 2, silent: 3 };
 
-/** LOCKLESS_LOG_LEVEL: info (default), warn, error or silent. */
+/** LOCKLESS_LOG_LEVEL, read at each line (shared/config.ts says why). */
 function threshold(): number {
-  const configured = process.env.LOCKLESS_LOG_LEVEL as LogLevel | 'silent' | undefined;
-  return configured && configured in RANK ? RANK[configured] : RANK.info;
+  return RANK[logThreshold()];
 }
 
 export function logLine(level: LogLevel, fields: Record<string, unknown>): void {

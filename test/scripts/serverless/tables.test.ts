@@ -30,7 +30,7 @@ interface CloudFormationModule {
 
 // Plain CommonJS without type declarations: required, then given the shape this test relies on.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const cf = require('../../../adapters/dynamodb/cloudformation.cjs') as CloudFormationModule;
+const cf = require('../../../scripts/serverless/tables.cjs') as CloudFormationModule;
 
 const names = Object.keys(collections);
 const shapes = collections as Record<string, { ttlField?: string }>;
@@ -72,7 +72,7 @@ describe('cloudformation tables', () => {
   });
 
   it('resolves the stage the way serverless.yml calls it', async () => {
-    // `resources: ${file(./adapters/dynamodb/cloudformation.cjs)}` calls the module itself.
+    // `resources: ${file(./scripts/serverless/tables.cjs)}` calls the module itself.
     const fromOption = await cf({ options: { stage: 'staging' } });
     expect(fromOption.Resources.ProductsTable!.Properties.TableName).toBe('lockless-staging-products');
 

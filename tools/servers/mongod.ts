@@ -2,7 +2,7 @@
  * A MongoDB single-node replica set for local runs and tests (transactions need a replica set).
  *
  * Order of preference:
- * 1. `MONGODB_URI` when set: the user's own cluster or Atlas; nothing is started or stopped.
+ * 1. `LOCKLESS_MONGODB_URI` (or the old MONGODB_URI) when set: the user's own cluster or Atlas; nothing is started or stopped.
  * 2. On Linux with Debian's wine64: the official Windows mongod 7.0.15 under Wine (see mongodBinary.ts).
  *    No Linux mongod can be downloaded on machines that reach only the npm registry and Debian.
  * 3. Otherwise mongodb-memory-server's download of a native binary, bounded by a timeout so an offline
@@ -15,12 +15,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { setting } from '../../shared/config';
 import { cacheDir, ensureMongodExe } from './mongodBinary';
 import { freePort, stopChild, waitFor, waitForExit } from './process';
 
 export interface MongoHandle {
   uri: string;
-  /** PID of the mongod process we started; undefined when MONGODB_URI points elsewhere. */
+  /** PID of the mongod process we started; undefined when LOCKLESS_MONGODB_URI points elsewhere. */
   pid?: number;
   port?: number;
   dbPath?: string;
@@ -33,7 +34,7 @@ export interface MongoOptions {
   dbPath?: string;
   port?: number;
   log?: (line: string) => void;
-  /** Ignore MONGODB_URI (fault tests need a server they own). */
+  /** Ignore LOCKLESS_MONGODB_URI (fault tests need a server they own). */
   ignoreUri?: boolean;
 }
 
@@ -41,8 +42,9 @@ const WINE64 = process.env.LOCKLESS_WINE64 || '/usr/lib/wine/wine64';
 const REPL_SET = 'rs0';
 
 export async function startMongo(options: MongoOptions = {}): Promise<MongoHandle> {
-  if (process.env.MONGODB_URI && !options.ignoreUri) {
-    return { uri: process.env.MONGODB_URI, kind: 'external', stop: async () => {} };
+  const external = setting('LOCKLESS_MONGODB_URI');
+  if (external && !options.ignoreUri) {
+    return { uri: external, kind: 'external', stop: async () => {} };
   }
   const choice = process.env.LOCKLESS_MONGOD || (process.platform === 'linux' && existsSync(WINE64) ? 'wine' : 'native');
   if (choice === 'wine') return startWineMongod(options);
@@ -53,7 +55,7 @@ export async function startMongo(options: MongoOptions = {}): Promise<MongoHandl
 async function startWineMongod(options: MongoOptions): Promise<MongoHandle> {
   const log = options.log ?? (() => {});
   if (!existsSync(WINE64)) {
-    throw new Error(`${WINE64} not found: install Debian's wine64 (apt-get install wine64) or set MONGODB_URI`);
+    throw new Error(`${WINE64} not found: install Debian's wine64 (apt-get install wine64) or set LOCKLESS_MONGODB_URI`);
   }
   const exe = await ensureMongodExe(log);
   const ownsDbPath = !options.dbPath;
@@ -176,7 +178,7 @@ async function startNativeMongod(options: MongoOptions): Promise<MongoHandle> {
   });
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`no native mongod after ${timeoutMs} ms (offline?); install wine64 or set MONGODB_URI`)),
+      () => reject(new Error(`no native mongod after ${timeoutMs} ms (offline?); install wine64 or set LOCKLESS_MONGODB_URI`)),
       timeoutMs,
     );
   });
