@@ -17,7 +17,7 @@ import { createClient, fetchTransport, invokeTransport, type Invoke, type Result
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
-import { freePort } from '../../scripts/servers/process';
+import { freePort } from '../../tools/servers/process';
 import { BURST_MARGINS } from '../delivery/bursts';
 import { backendEnv } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';

@@ -21,7 +21,7 @@ beforeAll(async () => {
   fixture = await dynamoFixture('throttling');
   proxy = await startThrottlingProxy(dynamoEndpoint());
   store = createDynamoStore({ client: createDynamoDocumentClient({ endpoint: proxy.endpoint }), tablePrefix: fixture.tablePrefix!, schema: COLLECTIONS });
-  fns = loadFunctions(['purchase', 'getProduct'], { ...backendEnv('dynamodb', fixture), DYNAMODB_ENDPOINT: proxy.endpoint });
+  fns = loadFunctions(['purchase', 'getProduct'], { ...backendEnv('dynamodb', fixture), LOCKLESS_DYNAMODB_ENDPOINT: proxy.endpoint });
 });
 afterEach(() => {
   proxy.throttleNext(0);
