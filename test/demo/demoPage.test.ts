@@ -50,6 +50,8 @@ if (!CHROMIUM) {
     let profile: string;
     let page: Page;
     const pageErrors: string[] = [];
+    /** The status of every purchase answer the browser received, as the network saw it. */
+    const purchaseStatuses: number[] = [];
 
     beforeAll(async () => {
       fixture = await backendFixture('dynamodb', 'demo');
@@ -66,10 +68,14 @@ if (!CHROMIUM) {
       profile = await mkdtemp(join(tmpdir(), 'lockless-chromium-'));
       browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir: profile, args: CHROMIUM_FLAGS });
       page = await browser.newPage();
-      await page.setViewport({ width: 820, height: 1000 });
+      await page.setViewport({ width: 820, height: 600 });
       page.on('pageerror', (err) => pageErrors.push(String(err)));
+      // Chromium logs every 4xx as a console error ("Failed to load resource"): those are the answers, counted below.
       page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
+        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text());
+      });
+      page.on('response', (res) => {
+        if (res.request().method() === 'POST' && res.url().endsWith('/purchase')) purchaseStatuses.push(res.status());
       });
     }, 300_000);
     afterAll(async () => {
@@ -86,7 +92,7 @@ if (!CHROMIUM) {
     it(`buys once, then sells the last ${STOCK} units to ${BUYERS} virtual buyers, counted as the answers arrive`, async () => {
       // Arrange: a product of its own with one unit for the buy button and STOCK for the sale.
       const productId = `demo-${Math.random().toString(36).slice(2, 8)}`;
-      await fixture.store.insert('products', { id: productId, name: '秒杀商品', stock: STOCK + 1, sold: 0, price: 990 });
+      await fixture.store.insert('products', { id: productId, name: 'Limited sneaker', stock: STOCK + 1, sold: 0, price: 990 });
       await page.goto(`${demo.url}/?product=${productId}`);
       await waitForStock(STOCK + 1);
       await page.waitForSelector('#buy:not([disabled])');
@@ -129,6 +135,12 @@ if (!CHROMIUM) {
       expect(seen.filter((n) => n > 0 && n < BUYERS).length).toBeGreaterThan(BUYERS / 2);
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
       expect(pageErrors).toEqual([]);
+      // What the browser itself received: one 200 for the buy button, then 100 more and 50 sold-out 422s.
+      expect([purchaseStatuses.filter((s) => s === 200).length, purchaseStatuses.filter((s) => s === 422).length, purchaseStatuses.length]).toEqual([
+        STOCK + 1,
+        BUYERS - STOCK,
+        BUYERS + 1,
+      ]);
 
       // Assert: the database agrees.
       const product = await fixture.store.get('products', productId);
