@@ -5,7 +5,7 @@
  * 100 units left; the counts are read from the DOM, checked to have grown while answers arrived, and checked
  * against the database.
  *
- * Where chromium is missing (CHROMIUM_PATH, /usr/bin/chromium), one test says so and nothing else runs:
+ * Where chromium is missing (CHROMIUM_PATH if set, else /usr/bin/chromium), one test says so and nothing else runs:
  * `apt-get install -y --no-install-recommends chromium` (.ci/run does). LOCKLESS_UPDATE_SCREENSHOT=1 also saves
  * the page after the sale to docs/demo.png.
  * Heavy: `flock /tmp/lockless-heavy.lock npx jest test/demo/demoPage.test.ts`.
@@ -26,7 +26,8 @@ import { backendFixture, type BackendFixture } from '../support/stores';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
+/** CHROMIUM_PATH, when set, is the only candidate (so a wrong path reports chromium missing instead of using another). */
+const CHROMIUM = (process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => existsSync(p));
 /** The flags that work on this machine and in CI (no sandbox as root, nothing that reaches the network). */
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const BUYERS = 150;
