@@ -8,7 +8,7 @@
 //   node esbuild.config.mjs --quiet    build without the size table
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -117,7 +117,14 @@ export function bundleOptions(backend) {
   };
 }
 
-export async function buildAll({ backend = buildBackend(), outdir = join(root, 'dist'), quiet = false } = {}) {
+/** Where the bundles go: dist/, or LOCKLESS_DIST_DIR (relative to the project) so that tests building at once
+ * for different backends never overwrite each other's bundles; serverless.yml's handlers follow the same
+ * setting (scripts/serverless/functions.cjs). */
+export function distDir(env = process.env) {
+  return env.LOCKLESS_DIST_DIR || 'dist';
+}
+
+export async function buildAll({ backend = buildBackend(), outdir = join(root, distDir()), quiet = false } = {}) {
   const options = bundleOptions(backend);
   rmSync(outdir, { recursive: true, force: true });
   const names = handlerNames();
@@ -134,7 +141,7 @@ export async function buildAll({ backend = buildBackend(), outdir = join(root, '
     outdir,
   });
   const sizes = Object.fromEntries(
-    Object.entries(result.metafile.outputs).map(([file, output]) => [file.replace(/^.*dist\//, ''), output.bytes]),
+    Object.entries(result.metafile.outputs).map(([file, output]) => [relative(outdir, join(root, file)), output.bytes]),
   );
   if (!quiet) {
     for (const [file, bytes] of Object.entries(sizes)) console.log(`${file.padEnd(28)} ${(bytes / 1024).toFixed(1).padStart(8)} KiB`);

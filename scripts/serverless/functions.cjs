@@ -91,9 +91,11 @@ function reservedConcurrency(env) {
 function functionsFor(env) {
   const out = {};
   for (const [operation, spec] of Object.entries(OPERATIONS)) {
-    const common = { role: roleLogicalId(operation), package: { patterns: [`dist/${operation}/**`] } };
-    out[operation] = { handler: `dist/${operation}/index.handler`, ...common };
-    out[`${operation}${HTTP_SUFFIX}`] = { handler: `dist/${operation}/index.httpHandler`, ...common, events: [httpEvent(operation, spec, env)] };
+    // The bundles' folder: dist/, or LOCKLESS_DIST_DIR (esbuild.config.mjs), which tests set to build apart.
+    const dist = env.LOCKLESS_DIST_DIR || 'dist';
+    const common = { role: roleLogicalId(operation), package: { patterns: [`${dist}/${operation}/**`] } };
+    out[operation] = { handler: `${dist}/${operation}/index.handler`, ...common };
+    out[`${operation}${HTTP_SUFFIX}`] = { handler: `${dist}/${operation}/index.httpHandler`, ...common, events: [httpEvent(operation, spec, env)] };
   }
   const reserved = reservedConcurrency(env);
   for (const [key, count] of Object.entries(reserved)) {

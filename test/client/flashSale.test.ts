@@ -21,6 +21,7 @@ import { freePort } from '../../tools/servers/process';
 import { BURST_MARGINS } from '../delivery/bursts';
 import { backendEnv } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
+import { buildSuiteBundles, type SuiteBundles } from '../support/bundles';
 import { startDroppingProxy, type DroppingProxy } from './support/droppingProxy';
 
 const ROOT = join(__dirname, '..', '..');
@@ -38,21 +39,22 @@ const RETRY = { deadlineMs: 400_000, tryTimeoutMs: 150_000, maxTries: 30, baseMs
 const TEST_MS = 600_000;
 const TRUSTED_SECRET = 'client-test-trusted-caller-secret-0123456789';
 
-async function build(backend: string): Promise<void> {
-  await run(process.execPath, [join(ROOT, 'esbuild.config.mjs'), '--quiet'], { cwd: ROOT, env: { ...process.env, BACKEND: backend } });
-}
-
 describe.each(BACKENDS)('a flash sale through the client SDK while answers are lost, on %s', (backend) => {
   let fixture: BackendFixture;
   let offline: OfflineHandle;
   let proxy: DroppingProxy;
+  let bundles: SuiteBundles | undefined;
   /** The proxy's drop count when the last sale ended. */
   let dropped = 0;
 
   beforeAll(async () => {
     fixture = await backendFixture(backend, 'client');
-    await build(backend);
-    offline = await startOffline({ httpPort: await freePort(), lambdaPort: await freePort(), env: { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET, ...BURST_MARGINS } });
+    bundles = await buildSuiteBundles('client', backend);
+    offline = await startOffline({
+      httpPort: await freePort(),
+      lambdaPort: await freePort(),
+      env: { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET, ...BURST_MARGINS, ...bundles.env },
+    });
     let purchases = 0;
     dropped = 0;
     proxy = await startDroppingProxy(offline.httpUrl, {
@@ -62,6 +64,7 @@ describe.each(BACKENDS)('a flash sale through the client SDK while answers are l
   afterAll(async () => {
     await proxy?.close();
     await offline?.stop();
+    await bundles?.remove();
     await fixture?.cleanup();
   });
 
