@@ -92,12 +92,27 @@ export type TxWrite =
   | { kind: 'check'; collection: string; id: string; expectVersion?: number; guards?: Guard[]; label?: string };
 
 /**
- * A committed transaction says how many times the store ran it (more than 1 when transient conflicts made it
- * retry). A failure says why and names the write that failed: by its `label` when it has one, and by its
- * position (`index`, kept for callers that build unlabelled transactions); nothing was written.
+ * A committed transaction (the store runs it once per call, so `attempts` is 1). A failure says why and names
+ * the write that failed: by its `label` when it has one, and by its position (`index`, kept for callers that
+ * build unlabelled transactions); nothing was written.
  */
 export type TxFailure = WriteFailure & { index: number; label?: string };
-export type TxResult = { ok: true; attempts: number } | TxFailure;
+
+/**
+ * A transaction that did not run to a decision and wrote nothing, through no fault of its writes: it lost to
+ * concurrent writes (`contention`: DynamoDB TransactionConflict, MongoDB TransientTransactionError), or DynamoDB
+ * cancelled it for throttling (`throttled`). Running the same writes again later may commit. The store does not
+ * retry it: the operation decides, through its one retry policy (shared/operations/contention.ts).
+ * `attempts` is 1, or 0 when the deadline had passed and nothing was sent.
+ */
+export type TxContended = { ok: false; reason: 'contention' | 'throttled'; attempts: number };
+
+export type TxResult = { ok: true; attempts: number } | TxFailure | TxContended;
+
+/** True for a transaction that lost to contention or throttling (worth running again), not to its conditions. */
+export function isContended(result: TxResult): result is TxContended {
+  return !result.ok && (result.reason === 'contention' || result.reason === 'throttled');
+}
 
 /** The failure of `write` (at `index`) as a TxResult: the label travels with it when the write has one. */
 export function txFailure(write: TxWrite, index: number, failure: WriteFailure): TxFailure {
@@ -105,10 +120,11 @@ export function txFailure(write: TxWrite, index: number, failure: WriteFailure):
 }
 
 export interface TxOptions {
-  /** Absolute deadline (epoch ms) after which no further attempt starts. */
+  /**
+   * Absolute deadline (epoch ms): the store sends nothing after it, and bounds the database's work by it
+   * (MongoDB `maxTimeMS`, DynamoDB's resends of an unanswered request).
+   */
   deadline?: number;
-  /** Whole-transaction attempts on transient conflicts (default 5). */
-  maxAttempts?: number;
 }
 
 export interface ConditionalStore {
@@ -121,8 +137,8 @@ export interface ConditionalStore {
   /** Deletes the document only if its version is still `expectVersion` (so nothing it did not see is lost). */
   remove(collection: string, id: string, expectVersion: number): Promise<RemoveResult>;
   /**
-   * All or nothing. Transient conflicts are retried as a whole, bounded by attempts and deadline; when they
-   * run out it throws AppError TRANSACTION_CONFLICT (retryable).
+   * All or nothing, in one attempt. Contention and throttling come back as a value (TxContended), never
+   * retried here; only transport failures are resent inside the adapter (unavailable.ts).
    */
   transact(writes: TxWrite[], options?: TxOptions): Promise<TxResult>;
   /** Releases connections (tests and scripts; handlers keep the store for the life of the container). */

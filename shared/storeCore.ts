@@ -21,7 +21,7 @@ import {
 } from './conditions';
 import { AppError } from './errors';
 import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from './retry';
-import { txFailure, type ConditionalStore, type Doc, type NewDoc, type TxOptions, type TxWrite, type UpdateSpec, type WriteFailure } from './store';
+import { txFailure, type ConditionalStore, type Doc, type NewDoc, type TxContended, type TxOptions, type TxWrite, type UpdateSpec, type WriteFailure } from './store';
 
 /** A write refused by its condition, with the stored document the backend saw (null when absent). */
 export interface Refused {
@@ -43,8 +43,11 @@ export interface StoreHooks {
   update(collection: string, shape: CollectionShape, id: string, spec: UpdateSpec, conditions: WriteConditions): Promise<{ ok: true; doc: Doc } | Refused>;
   insert(collection: string, shape: CollectionShape, doc: NewDoc): Promise<{ ok: true; doc: Doc } | Refused>;
   remove(collection: string, shape: CollectionShape, id: string, expectVersion: number): Promise<{ ok: true } | Refused>;
-  /** All or nothing; the first refused write by position, with what the backend saw of it. */
-  transact(writes: PlannedWrite[], options: TxOptions): Promise<{ ok: true; attempts: number } | (Refused & { index: number })>;
+  /**
+   * All or nothing, one attempt: committed, the first refused write by position (with what the backend saw of
+   * it), or contended (lost to concurrent writes or throttled; nothing written). Never retries contention.
+   */
+  transact(writes: PlannedWrite[], options: TxOptions): Promise<{ ok: true; attempts: number } | (Refused & { index: number }) | TxContended>;
   close(): Promise<void>;
 }
 
@@ -68,8 +71,8 @@ export const REREAD_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 2, maxD
 /**
  * A ConditionalStore from backend hooks. Every method throws InvalidSpecError (before anything is sent) for an
  * unknown collection, a bad key or a spec the port refuses; AppError INTERNAL when a backend refuses a write
- * whose conditions hold on what it returned; and whatever the hooks throw (SERVICE_UNAVAILABLE,
- * TRANSACTION_CONFLICT).
+ * whose conditions hold on what it returned; and whatever the hooks throw (SERVICE_UNAVAILABLE; DynamoDB
+ * single writes: TRANSACTION_CONFLICT). `transact` answers contention as a value and never retries it.
  */
 export function createStore(options: StoreCoreOptions): ConditionalStore {
   const { schema, hooks } = options;
@@ -150,6 +153,7 @@ export function createStore(options: StoreCoreOptions): ConditionalStore {
       }));
       const out = await hooks.transact(planned, txOptions);
       if (out.ok) return out;
+      if (!('index' in out)) return out;
       const write = writes[out.index];
       if (!write) throw new AppError('INTERNAL', `a transaction was refused at write ${out.index} of ${writes.length}`);
       if (write.kind === 'insert') {

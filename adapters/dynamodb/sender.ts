@@ -29,7 +29,7 @@ export interface DynamoStoreOptions {
 
 /** Transient conflicts clear in milliseconds; short full-jitter backoff spreads the contenders. */
 export const CONFLICT_POLICY: Omit<RetryPolicy, 'maxAttempts'> = { baseDelayMs: 10, maxDelayMs: 200 };
-/** Attempts of a single write that finds its item locked by a transaction, and of a transaction by default. */
+/** Attempts of a single write that finds its item locked by a transaction. */
 export const DEFAULT_ATTEMPTS = 5;
 
 /** Branch on the error name, never instanceof: bundles can duplicate the SDK's classes. */
@@ -41,8 +41,9 @@ const reasonsOf = (err: unknown): CancellationReason[] => (err as { Cancellation
  *
  * Throws what shared/storeCore.ts throws (InvalidSpecError before anything is sent; INTERNAL when DynamoDB
  * refuses a write whose conditions hold on the item it returned). `update`, `insert` and `remove` throw AppError
- * TRANSACTION_CONFLICT (retryable) if the item stays locked by other transactions through every attempt;
- * `transact` throws it when conflicts outlast its attempts or deadline. An unreachable or silent database
+ * TRANSACTION_CONFLICT (retryable) if the item stays locked by other transactions through every attempt.
+ * `transact` makes one attempt and answers a conflict or a throttling cancellation as a value (TxContended),
+ * for the operation to retry. An unreachable or silent database
  * throws AppError SERVICE_UNAVAILABLE (see unavailable.ts for what is retried first).
  */
 export function createDynamoStore(options: DynamoStoreOptions): ConditionalStore {
@@ -143,40 +144,25 @@ function dynamoHooks(options: DynamoStoreOptions): StoreHooks {
 
     async transact(planned, txOptions) {
       const TransactItems = planned.map((p) => buildTxItem(p, tableOf(p.write.collection)));
-      const result = await retry<{ ok: true; attempts: number } | (Refused & { index: number }), unknown>(
-        async (attempt) => {
-          try {
-            // One token per attempt: a resend after a lost answer reuses it, so DynamoDB applies the transaction at
-            // most once; the next attempt after a cancellation is a new transaction and gets a new token.
-            const ClientRequestToken = randomUUID();
-            await send('transaction', () => client.send(new TransactWriteCommand({ TransactItems, ClientRequestToken })), deps, txOptions.deadline);
-            return { done: true, value: { ok: true, attempts: attempt } };
-          } catch (err) {
-            if (errorName(err) === 'TransactionConflictException') return { done: false, failure: err };
-            if (errorName(err) !== 'TransactionCanceledException') throw err;
-            const cancellation = cancellationOf(reasonsOf(err));
-            // Past ~500 transactional writes/s on one item DynamoDB cancels with ThrottlingError (or
-            // ProvisionedThroughputExceeded on a provisioned table): nothing applied, so try again in time.
-            if (cancellation === 'conflict' || cancellation === 'throttled') return { done: false, failure: err };
-            if (cancellation === 'unexplained' || !planned[cancellation.failed]) throw err;
-            const { shape } = planned[cancellation.failed]!;
-            return { done: true, value: { ok: false, index: cancellation.failed, current: docFrom(shape, cancellation.item) } };
-          }
-        },
-        { ...CONFLICT_POLICY, maxAttempts: txOptions.maxAttempts ?? DEFAULT_ATTEMPTS },
-        { deadline: txOptions.deadline, deps },
-      );
-      if (result.ok) return result.value;
-      if (errorName(result.failure) === 'TransactionCanceledException' && cancellationOf(reasonsOf(result.failure)) === 'throttled') {
-        throw new AppError('SERVICE_UNAVAILABLE', `DynamoDB throttled the transaction (${result.attempts} attempt(s))`, {
-          cause: result.failure,
-          details: { outcome: 'not-applied' },
-        });
+      // One token for this attempt: a resend after a lost answer (unavailable.ts) reuses it, so DynamoDB applies
+      // the transaction at most once; the operation's next attempt after a cancellation is a new transaction.
+      const ClientRequestToken = randomUUID();
+      try {
+        await send('transaction', () => client.send(new TransactWriteCommand({ TransactItems, ClientRequestToken })), deps, txOptions.deadline);
+        return { ok: true, attempts: 1 };
+      } catch (err) {
+        // Contention is a value: the operation retries it through its own policy, not this adapter.
+        if (errorName(err) === 'TransactionConflictException') return { ok: false, reason: 'contention', attempts: 1 };
+        if (errorName(err) !== 'TransactionCanceledException') throw err;
+        const cancellation = cancellationOf(reasonsOf(err));
+        if (cancellation === 'conflict') return { ok: false, reason: 'contention', attempts: 1 };
+        // Past ~500 transactional writes/s on one item DynamoDB cancels with ThrottlingError (or
+        // ProvisionedThroughputExceeded on a provisioned table): nothing applied, and trying again later may work.
+        if (cancellation === 'throttled') return { ok: false, reason: 'throttled', attempts: 1 };
+        if (cancellation === 'unexplained' || !planned[cancellation.failed]) throw err;
+        const { shape } = planned[cancellation.failed]!;
+        return { ok: false, index: cancellation.failed, current: docFrom(shape, cancellation.item) };
       }
-      throw new AppError('TRANSACTION_CONFLICT', 'the transaction kept conflicting with concurrent writes', {
-        cause: result.failure,
-        details: { attempts: result.attempts, exhausted: result.exhausted },
-      });
     },
 
     async close() {

@@ -6,21 +6,21 @@
  * afterwards shows why. Between the write and the read the document may change, so the core treats that read
  * as `read-after` (it may try the write again), and `current` is the document just after the failed write.
  *
- * `transact` runs the writes in order inside one session's transaction; the first one whose condition fails
- * aborts everything. The transaction is re-run on a TransientTransactionError (a WriteConflict with a
- * concurrent transaction, mostly). ClientSession.withTransaction does the same, but its only bound is a fixed
- * 120 s (driver 7.x ignores `timeoutMS`: CSOT is a documented no-op there, and checked on the real server),
- * after which it rethrows the conflict. So the loop is ours, and so are its bounds:
- * - it counts the runs and checks the deadline before each, and throws AppError TRANSACTION_CONFLICT;
+ * `transact` runs the writes in order inside one session's transaction, once; the first one whose condition
+ * fails aborts everything. A TransientTransactionError (a WriteConflict with a concurrent transaction, mostly)
+ * comes back as the value `{ ok: false, reason: 'contention' }`: the operation re-runs it through its one retry
+ * policy (shared/operations/contention.ts), bounded by its deadline and attempts. ClientSession.withTransaction
+ * would re-run it here, bounded only by a fixed 120 s (driver 7.x ignores `timeoutMS`: CSOT is a documented
+ * no-op there, and checked on the real server), so it is not used, and the bounds are ours:
+ * - nothing is sent once the deadline has passed;
  * - every operation carries `maxTimeMS` = the time left, so a slow or stuck server stops at the deadline;
- * - it commits by itself, retrying an unknown commit result only until the deadline (the driver's commit
- *   loop would go on for 120 s). A transient error at commit re-runs the transaction.
+ * - it commits by itself, retrying an unknown commit result (the transport's uncertainty, not contention) only
+ *   until the deadline (the driver's commit loop would go on for 120 s).
  */
 import type { ClientSession, Collection, MongoClient } from 'mongodb';
 import type { CollectionShape, Schema } from '../../shared/collections';
-import { AppError } from '../../shared/errors';
 import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from '../../shared/retry';
-import type { ConditionalStore, Doc, TxOptions } from '../../shared/store';
+import type { ConditionalStore, Doc, TxContended, TxOptions } from '../../shared/store';
 import { createStore, type PlannedWrite, type Refused, type StoreHooks } from '../../shared/storeCore';
 import { buildFilter, buildUpdate, plan, type MongoWrite } from './builders';
 import { fromStored, toStored, type StoredDocument } from './storedDocument';
@@ -35,7 +35,6 @@ export interface MongoStoreOptions {
   retryDeps?: RetryDeps;
 }
 
-export const DEFAULT_TX_MAX_ATTEMPTS = 5;
 /** The budget of a transaction called without a deadline: well inside a Lambda's usual timeout. */
 export const DEFAULT_TX_BUDGET_MS = 10_000;
 export const COMMIT_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 10, maxDelayMs: 200 };
@@ -47,8 +46,7 @@ const MAX_TIME_MS_LIMIT = 2 ** 31 - 1;
  * the names in `schema`; create them and their TTL indexes first with `ensureIndexes`.
  *
  * Throws what shared/storeCore.ts throws (InvalidSpecError before anything is sent; INTERNAL when a failed
- * write cannot be explained); AppError TRANSACTION_CONFLICT from `transact` when transient conflicts outlast
- * its attempts or deadline; AppError SERVICE_UNAVAILABLE when the database is unreachable, stalled or has no
+ * write cannot be explained); AppError SERVICE_UNAVAILABLE when the database is unreachable, stalled or has no
  * primary (unavailable.ts); other driver errors as they come.
  */
 export function createMongoStore(options: MongoStoreOptions): ConditionalStore {
@@ -135,47 +133,33 @@ function mongoHooks(options: MongoStoreOptions): StoreHooks {
     clock: RetryDeps,
     planned: PlannedWrite[],
     txOptions: TxOptions,
-  ): Promise<{ ok: true; attempts: number } | (Refused & { index: number })> {
+  ): Promise<{ ok: true; attempts: number } | (Refused & { index: number }) | TxContended> {
     const writes = planned.map((p) => ({ p, built: plan(p), collection: collectionOf(p.write.collection) }));
-    // A NaN would silently switch a bound off (every comparison with it is false), so it counts as absent.
-    const requested = txOptions.maxAttempts;
-    const maxAttempts = Number.isFinite(requested) ? Math.max(1, Math.floor(requested as number)) : DEFAULT_TX_MAX_ATTEMPTS;
+    // A NaN would silently switch the bound off (every comparison with it is false), so it counts as absent.
     const deadline = Number.isFinite(txOptions.deadline) ? (txOptions.deadline as number) : clock.now() + DEFAULT_TX_BUDGET_MS;
     // maxTimeMS must be a positive int32: round up, and never 0 (which means "no limit" to the server).
     const timeLeft = () => Math.min(MAX_TIME_MS_LIMIT, Math.max(1, Math.ceil(deadline - clock.now())));
-    let attempts = 0;
-    let lastTransient: unknown;
-    const giveUp = (why: string) =>
-      new AppError('TRANSACTION_CONFLICT', `transaction not committed: ${why} after ${attempts} attempt(s)`, {
-        cause: lastTransient,
-        details: { attempts },
-      });
-    if (clock.now() >= deadline) throw giveUp('deadline passed');
+    // Nothing is sent after the deadline; to the operation this is one more contended try that wrote nothing.
+    if (clock.now() >= deadline) return { ok: false, reason: 'contention', attempts: 0 };
 
     const session = mongo.startSession();
     try {
-      const sessionOptions = { readConcern: { level: 'snapshot' as const }, writeConcern: { w: 'majority' as const }, maxCommitTimeMS: timeLeft() };
-      // Our own loop rather than ClientSession.withTransaction (see the file comment). Same steps otherwise:
-      // abort an open transaction on any error, re-run on TransientTransactionError, rethrow anything else.
-      for (;;) {
-        if (attempts >= maxAttempts) throw giveUp('attempts exhausted');
-        if (clock.now() >= deadline) throw giveUp('deadline passed');
-        attempts += 1;
-        session.startTransaction(sessionOptions);
-        try {
-          for (const [index, w] of writes.entries()) await runWrite(w.collection, w.p.shape, w.p.id, w.built, index, session, timeLeft);
-          await commit(session, clock, deadline);
-          return { ok: true, attempts };
-        } catch (err) {
-          if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
-          if (err instanceof WriteRefused) return { ok: false, index: err.index, current: err.current };
-          // A conflict, or a transient failure before or at commit: nothing was committed, so run it again.
-          if (hasLabel(err, 'TransientTransactionError') && !hasLabel(err, 'UnknownTransactionCommitResult')) {
-            lastTransient = err;
-            continue;
-          }
-          throw err;
+      // One run, not ClientSession.withTransaction (see the file comment): abort an open transaction on any
+      // error, answer a TransientTransactionError as contention, rethrow anything else.
+      session.startTransaction({ readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' }, maxCommitTimeMS: timeLeft() });
+      try {
+        for (const [index, w] of writes.entries()) await runWrite(w.collection, w.p.shape, w.p.id, w.built, index, session, timeLeft);
+        await commit(session, clock, deadline);
+        return { ok: true, attempts: 1 };
+      } catch (err) {
+        if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+        if (err instanceof WriteRefused) return { ok: false, index: err.index, current: err.current };
+        // A conflict, or a transient failure before or at commit: nothing was committed. The operation decides
+        // whether to run it again (shared/operations/contention.ts).
+        if (hasLabel(err, 'TransientTransactionError') && !hasLabel(err, 'UnknownTransactionCommitResult')) {
+          return { ok: false, reason: 'contention', attempts: 1 };
         }
+        throw err;
       }
     } finally {
       await session.endSession();

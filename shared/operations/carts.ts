@@ -30,11 +30,12 @@ import {
   type CartItem,
   type PublicCart,
 } from '../carts';
-import type { Guard, WriteFailure } from '../store';
+import type { Guard, TxWrite, WriteFailure } from '../store';
 import { retry, type RetryPolicy } from '../retry';
+import { transactUntilDecided } from './contention';
 import type { OperationDeps } from './deps';
 
-export type CartDeps = Pick<OperationDeps, 'store' | 'now'>;
+export type CartDeps = Pick<OperationDeps, 'store' | 'now' | 'random' | 'sleep'>;
 
 /** The item a caller asks to add; the operation stamps `addedAt`. */
 export type NewCartItem = Pick<CartItem, 'id' | 'productId' | 'quantity'>;
@@ -51,6 +52,12 @@ export interface RemoveOutcome {
  * wait between rounds: the round after a lost race succeeds at once.
  */
 export const ADD_ROUNDS_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
+
+/**
+ * Runs of the new-cart transaction while it loses to contention on the owner's cart count (only that owner's
+ * concurrent first adds contend there). Five, as the stores allowed before contention came back as a value.
+ */
+export const CREATE_CART_ATTEMPTS = 5;
 
 const cartNotFound = (cartId: string) => new AppError('CART_NOT_FOUND', `cart ${cartId} not found`);
 
@@ -100,16 +107,18 @@ export async function addItem(deps: CartDeps, uid: string, cartId: string, item:
  * Inserts a new cart and counts it against its owner's limit, in one transaction: the count's guard
  * (`carts < MAX_CARTS_PER_OWNER`) and the cart's insert-if-absent commit together or not at all.
  * @returns false when the cart already exists (a concurrent add of the same owner created it).
- * @throws AppError CART_LIMIT_REACHED.
+ * @throws AppError CART_LIMIT_REACHED; TRANSACTION_CONFLICT or SERVICE_UNAVAILABLE when contention outlasts
+ *   CREATE_CART_ATTEMPTS (contention.ts).
  */
 async function createCart(deps: CartDeps, uid: string, cart: { id: string; cartId: string; owner: string; items: CartItem[]; itemCount: number }): Promise<boolean> {
   const countKey = cartCountKey(uid);
   // The counter is created once per owner; losing that race to a concurrent first add is fine.
   if (!(await deps.store.get(CARTS, countKey))) await deps.store.insert(CARTS, { id: countKey, owner: uid, carts: 0 });
-  const result = await deps.store.transact([
+  const writes: TxWrite[] = [
     { kind: 'update', label: 'count', collection: CARTS, id: countKey, spec: { guards: [{ field: 'carts', op: 'lt', value: MAX_CARTS_PER_OWNER }], inc: { carts: 1 } } },
     { kind: 'insert', label: 'cart', collection: CARTS, doc: cart },
-  ]);
+  ];
+  const { result } = await transactUntilDecided(() => deps.store.transact(writes), { maxAttempts: CREATE_CART_ATTEMPTS, deps });
   if (result.ok) return true;
   // Each reason can come from one write only (only an insert finds its key taken, only an update has guards),
   // so the reason alone names the write.

@@ -3,7 +3,7 @@ import type { ConditionalStore } from '../store';
 import type { RetryPolicy } from '../retry';
 import { logLine, type LogLevel } from '../log';
 import { newOrderNo, newTransferId } from '../ids';
-import { ADD_ROUNDS_POLICY } from './carts';
+import { ADD_ROUNDS_POLICY, CREATE_CART_ATTEMPTS } from './carts';
 import { ROUNDS_POLICY } from './idempotency';
 import { REPAIR_POLICY } from './orders';
 
@@ -22,7 +22,10 @@ export interface OperationDeps {
     version: RetryPolicy;
     /** Re-runs of a transaction whose snapshot went stale (the price changed under it). */
     snapshot: RetryPolicy;
-    /** Whole-transaction attempts the store may make on transient conflicts. */
+    /**
+     * Runs of one transaction in one request, contended ones included (contention.ts retries them; the store
+     * makes one run per call). A purchase's snapshot re-reads count against it too.
+     */
     transactionAttempts: number;
   };
 }
@@ -42,50 +45,60 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
 
 /**
  * The most store calls (port calls: get, update, insert, remove, transact) one request can make, by operation,
- * with V = version.maxAttempts, S = snapshot.maxAttempts, R = idempotency rounds (ROUNDS_POLICY, 8), 3 order
- * repairs (REPAIR_POLICY), 3 cart rounds (ADD_ROUNDS_POLICY), and P = the idempotency polls while a duplicate
- * holds the key (POLL_POLICY: at most one per 20 ms of the time left before the deadline). With the defaults:
+ * with V = version.maxAttempts, S = snapshot.maxAttempts, T = transactionAttempts, R = idempotency rounds
+ * (ROUNDS_POLICY, 8), 3 order repairs (REPAIR_POLICY), 3 cart rounds (ADD_ROUNDS_POLICY), C = the new-cart
+ * transaction's runs (CREATE_CART_ATTEMPTS, 5), and P = the idempotency polls while a duplicate holds the key
+ * (POLL_POLICY: at most one per 20 ms of the time left before the deadline). A `transact` is one attempt: the
+ * store answers contention as a value and the operation's one loop (contention.ts) runs it again, so
+ * transaction runs add up (S + T) instead of multiplying (S x T x the store's own reruns). With the defaults:
  *
  * | operation                                  | formula                          | defaults  |
  * |--------------------------------------------|----------------------------------|-----------|
  * | read a product, order, account or cart     | 1                                | 1         |
  * | purchase atomic                            | 2 + 3 + 3                        | 8         |
  * | purchase version                           | 2V + 1 + 3 + 3                   | 135       |
- * | purchase transaction                       | 2S + 1                           | 7         |
+ * | purchase transaction                       | S + T + 1                        | 68        |
  * | purchase atomic/version with a key (lease) | 2(R-1) + 2 + 2 + that + 1 + P    | 27 / 154 + P |
- * | purchase transaction with a key            | 3(R-1) + 1 + (2S + 1) + 1 + P    | 30 + P    |
- * | transfer                                   | 1                                | 1         |
- * | transfer with a key                        | 2(R-1) + 2 + P                   | 16 + P    |
- * | add a cart item                            | 1 + 3 x 4                        | 13        |
+ * | purchase transaction with a key            | R(1 + S + T) + 2 + P             | 546 + P   |
+ * | transfer                                   | T                                | 64        |
+ * | transfer with a key                        | R(1 + T) + P                     | 520 + P   |
+ * | add a cart item                            | 1 + 3 x (3 + C)                  | 25        |
  * | remove a cart item                         | 1                                | 1         |
  *
- * Each store call then makes at most this many database requests (its own bounded retries, in the adapter):
+ * (A purchase transaction reads at most S snapshots and makes at most T transaction runs in all; each keyed
+ * round may lose its claim only after its own runs, hence R x. The deadline stops these loops long before
+ * the counts in a real Lambda.)
+ *
+ * Each store call then makes at most this many database requests (transport retries only, in the adapter):
  * - DynamoDB: a get 3 (unavailable.ts SEND_POLICY); a single write 5 x 3 = 15 (sender.ts DEFAULT_ATTEMPTS while a
- *   transaction holds the item, each sent up to 3 times); a transaction T x 3 (T = transactionAttempts).
+ *   transaction holds the item, each sent up to 3 times); a transaction 3 (one attempt, resent with its token).
  * - MongoDB: a get 2 (the driver's one retry); an update 3 x (2 + 2) = 12 (storeCore REREAD_POLICY, each a
- *   write and a read, each retried once by the driver); an insert or remove 4; a transaction T x (n + 10)
- *   for n writes (each write, one read classifying a refusal, up to 8 commit tries while the result is unknown,
- *   one abort).
+ *   write and a read, each retried once by the driver); an insert or remove 4; a transaction n + 10 for n writes
+ *   (one run: each write, one read classifying a refusal, up to 8 commit tries while the result is unknown, one
+ *   abort).
+ * So a purchase transaction on DynamoDB sends at most (S + 1) x 3 + T x 3 = 204 requests (before contention
+ * came back as a value: (S + 1) x 3 + S x T x 3 = 588).
  * The deadline bounds every loop above except the order repairs and the cart rounds, which are bounded by count.
  * test/shared/operations/retryBounds.test.ts drives each operation into its worst case and checks the count.
  */
 export function worstCaseStoreCalls(policies: OperationDeps['policies'], polls = 0) {
   const V = policies.version.maxAttempts;
   const S = policies.snapshot.maxAttempts;
+  const T = policies.transactionAttempts;
   const R = ROUNDS_POLICY.maxAttempts;
   // Settling the order number, then (once settled) giving the stock back.
   const repairs = 2 * REPAIR_POLICY.maxAttempts;
   const atomic = 2 + repairs;
   const version = 2 * V + 1 + repairs;
-  const transaction = 2 * S + 1;
+  const transaction = S + T + 1;
   const leased = (run: number) => 2 * (R - 1) + 2 + 2 + run + 1 + polls;
   return {
     read: 1,
     purchase: { atomic, version, transaction },
-    keyedPurchase: { atomic: leased(atomic), version: leased(version), transaction: 3 * (R - 1) + 1 + transaction + 1 + polls },
-    transfer: 1,
-    keyedTransfer: 2 * (R - 1) + 2 + polls,
-    addCartItem: 1 + ADD_ROUNDS_POLICY.maxAttempts * 4,
+    keyedPurchase: { atomic: leased(atomic), version: leased(version), transaction: R * (1 + S + T) + 2 + polls },
+    transfer: T,
+    keyedTransfer: R * (1 + T) + polls,
+    addCartItem: 1 + ADD_ROUNDS_POLICY.maxAttempts * (3 + CREATE_CART_ATTEMPTS),
     removeCartItem: 1,
   };
 }

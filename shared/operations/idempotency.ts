@@ -29,7 +29,7 @@ import { IDEMPOTENCY } from '../collections';
 import { AppError, isAppError } from '../errors';
 import { canonicalJson, sha256Hex } from '../hash';
 import { retry, type RetryPolicy } from '../retry';
-import type { Doc, TxOptions, TxResult, TxWrite, Value } from '../store';
+import { isContended, type Doc, type TxOptions, type TxResult, type TxWrite, type Value } from '../store';
 import type { OperationDeps } from './deps';
 
 /** Re-exported for tests and scripts that read the records. */
@@ -170,7 +170,7 @@ export async function runOnceInTransaction<T>(
     const transact: OnceTransact = async (data, writes, options) => {
       const result = await deps.store.transact([claim(data), ...writes], options);
       if (result.ok) committed = { data };
-      else if (result.label === CLAIM) throw Object.assign(new Error('another request with this idempotency key committed first'), { code: CLAIM_LOST });
+      else if (!isContended(result) && result.label === CLAIM) throw Object.assign(new Error('another request with this idempotency key committed first'), { code: CLAIM_LOST });
       return result;
     };
     let data: T;

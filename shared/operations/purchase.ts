@@ -10,8 +10,9 @@
  * (see idempotency.ts for how each strategy records the key atomically with its write).
  *
  * Errors: PRODUCT_NOT_FOUND, INSUFFICIENT_STOCK, VERSION_CONFLICT (version budget spent),
- * TRANSACTION_CONFLICT (transient contention outlasted the transaction budget), IDEMPOTENCY_KEY_REUSED,
- * IDEMPOTENCY_IN_PROGRESS, INTERNAL, SERVICE_UNAVAILABLE.
+ * TRANSACTION_CONFLICT (contention outlasted `transactionAttempts` or the deadline), IDEMPOTENCY_KEY_REUSED,
+ * IDEMPOTENCY_IN_PROGRESS, INTERNAL, SERVICE_UNAVAILABLE (also: DynamoDB throttled the transaction until the
+ * deadline).
  */
 import { ORDERS, PRODUCTS } from '../collections';
 import { AppError } from '../errors';
@@ -19,7 +20,8 @@ import { asProduct, publicOrder, type Order, type Product } from '../model';
 import { retry } from '../retry';
 import type { Strategy } from '../model';
 import type { OperationDeps } from './deps';
-import type { TxWrite } from '../store';
+import { isContended, type TxContended, type TxWrite } from '../store';
+import { contentionError, contentionPolicy } from './contention';
 import { runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
 import { buildOrder, createOrderForTakenStock } from './orders';
 
@@ -151,40 +153,50 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderN
 /**
  * `transact` is the store's, or, under an idempotency key, the one runOnceInTransaction hands out (it adds the
  * claim and records `data` with the commit).
+ *
+ * One retry loop, one store call per attempt, bounded by `transactionAttempts` and the deadline: a snapshot
+ * (and the order priced from it) is read first and kept while only contention stops the commit (the store
+ * answers it as a value); when the price moved, a fresh snapshot decides again, at most `snapshot.maxAttempts`
+ * snapshots in all (then VERSION_CONFLICT). Contention that outlasts the budget is TRANSACTION_CONFLICT, or
+ * SERVICE_UNAVAILABLE when DynamoDB throttled (contention.ts).
  */
 async function transactionPurchase(
   deps: OperationDeps,
   input: PurchaseInput,
   transact: OnceTransact = (_data, writes, options) => deps.store.transact(writes, options),
 ): Promise<PurchaseOutcome> {
-  // Every run of the transaction counts: the store's own reruns after transient conflicts, and a new snapshot
-  // after the price moved. Known only after the commit, so the answer recorded in the transaction is amended.
-  let runs = 0;
-  const run = await retry<PurchaseOutcome, 'stale'>(
+  let priced: { data: PurchaseOutcome; writes: TxWrite[] } | undefined;
+  let snapshots = 0;
+  const stale = () => new AppError('VERSION_CONFLICT', 'the product changed during every attempt', { details: { attempts: snapshots } });
+  const run = await retry<PurchaseOutcome, TxContended | 'stale'>(
     async (attempt) => {
-      // The snapshot supplies the price for the order; the transaction re-checks it did not change.
-      const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
-      if (!snapshot) throw notFound(input.productId);
-      if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
-      const order = buildOrder(snapshot, input.uid, input.quantity, deps.newOrderNo(deps.now()), deps.now());
-      const data = outcome(order, null, attempt, 'transaction');
-      const result = await transact(data, purchaseWrites(snapshot, input.quantity, order), {
-        deadline: input.deadline,
-        maxAttempts: deps.policies.transactionAttempts,
-      });
-      runs += result.ok ? result.attempts : 1;
-      if (result.ok) return { done: true, value: { ...data, attempts: runs } };
+      if (!priced) {
+        // The snapshot supplies the price for the order; the transaction re-checks it did not change.
+        snapshots += 1;
+        const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
+        if (!snapshot) throw notFound(input.productId);
+        if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
+        const order = buildOrder(snapshot, input.uid, input.quantity, deps.newOrderNo(deps.now()), deps.now());
+        priced = { data: outcome(order, null, snapshots, 'transaction'), writes: purchaseWrites(snapshot, input.quantity, order) };
+      }
+      const result = await transact(priced.data, priced.writes, { deadline: input.deadline });
+      // Nothing was written and the snapshot still stands: run the same writes again after a backoff.
+      if (isContended(result)) return { done: false, failure: result };
+      // Every run counts in the answer, the contended ones too.
+      if (result.ok) return { done: true, value: { ...priced.data, attempts: attempt } };
       if (result.label === 'product' && result.reason === 'not_found') throw notFound(input.productId);
       if (result.label === 'product' && result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
         throw insufficient(input, result.current.stock);
       }
       // The price moved (or, vanishingly rarely, the order number was taken): decide again on a fresh read.
+      if (snapshots >= deps.policies.snapshot.maxAttempts) throw stale();
+      priced = undefined;
       return { done: false, failure: 'stale' };
     },
-    deps.policies.snapshot,
+    contentionPolicy(deps.policies.transactionAttempts),
     { deadline: input.deadline, reserveMs: ATTEMPT_RESERVE_MS, deps },
   );
-  if (!run.ok) throw new AppError('VERSION_CONFLICT', 'the product changed during every attempt', { details: { attempts: run.attempts } });
+  if (!run.ok) throw run.failure === 'stale' ? stale() : contentionError(run.failure, run.attempts, run.exhausted);
   // The data committed with a claim says `attempts` = the snapshot's number and `stock: null`; the answer knows
   // more, and runOnceInTransaction amends the record when it differs.
   return { ...run.value, stock: await stockAfterCommit(deps, input.productId) };

@@ -9,13 +9,15 @@
  * `from` that is missing or owned by someone else is answered the same way, 403 FORBIDDEN, so a caller learns
  * nothing about accounts that are not theirs. A missing `to` is 404 ACCOUNT_NOT_FOUND.
  *
- * Errors: FORBIDDEN, ACCOUNT_NOT_FOUND, INSUFFICIENT_BALANCE, TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED,
- * IDEMPOTENCY_IN_PROGRESS, INTERNAL, SERVICE_UNAVAILABLE.
+ * Errors: FORBIDDEN, ACCOUNT_NOT_FOUND, INSUFFICIENT_BALANCE, TRANSACTION_CONFLICT (contention outlasted
+ * `transactionAttempts` or the deadline), IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_IN_PROGRESS, INTERNAL,
+ * SERVICE_UNAVAILABLE (also: DynamoDB throttled the transaction until the deadline).
  */
 import { ACCOUNTS, LEDGER } from '../collections';
 import { AppError } from '../errors';
 import { asAccount, publicAccount } from '../model';
 import type { TxWrite } from '../store';
+import { transactUntilDecided } from './contention';
 import type { OperationDeps } from './deps';
 import { runOnceInTransaction, type OnceTransact } from './idempotency';
 
@@ -59,9 +61,12 @@ async function runTransfer(
   const transferId = deps.newTransferId(now);
   const createdAt = new Date(now).toISOString();
   const data: TransferOutcome = { transfer: { transferId, from: input.from, to: input.to, amount: input.amount, createdAt } };
-  const result = await transact(data, transferWrites(input, data.transfer), {
-    deadline: input.deadline,
+  const writes = transferWrites(input, data.transfer);
+  // Contention is answered by the store as a value and run again here, the only place that retries it.
+  const { result } = await transactUntilDecided(() => transact(data, writes, { deadline: input.deadline }), {
     maxAttempts: deps.policies.transactionAttempts,
+    deadline: input.deadline,
+    deps,
   });
   if (result.ok) return data;
 

@@ -61,6 +61,14 @@ describe('createStore', () => {
     expect(sent).toEqual(['write', 'write', 'write']);
   });
 
+  it('hands contention back as a value, untouched and not retried', async () => {
+    let runs = 0;
+    const { hooks: contended } = hooks({ transact: async () => (runs++, { ok: false, reason: 'throttled', attempts: 1 }) });
+    const store = createStore({ schema, hooks: contended, refusedDocument: 'evaluated', retryDeps: noWait });
+    expect(await store.transact([{ kind: 'insert', collection: 'products', doc: { id: 'p0' } }])).toEqual({ ok: false, reason: 'throttled', attempts: 1 });
+    expect(runs).toBe(1);
+  });
+
   it('names a refused transaction write by its label, and an insert refusal as already_exists', async () => {
     const store = createStore({ schema, hooks: hooks().hooks, refusedDocument: 'evaluated' });
     const result = await store.transact([

@@ -8,6 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { COLLECTIONS } from '../../../shared/collections';
+import { transactUntilDecided } from '../../../shared/operations/contention';
 import type { RetryDeps } from '../../../shared/retry';
 import type { ConditionalStore } from '../../../shared/store';
 import { createDynamoDocumentClient, createDynamoStore, ensureTables } from '../../../adapters/dynamodb';
@@ -77,7 +78,7 @@ describe('DynamoDB adapter on DynamoDB Local', () => {
     const outcomes = await Promise.allSettled([
       ...Array.from({ length: 25 }, () => store.update(P, doc.doc.id, decrement)),
       ...Array.from({ length: 25 }, () =>
-        store.transact([{ kind: 'update', collection: P, id: doc.doc.id, spec: decrement }], { maxAttempts: 50 }),
+        store.transact([{ kind: 'update', collection: P, id: doc.doc.id, spec: decrement }]),
       ),
     ]);
 
@@ -155,7 +156,7 @@ describe('DynamoDB adapter transaction conflicts (forced)', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
-  it('retries a cancellation for throttling, then answers SERVICE_UNAVAILABLE with nothing applied', async () => {
+  it('answers a cancellation for throttling as a value after one attempt, and the operation policy retries it into SERVICE_UNAVAILABLE', async () => {
     const throttled = Object.assign(new Error('Transaction cancelled'), {
       name: 'TransactionCanceledException',
       CancellationReasons: [{ Code: 'ThrottlingError' }, { Code: 'None' }],
@@ -164,39 +165,58 @@ describe('DynamoDB adapter transaction conflicts (forced)', () => {
     const client = { send, destroy: () => undefined } as unknown as DynamoDBDocumentClient;
     const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: noWait });
 
-    await expect(store.transact(writes, { maxAttempts: 4 })).rejects.toMatchObject({
+    expect(await store.transact(writes)).toEqual({ ok: false, reason: 'throttled', attempts: 1 });
+    expect(send).toHaveBeenCalledTimes(1);
+
+    await expect(transactUntilDecided(() => store.transact(writes), { maxAttempts: 4, deps: noWait })).rejects.toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
       retryable: true,
       details: { outcome: 'not-applied' },
     });
-    expect(send).toHaveBeenCalledTimes(4);
+    expect(send).toHaveBeenCalledTimes(1 + 4);
   });
 
-  it('retries the whole transaction, then throws TRANSACTION_CONFLICT', async () => {
+  it('answers a conflict as contention after one attempt, cancelled or refused outright', async () => {
     const { send, client } = conflictingClient();
     const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: noWait });
 
-    await expect(store.transact(writes, { maxAttempts: 3 })).rejects.toMatchObject({ code: 'TRANSACTION_CONFLICT', retryable: true });
+    expect(await store.transact(writes)).toEqual({ ok: false, reason: 'contention', attempts: 1 });
+    send.mockReset().mockRejectedValue(Object.assign(new Error('conflict'), { name: 'TransactionConflictException' }));
+    expect(await store.transact(writes)).toEqual({ ok: false, reason: 'contention', attempts: 1 });
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('under the operation policy: retries the whole transaction, then throws TRANSACTION_CONFLICT', async () => {
+    const { send, client } = conflictingClient();
+    const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: noWait });
+
+    await expect(transactUntilDecided(() => store.transact(writes), { maxAttempts: 3, deps: noWait })).rejects.toMatchObject({
+      code: 'TRANSACTION_CONFLICT',
+      retryable: true,
+      details: { attempts: 3 },
+    });
     expect(send).toHaveBeenCalledTimes(3);
   });
 
-  it('counts the runs of a transaction that committed after conflicts', async () => {
+  it('under the operation policy: counts the runs of a transaction that committed after conflicts, each with its own token', async () => {
     const { send, client } = conflictingClient();
     const conflicted = send.getMockImplementation()!;
     send.mockImplementation(async () => ({}) as never).mockImplementationOnce(conflicted).mockImplementationOnce(conflicted);
     const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: noWait });
 
-    expect(await store.transact(writes, { maxAttempts: 5 })).toEqual({ ok: true, attempts: 3 });
+    expect(await transactUntilDecided(() => store.transact(writes), { maxAttempts: 5, deps: noWait })).toEqual({ result: { ok: true, attempts: 1 }, attempts: 3 });
     expect(send).toHaveBeenCalledTimes(3);
+    const tokens = send.mock.calls.map((call) => (call as unknown as [{ input: { ClientRequestToken: string } }])[0].input.ClientRequestToken);
+    expect(new Set(tokens).size).toBe(3);
   });
 
-  it('stops at the deadline', async () => {
+  it('under the operation policy: stops at the deadline', async () => {
     const { send, client } = conflictingClient();
     const clock = { now: 1_000 };
     const deps: RetryDeps = { now: () => clock.now, random: () => 0.99, sleep: async (ms) => void (clock.now += ms) };
     const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: deps });
 
-    await expect(store.transact(writes, { maxAttempts: 50, deadline: 1_030 })).rejects.toMatchObject({
+    await expect(transactUntilDecided(() => store.transact(writes, { deadline: 1_030 }), { maxAttempts: 50, deadline: 1_030, deps })).rejects.toMatchObject({
       code: 'TRANSACTION_CONFLICT',
       details: { exhausted: 'deadline' },
     });

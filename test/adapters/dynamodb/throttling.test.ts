@@ -1,11 +1,14 @@
 /**
  * Real DynamoDB cancels a transaction with the reason ThrottlingError past about 500 transactional writes/s
  * on one item. DynamoDB Local never does, so a proxy in front of it gives DynamoDB's own throttling answer
- * (test/support/throttlingProxy.ts). A throttled transaction applied nothing: the store retries it within the
- * deadline and, when the deadline runs out first, answers SERVICE_UNAVAILABLE (503, retryable), never INTERNAL.
+ * (test/support/throttlingProxy.ts). A throttled transaction applied nothing: the store answers it as a value
+ * ({ ok: false, reason: 'throttled' }), the operation's contention policy retries it within the deadline and,
+ * when the deadline runs out first, answers SERVICE_UNAVAILABLE (503, retryable), never INTERNAL.
  */
 import { COLLECTIONS } from '../../../shared/collections';
 import { createDynamoDocumentClient, createDynamoStore } from '../../../adapters/dynamodb';
+import { transactUntilDecided } from '../../../shared/operations/contention';
+import { realRetryDeps } from '../../../shared/retry';
 import type { ConditionalStore, TxWrite } from '../../../shared/store';
 import { call } from '../../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../../support/functions';
@@ -40,12 +43,20 @@ const purchaseWrites = (productId: string, orderId: string): TxWrite[] => [
 ];
 
 describe('a throttled DynamoDB transaction', () => {
-  it('is retried, and commits once', async () => {
+  it('comes back from the store as a value, applied nothing', async () => {
+    await fixture.store.insert('products', { id: 'p-once', stock: 10 });
+    proxy.throttleNext(1);
+    expect(await store.transact(purchaseWrites('p-once', 'o-once'), { deadline: Date.now() + 10_000 })).toEqual({ ok: false, reason: 'throttled', attempts: 1 });
+    expect(await fixture.store.get('products', 'p-once')).toMatchObject({ stock: 10, version: 1 });
+  });
+
+  it('is retried by the operation policy, and commits once', async () => {
     await fixture.store.insert('products', { id: 'p-retry', stock: 10 });
     const before = proxy.counts();
     proxy.throttleNext(3);
-    const result = await store.transact(purchaseWrites('p-retry', 'o-retry'), { maxAttempts: 10, deadline: Date.now() + 10_000 });
-    expect(result).toEqual({ ok: true, attempts: 4 });
+    const deadline = Date.now() + 10_000;
+    const result = await transactUntilDecided(() => store.transact(purchaseWrites('p-retry', 'o-retry'), { deadline }), { maxAttempts: 10, deadline, deps: realRetryDeps });
+    expect(result).toEqual({ result: { ok: true, attempts: 1 }, attempts: 4 });
     expect(proxy.counts().throttled - before.throttled).toBe(3);
     expect(await fixture.store.get('products', 'p-retry')).toMatchObject({ stock: 9, version: 2 });
     expect(await fixture.store.get('orders', 'o-retry')).toMatchObject({ productId: 'p-retry' });
@@ -55,7 +66,10 @@ describe('a throttled DynamoDB transaction', () => {
     await fixture.store.insert('products', { id: 'p-hot', stock: 10 });
     proxy.throttleNext(Infinity);
     const before = proxy.counts();
-    await expect(store.transact(purchaseWrites('p-hot', 'o-hot'), { maxAttempts: 1_000, deadline: Date.now() + 800 })).rejects.toMatchObject({
+    const deadline = Date.now() + 800;
+    await expect(
+      transactUntilDecided(() => store.transact(purchaseWrites('p-hot', 'o-hot'), { deadline }), { maxAttempts: 1_000, deadline, deps: realRetryDeps }),
+    ).rejects.toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
       retryable: true,
       details: { outcome: 'not-applied' },

@@ -1,11 +1,14 @@
 /**
- * MongoDB transactions under contention, on the real server: WriteConflicts are retried, and the retries are
- * bounded by attempts and by the deadline. The contention is made deterministic by a second session that
- * holds an uncommitted write on the same document for as long as the test needs.
+ * MongoDB transactions under contention, on the real server: the store answers a WriteConflict as contention
+ * after one run, and the operation's contention policy (shared/operations/contention.ts) re-runs it, bounded by
+ * attempts and by the deadline. The contention is made deterministic by a second session that holds an
+ * uncommitted write on the same document for as long as the test needs.
  */
 import type { ClientSession, CommandFailedEvent, MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import type { TxWrite } from '../../../shared/store';
+import { transactUntilDecided } from '../../../shared/operations/contention';
+import { realRetryDeps } from '../../../shared/retry';
+import type { TxOptions, TxWrite } from '../../../shared/store';
 import { mongoTestFixture, type MongoTestFixture } from './fixture';
 
 const P = 'products';
@@ -53,21 +56,26 @@ function purchase(id: string, orderId: string): TxWrite[] {
   ];
 }
 
+/** The store's transaction under the operation policy, as purchase and transfer run it. */
+function underPolicy(writes: TxWrite[], maxAttempts: number, options: TxOptions = {}) {
+  return transactUntilDecided(() => fx.store.transact(writes, options), { maxAttempts, deadline: options.deadline, deps: realRetryDeps });
+}
+
 describe('MongoDB transactions under contention', () => {
   it('retries a WriteConflict with a concurrent transaction, and both commit', async () => {
     const id = await product(10);
     const holder = await holdWith(id);
     const conflicted = firstWriteConflict(fx.storeClient);
 
-    const pending = fx.store.transact(purchase(id, `o-${randomUUID()}`), { maxAttempts: 50 });
+    const pending = underPolicy(purchase(id, `o-${randomUUID()}`), 50);
     const conflict = await conflicted;
     await holder.commitTransaction();
     await holder.endSession();
-    const result = await pending;
+    const { result, attempts } = await pending;
 
     expect((conflict.failure as { errorLabels?: string[] }).errorLabels).toContain('TransientTransactionError');
-    expect(result).toEqual({ ok: true, attempts: expect.any(Number) });
-    expect(result.ok && result.attempts).toBeGreaterThanOrEqual(2); // the conflicted run counts
+    expect(result).toEqual({ ok: true, attempts: 1 });
+    expect(attempts).toBeGreaterThanOrEqual(2); // the conflicted run counts
     expect(await fx.store.get(P, id)).toMatchObject({ stock: 8, version: 3 });
   });
 
@@ -77,25 +85,26 @@ describe('MongoDB transactions under contention', () => {
     const holder = await holdWith(id);
     const conflicted = firstWriteConflict(fx.storeClient);
 
-    const pending = fx.store.transact(purchase(id, orderId), { maxAttempts: 50 });
+    const pending = underPolicy(purchase(id, orderId), 50);
     await conflicted;
     await holder.commitTransaction();
     await holder.endSession();
-    const result = await pending;
+    const { result } = await pending;
 
     expect(result).toMatchObject({ ok: false, index: 0, reason: 'guard_failed', current: { stock: 0, version: 2 } });
     expect(await fx.store.get('orders', orderId)).toBeNull();
   });
 
-  it('throws TRANSACTION_CONFLICT once maxAttempts is spent, and writes nothing', async () => {
+  it('answers a WriteConflict as contention after one run, and writes nothing', async () => {
     const id = await product(10);
     const orderId = `o-${randomUUID()}`;
     const holder = await holdWith(id);
+    const conflicted = firstWriteConflict(fx.storeClient);
 
-    const attempt = fx.store.transact(purchase(id, orderId), { maxAttempts: 1 });
+    const result = await fx.store.transact(purchase(id, orderId));
 
-    await expect(attempt).rejects.toMatchObject({ code: 'TRANSACTION_CONFLICT', retryable: true, details: { attempts: 1 } });
-    await expect(attempt.catch((err: { cause?: { code?: number } }) => err.cause?.code)).resolves.toBe(WRITE_CONFLICT);
+    expect(result).toEqual({ ok: false, reason: 'contention', attempts: 1 });
+    expect(await conflicted).toMatchObject({ failure: { code: WRITE_CONFLICT } });
     await holder.abortTransaction();
     await holder.endSession();
     expect(await fx.store.get(P, id)).toMatchObject({ stock: 10, version: 1 });
@@ -107,24 +116,24 @@ describe('MongoDB transactions under contention', () => {
     const holder = await holdWith(id);
     const startedAt = Date.now();
 
-    const attempt = fx.store.transact(purchase(id, `o-${randomUUID()}`), { maxAttempts: 10_000, deadline: startedAt + 400 });
+    const attempt = underPolicy(purchase(id, `o-${randomUUID()}`), 10_000, { deadline: startedAt + 400 });
 
-    await expect(attempt).rejects.toMatchObject({ code: 'TRANSACTION_CONFLICT' });
-    // The driver's own backoff (at most 500 ms) may run past the deadline once before the callback notices.
+    await expect(attempt).rejects.toMatchObject({ code: 'TRANSACTION_CONFLICT', details: { exhausted: 'deadline' } });
+    // One backoff (at most 200 ms) and one run bounded by maxTimeMS may end past the deadline.
     expect(Date.now() - startedAt).toBeLessThan(2_000);
     await holder.abortTransaction();
     await holder.endSession();
     expect(await fx.store.get(P, id)).toMatchObject({ stock: 10, version: 1 });
   });
 
-  it('fails fast without sending anything when the deadline has already passed', async () => {
+  it('sends nothing when the deadline has already passed, and says so as contention with no run', async () => {
     const id = await product(10);
     const orderId = `o-${randomUUID()}`;
     const sentBefore = fx.started.length;
 
-    const attempt = fx.store.transact(purchase(id, orderId), { deadline: Date.now() - 1 });
+    const result = await fx.store.transact(purchase(id, orderId), { deadline: Date.now() - 1 });
 
-    await expect(attempt).rejects.toMatchObject({ code: 'TRANSACTION_CONFLICT', details: { attempts: 0 } });
+    expect(result).toEqual({ ok: false, reason: 'contention', attempts: 0 });
     expect(fx.started.length).toBe(sentBefore);
     expect(await fx.store.get(P, id)).toMatchObject({ stock: 10, version: 1 });
     expect(await fx.store.get('orders', orderId)).toBeNull();
@@ -145,7 +154,7 @@ describe('MongoDB transactions under contention', () => {
     }
   });
 
-  it('conserves money across 20 racing transfers between two accounts', async () => {
+  it('conserves money across 20 racing transfers between two accounts, under the operation policy', async () => {
     const a = `acct-${randomUUID()}`;
     const b = `acct-${randomUUID()}`;
     await fx.store.insert('accounts', { id: a, balance: 1_000 });
@@ -156,10 +165,10 @@ describe('MongoDB transactions under contention', () => {
     ];
 
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => fx.store.transact(i % 2 ? transfer(a, b) : transfer(b, a), { maxAttempts: 100 })),
+      Array.from({ length: 20 }, (_, i) => underPolicy(i % 2 ? transfer(a, b) : transfer(b, a), 100)),
     );
 
-    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.every((r) => r.result.ok)).toBe(true);
     const [left, right] = [await fx.store.get('accounts', a), await fx.store.get('accounts', b)];
     expect((left?.balance as number) + (right?.balance as number)).toBe(2_000);
     expect(left).toMatchObject({ balance: 1_000, version: 21 });

@@ -14,7 +14,13 @@ function setup() {
   for (const id of ['p1', 'p2']) void memory.insert('products', { id, name: id, stock: 1, sold: 0, price: 1 });
   const { store, calls } = countingStore(memory);
   let clock = T0;
-  const deps: CartDeps & { tick(ms: number): void } = { store, now: () => clock, tick: (ms) => void (clock += ms) };
+  const deps: CartDeps & { tick(ms: number): void } = {
+    store,
+    now: () => clock,
+    random: () => 0.5,
+    sleep: async (ms) => void (clock += ms),
+    tick: (ms) => void (clock += ms),
+  };
   return { memory, deps, calls };
 }
 

@@ -111,13 +111,12 @@ describe('purchase (transaction): the snapshot must still hold at commit', () =>
     expect(result.order).toMatchObject({ price: 2999, amount: 2999 });
   });
 
-  it('counts the runs the store needed, and a replay repeats that count', async () => {
+  it('runs the transaction again after contention, counts every run, and a replay repeats that count', async () => {
     const inner = await seeded(10, 1999);
-    // As a store reports a transaction that committed on its third run after two transient conflicts.
-    const store = { ...withFaults(inner, {}), transact: async (...args: Parameters<MemoryStore['transact']>) => {
-      const result = await inner.transact(...args);
-      return result.ok ? { ...result, attempts: 3 } : result;
-    } };
+    // As a store answers a transaction that lost to concurrent writes twice, then commits on its third run.
+    let contended = 2;
+    const store = { ...withFaults(inner, {}), transact: async (...args: Parameters<MemoryStore['transact']>) =>
+      contended-- > 0 ? ({ ok: false, reason: 'contention', attempts: 1 } as const) : inner.transact(...args) };
     const deps = fakeDeps(store);
     const keyed = input({ strategy: 'transaction', quantity: 1, idempotencyKey: 'k-runs' });
     const first = await purchase(deps, keyed);

@@ -2,7 +2,7 @@
  * The worst case of each operation, in store calls, as written in shared/operations/deps.ts: every test drives
  * an operation into its most expensive path with a store that keeps losing, and counts what it did.
  */
-import { addItem } from '../../../shared/operations/carts';
+import { addItem, CREATE_CART_ATTEMPTS } from '../../../shared/operations/carts';
 import { DEFAULT_POLICIES, worstCaseStoreCalls } from '../../../shared/operations/deps';
 import { purchase, type PurchaseInput } from '../../../shared/operations/purchase';
 import { transfer } from '../../../shared/operations/transfers';
@@ -19,6 +19,18 @@ async function shop(): Promise<MemoryStore> {
   const store = new MemoryStore();
   await store.insert('products', { id: 'p1', name: 'A', stock: 10, sold: 0, price: 100 });
   return store;
+}
+
+/** The memory store, with its transactions answered by `transact` instead. */
+function answering(memory: MemoryStore, transact: ConditionalStore['transact']): ConditionalStore {
+  return {
+    get: (c, id) => memory.get(c, id),
+    update: (c, id, spec) => memory.update(c, id, spec),
+    insert: (c, doc) => memory.insert(c, doc),
+    remove: (c, id, v) => memory.remove(c, id, v),
+    transact,
+    close: async () => {},
+  };
 }
 
 /** Throws on the first `n` calls that `matches` picks, then passes them through. */
@@ -39,11 +51,11 @@ describe('the most store calls one request makes', () => {
   it('states the defaults', () => {
     expect(bound).toEqual({
       read: 1,
-      purchase: { atomic: 8, version: 135, transaction: 7 },
-      keyedPurchase: { atomic: 27, version: 154, transaction: 30 },
-      transfer: 1,
-      keyedTransfer: 16,
-      addCartItem: 13,
+      purchase: { atomic: 8, version: 135, transaction: 68 },
+      keyedPurchase: { atomic: 27, version: 154, transaction: 546 },
+      transfer: 64,
+      keyedTransfer: 520,
+      addCartItem: 25,
       removeCartItem: 1,
     });
   });
@@ -113,6 +125,81 @@ describe('the most store calls one request makes', () => {
     expect(calls.length).toBeLessThanOrEqual(bound.purchase.transaction);
   });
 
+  it('purchase transaction: the price moves S-1 times, then contention takes every run but the last', async () => {
+    // Arrange: each snapshot but the last is stale by commit time; the last one's writes lose to contention
+    // until the attempt budget has one run left.
+    const memory = await shop();
+    const T = DEFAULT_POLICIES.transactionAttempts;
+    const S = DEFAULT_POLICIES.snapshot.maxAttempts;
+    let price = 100;
+    let gets = 0;
+    let runs = 0;
+    const worst: ConditionalStore = {
+      ...memory,
+      get: async (c, id) => {
+        const doc = await memory.get(c, id);
+        if (++gets < S) await memory.update('products', 'p1', { set: { price: ++price } });
+        return doc;
+      },
+      update: (c, id, spec) => memory.update(c, id, spec),
+      insert: (c, doc) => memory.insert(c, doc),
+      remove: (c, id, v) => memory.remove(c, id, v),
+      transact: async (w, o) => (++runs >= S && runs < T ? { ok: false, reason: 'contention', attempts: 1 } : memory.transact(w, o)),
+      close: async () => {},
+    };
+    const { store, calls } = countingStore(worst);
+    // Act
+    const { data } = await purchase(fakeDeps(store), buy({ strategy: 'transaction' }));
+    // Assert: S snapshots, T runs, one read of the stock left, and no retry below the operation.
+    expect(data.attempts).toBe(T);
+    expect(calls.filter((c) => c === 'get')).toHaveLength(S + 1);
+    expect(calls.filter((c) => c === 'transact')).toHaveLength(T);
+    expect(calls).toHaveLength(bound.purchase.transaction);
+    expect(await memory.get('products', 'p1')).toMatchObject({ stock: 9, sold: 1 });
+  });
+
+  it('purchase transaction: contention on every run answers 409 TRANSACTION_CONFLICT after T runs, and sells nothing', async () => {
+    const memory = await shop();
+    const contended = answering(memory, async () => ({ ok: false, reason: 'contention', attempts: 1 }));
+    const { store, calls } = countingStore(contended);
+    await expect(purchase(fakeDeps(store), buy({ strategy: 'transaction' }))).rejects.toMatchObject({
+      code: 'TRANSACTION_CONFLICT',
+      status: 409,
+      retryable: true,
+      details: { attempts: DEFAULT_POLICIES.transactionAttempts, exhausted: 'attempts' },
+    });
+    expect(calls).toEqual(['get', ...Array.from({ length: DEFAULT_POLICIES.transactionAttempts }, () => 'transact')]);
+    expect(await memory.get('products', 'p1')).toMatchObject({ stock: 10 });
+  });
+
+  it('purchase transaction: throttling until the deadline answers 503 SERVICE_UNAVAILABLE, not applied', async () => {
+    const memory = await shop();
+    const throttled = answering(memory, async () => ({ ok: false, reason: 'throttled', attempts: 1 }));
+    const { store, calls } = countingStore(throttled);
+    const deps = fakeDeps(store);
+    const deadline = deps.now() + 2_000;
+    await expect(purchase(deps, buy({ strategy: 'transaction', deadline }))).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      status: 503,
+      details: { outcome: 'not-applied' },
+    });
+    const runs = calls.filter((c) => c === 'transact').length;
+    expect(runs).toBeGreaterThan(1);
+    expect(runs).toBeLessThan(DEFAULT_POLICIES.transactionAttempts);
+    expect(deps.now()).toBeLessThan(deadline);
+  });
+
+  it('transfer: contention on every run answers 409 TRANSACTION_CONFLICT after exactly T runs', async () => {
+    const memory = new MemoryStore();
+    const contended = answering(memory, async () => ({ ok: false, reason: 'contention', attempts: 1 }));
+    const { store, calls } = countingStore(contended);
+    await expect(transfer(fakeDeps(store), { uid: 'alice', from: 'a', to: 'b', amount: 1, deadline: FAR })).rejects.toMatchObject({
+      code: 'TRANSACTION_CONFLICT',
+      details: { attempts: DEFAULT_POLICIES.transactionAttempts },
+    });
+    expect(calls).toHaveLength(bound.transfer);
+  });
+
   it.each([
     ['transaction', (b: typeof bound) => b.keyedPurchase.transaction],
     ['atomic', (b: typeof bound) => b.keyedPurchase.atomic],
@@ -137,9 +224,16 @@ describe('the most store calls one request makes', () => {
     expect(await memory.get('products', 'p1')).toMatchObject({ stock: 10 });
   });
 
-  it('keyed transfer: every claim is lost to a duplicate', async () => {
+  it('keyed transfer: every claim is lost to a duplicate, each after contention took all runs but one', async () => {
     const memory = new MemoryStore();
-    const losing: ConditionalStore = { ...memory, get: (c, id) => memory.get(c, id), transact: async (writes) => ({ ok: false, reason: 'already_exists', index: 0, label: writes[0]?.label }), close: async () => {} } as ConditionalStore;
+    let runs = 0;
+    const T = DEFAULT_POLICIES.transactionAttempts;
+    const losing: ConditionalStore = {
+      ...memory,
+      get: (c, id) => memory.get(c, id),
+      transact: async (writes) => (++runs % T !== 0 ? { ok: false, reason: 'contention', attempts: 1 } : { ok: false, reason: 'already_exists', index: 0, label: writes[0]?.label }),
+      close: async () => {},
+    } as ConditionalStore;
     const { store, calls } = countingStore(losing);
     await expect(transfer(fakeDeps(store), { uid: 'alice', from: 'a', to: 'b', amount: 1, deadline: FAR, idempotencyKey: 'k' })).rejects.toMatchObject({
       code: 'IDEMPOTENCY_IN_PROGRESS',
@@ -165,13 +259,15 @@ describe('the most store calls one request makes', () => {
   it('add a cart item: the cart flaps between there and not there for every round', async () => {
     const memory = new MemoryStore();
     await memory.insert('products', { id: 'p2', name: 'B', stock: 1, sold: 0, price: 1 });
+    let runs = 0;
     const flapping: ConditionalStore = {
       ...memory,
       get: async (c, id) => (c === 'carts' ? null : memory.get(c, id)),
       update: async () => ({ ok: false, reason: 'not_found' }),
       insert: (c, doc) => memory.insert(c, doc),
       remove: (c, id, v) => memory.remove(c, id, v),
-      transact: async () => ({ ok: false, reason: 'already_exists', index: 1 }),
+      // Each round's new-cart transaction loses to contention until its last run, which finds the cart taken.
+      transact: async () => (++runs % CREATE_CART_ATTEMPTS !== 0 ? { ok: false, reason: 'contention', attempts: 1 } : { ok: false, reason: 'already_exists', index: 1 }),
       close: async () => {},
     };
     const { store, calls } = countingStore(flapping);
