@@ -112,7 +112,9 @@ export async function measureBundles(backends: BackendName[], runs: number, log:
     for (const [i, target] of targets.entries()) {
       if (target.backend === 'empty') continue;
       const readyMs = median(samples[i]!.ready);
-      (figures.byBackend[target.backend] ??= []).push({
+      const rows = figures.byBackend[target.backend] ?? [];
+      figures.byBackend[target.backend] = rows;
+      rows.push({
         name: target.name,
         bytes: target.bytes,
         readyMs: round(readyMs),

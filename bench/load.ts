@@ -39,7 +39,7 @@ export async function drive(request: (i: number) => PreparedRequest, options: Lo
       }
       const { kind, key, send } = request(next++);
       const start = performance.now();
-      let outcome;
+      let outcome: Awaited<ReturnType<typeof send>>;
       try {
         outcome = await send();
       } catch (thrown) {

@@ -143,6 +143,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  document.body.dataset.error = String(err && err.message ? err.message : err);
+  document.body.dataset.error = String(err?.message ? err.message : err);
   $('sale-status').textContent = `The page could not start: ${document.body.dataset.error}`;
 });

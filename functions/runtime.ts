@@ -25,7 +25,10 @@ function loadSsm(): SsmModule {
 }
 
 let ssm: SecretReader | undefined;
-useSecretReader((name) => (ssm ??= loadSsm().ssmSecretReader())(name));
+useSecretReader((name) => {
+  ssm ??= loadSsm().ssmSecretReader();
+  return ssm(name);
+});
 
 let deps: Promise<OperationDeps> | undefined;
 

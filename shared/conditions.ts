@@ -115,7 +115,7 @@ function hasElement(value: unknown, key: string): boolean {
 
 /** Whether `doc` satisfies one guard, with the same typing rules the backends apply. */
 export function guardHolds(doc: Doc, guard: Guard): boolean {
-  const present = Object.prototype.hasOwnProperty.call(doc, guard.field) && doc[guard.field] !== undefined;
+  const present = Object.hasOwn(doc, guard.field) && doc[guard.field] !== undefined;
   const value = present ? doc[guard.field] : undefined;
   switch (guard.op) {
     case 'gte':

@@ -138,7 +138,8 @@ let current: FunctionConfig | undefined;
 
 /** The container's configuration, read from the environment at the first call and kept for its life. */
 export function config(): FunctionConfig {
-  return (current ??= readConfig());
+  current ??= readConfig();
+  return current;
 }
 
 /** Replaces the container's configuration (tests and tools that load the functions in-process). */

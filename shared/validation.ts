@@ -108,7 +108,7 @@ export function assertSafeInput(input: unknown, where: string, maxBytes?: number
       continue;
     }
     if (Array.isArray(value)) {
-      value.forEach((element, index) => stack.push({ value: element, path: `${path}.${index}`, depth: depth + 1 }));
+      for (const [index, element] of value.entries()) stack.push({ value: element, path: `${path}.${index}`, depth: depth + 1 });
       continue;
     }
     for (const key of Object.keys(value)) {

@@ -7,7 +7,10 @@ export function httpInvoker(baseUrl: string): Invoker {
   const tokens = new Map<string, string>();
   const tokenFor = (sub: string) => {
     let token = tokens.get(sub);
-    if (!token) tokens.set(sub, (token = devToken(sub, { ttlSeconds: 3600 })));
+    if (!token) {
+      token = devToken(sub, { ttlSeconds: 3600 });
+      tokens.set(sub, token);
+    }
     return token;
   };
   return {

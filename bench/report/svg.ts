@@ -62,7 +62,7 @@ function panel(x0: number, title: string, yLabel: string, levels: number[], seri
     out.push(`<line x1="${x0}" x2="${x0 + PANEL.width}" y1="${y}" y2="${y}" stroke="#e0e0e0"/>`);
     out.push(`<text x="${x0 - 8}" y="${y}" text-anchor="end" dominant-baseline="middle" font-size="11">${t.label}</text>`);
   }
-  levels.forEach((c, i) => out.push(`<text x="${x(i)}" y="${y0 + 18}" text-anchor="middle" font-size="11">${c}</text>`));
+  for (const [i, c] of levels.entries()) out.push(`<text x="${x(i)}" y="${y0 + 18}" text-anchor="middle" font-size="11">${c}</text>`);
   out.push(`<line x1="${x0}" x2="${x0}" y1="${y1}" y2="${y0}" stroke="#333"/><line x1="${x0}" x2="${x0 + PANEL.width}" y1="${y0}" y2="${y0}" stroke="#333"/>`);
   out.push(`<text x="${x0 + PANEL.width / 2}" y="${y0 + 38}" text-anchor="middle" font-size="12">concurrency</text>`);
   out.push(`<text transform="translate(${x0 - 50} ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(yLabel)}</text>`);

@@ -184,7 +184,8 @@ export function buildOpenApi(): Record<string, unknown> {
       });
     }
     parameters.push({ $ref: '#/components/parameters/AcceptLanguage' });
-    const methods = (paths[route.path] ??= {});
+    const methods = paths[route.path] ?? {};
+    paths[route.path] = methods;
     methods[route.method.toLowerCase()] = {
       operationId: operation,
       summary: doc.summary,

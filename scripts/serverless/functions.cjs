@@ -66,7 +66,7 @@ function authorizationScopes(env = process.env) {
     .filter(Boolean);
 }
 
-function httpEvent(operation, spec, env) {
+function httpEvent(_operation, spec, env) {
   const scopes = authorizationScopes(env);
   const authorizer = spec.public ? {} : { authorizer: { name: 'jwtAuth', ...(scopes.length > 0 ? { scopes } : {}) } };
   return { httpApi: { method: spec.method, path: spec.path, ...authorizer } };

@@ -15,7 +15,7 @@ const DEFAULT_ISSUER = 'https://auth.lockless.local';
 function problems(stage, provider) {
   if (stage === LOCAL_STAGE) return [];
   const env = provider.environment || {};
-  const issuer = provider.httpApi && provider.httpApi.authorizers && provider.httpApi.authorizers.jwtAuth && provider.httpApi.authorizers.jwtAuth.issuerUrl;
+  const issuer = provider.httpApi?.authorizers?.jwtAuth?.issuerUrl;
   const found = [];
   if (env.LOCKLESS_DYNAMODB_ENDPOINT) found.push(`LOCKLESS_DYNAMODB_ENDPOINT is set (${env.LOCKLESS_DYNAMODB_ENDPOINT}): unset it to use DynamoDB itself`);
   if (!issuer || issuer === DEFAULT_ISSUER) found.push(`the JWT issuer is the local default ${DEFAULT_ISSUER}: set LOCKLESS_JWT_ISSUER_URL`);

@@ -1,17 +1,4 @@
-/**
- * A flash sale through the client SDK against `npm start`'s stack (serverless-offline over the real handlers and
- * database), while a proxy loses some purchase answers after the server has acted (support/droppingProxy.ts).
- * Every buyer is its own user with its own client; the SDK retries a lost answer with the same Idempotency-Key.
- *
- * Invariants, checked in the database: every buyer told "bought" has exactly one order, and it is the order the
- * buyer was told about; nobody has two; a buyer told "sold out" has none; stock + sold = initial and the
- * orders add up to what was sold. With deadlines far beyond the machine's worst case, every buyer gets a final
- * answer (bought or sold out), so exactly the stock is sold. No timing is asserted.
- * Heavy: run with `flock /tmp/lockless-heavy.lock npx jest test/client/flashSale.test.ts`.
- */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createClient, fetchTransport, invokeTransport, type Invoke, type Result, type PurchaseOutcome, type Strategy } from '../../client/src';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
@@ -24,8 +11,6 @@ import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores
 import { buildSuiteBundles, type SuiteBundles } from '../support/bundles';
 import { startDroppingProxy, type DroppingProxy } from './support/droppingProxy';
 
-const ROOT = join(__dirname, '..', '..');
-const run = promisify(execFile);
 
 const STOCK = 100;
 const BUYERS = 150;

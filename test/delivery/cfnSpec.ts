@@ -74,7 +74,9 @@ export async function checkTemplate(template: Record<string, Json>): Promise<Spe
 
   function walkIntrinsicArguments(value: Json, path: string): void {
     if (isIntrinsic(value)) checkIntrinsic(value, path);
-    else if (Array.isArray(value)) value.forEach((v, i) => walkIntrinsicArguments(v, `${path}[${i}]`));
+    else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walkIntrinsicArguments(v, `${path}[${i}]`);
+    }
     else if (isObject(value)) for (const [k, v] of Object.entries(value)) walkIntrinsicArguments(v, `${path}.${k}`);
   }
 

@@ -10,12 +10,10 @@
  * the page after the sale to docs/demo.png.
  * Heavy: `flock /tmp/lockless-heavy.lock npx jest test/demo/demoPage.test.ts`.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { buildClientBundle, startDemoServer, type DemoServer } from '../../scripts/local/demoServer';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
@@ -26,7 +24,6 @@ import { buildSuiteBundles, type SuiteBundles } from '../support/bundles';
 import { backendFixture, type BackendFixture } from '../support/stores';
 
 const ROOT = join(__dirname, '..', '..');
-const run = promisify(execFile);
 /** CHROMIUM_PATH, when set, is the only candidate (so a wrong path reports chromium missing instead of using another). */
 const CHROMIUM = (process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => existsSync(p));
 /** The flags that work on this machine and in CI (no sandbox as root, nothing that reaches the network). */

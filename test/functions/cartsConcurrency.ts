@@ -111,7 +111,7 @@ export function describeCartConcurrency(backend: BackendName): void {
       expect(f.removed).toBe(1);
       expect(f.itemNotFound).toBe(RACERS - 1);
       expect(f.other).toBe(0);
-      expect((cart?.items as { id: string }[]).map((i) => i.id)).toEqual(['keep']);
+      expect(((cart?.items ?? []) as { id: string }[]).map((i) => i.id)).toEqual(['keep']);
       expect(cart).toMatchObject({ itemCount: 1, version: before + 1 });
       // The one success reports the version its own write made.
       expect(answers.find((a) => a.statusCode === 200)?.body.data).toEqual({ removed: true, version: before + 1 });
@@ -135,7 +135,7 @@ export function describeCartConcurrency(backend: BackendName): void {
       expect(answers.filter((a) => a.statusCode !== 200)).toEqual([]);
       expect(f.removed).toBe(RACERS);
       expect(f.added).toBe(RACERS);
-      const ids = (cart?.items as { id: string }[]).map((i) => i.id).sort();
+      const ids = ((cart?.items ?? []) as { id: string }[]).map((i) => i.id).sort();
       expect(ids).toEqual([...newIds].sort());
       expect(cart?.itemCount).toBe(ids.length);
       expect(f.versionDelta).toBe(2 * RACERS);

@@ -12,7 +12,7 @@ import type { LoadedFunctions } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 
 /** For every function, the HTTP request a forger would want the handler to believe the gateway verified. */
-export function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> {
+function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> {
   const aliceOrder = data.orders.find((o) => o.uid === 'alice')!.orderNo;
   return {
     getProduct: { method: 'GET', path: '/products/p-1', pathParameters: { id: 'p-1' } },

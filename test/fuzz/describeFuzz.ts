@@ -123,7 +123,7 @@ function dumper(file: string | undefined, backend: BackendName): ((plan: Plan, r
   return (plan, raw, data) => {
     const answer = plan.transport === 'http' ? { ...(raw as object), body: JSON.parse((raw as { body: string }).body) } : raw;
     let line = JSON.stringify({ plan, answer });
-    data.orders.forEach((order, index) => (line = line.split(order.orderNo).join(`<order ${index}>`)));
+    for (const [index, order] of data.orders.entries()) line = line.split(order.orderNo).join(`<order ${index}>`);
     appendFileSync(path, `${line}\n`);
   };
 }

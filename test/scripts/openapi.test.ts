@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { ERROR_CODES } from '../../shared/errors';
 import { CartItemBody, PurchaseBody, TransferBody } from '../../shared/validation';
 import { buildOpenApi, errorCodesOf } from '../../scripts/openapi/document';

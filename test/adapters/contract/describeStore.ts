@@ -112,7 +112,7 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
         ];
         await store.insert('carts', { id: cartId, owner: 'u1', items });
         const cart = await store.get('carts', cartId);
-        expect((cart?.items as { id: string }[]).slice().sort(byId)).toEqual(items.slice().sort(byId));
+        expect(((cart?.items ?? []) as { id: string }[]).slice().sort(byId)).toEqual(items.slice().sort(byId));
 
         const emptyId = uid('cart');
         await store.insert('carts', { id: emptyId, owner: 'u1', items: [] });

@@ -126,7 +126,7 @@ describe('createLocalInvoker', () => {
     const direct = invoke({ productId: '1' }, offlineContext('req-direct', { clientContext: clientContext as any }));
     const http = invoke(httpFor('alice'), offlineContext('req-http', { clientContext: clientContext as any }));
     await flush();
-    pending.forEach((resolve) => resolve('ok'));
+    for (const resolve of pending) resolve('ok');
     await Promise.all([direct, http]);
 
     // Assert

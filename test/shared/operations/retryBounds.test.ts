@@ -33,20 +33,6 @@ function answering(memory: MemoryStore, transact: ConditionalStore['transact']):
   };
 }
 
-/** Throws on the first `n` calls that `matches` picks, then passes them through. */
-function failing(store: ConditionalStore, matches: (method: string, collection: string) => boolean, n: number): ConditionalStore {
-  let left = n;
-  const gate = <T>(method: string, collection: string, call: () => Promise<T>) => (matches(method, collection) && left-- > 0 ? Promise.reject(new Error('injected')) : call());
-  return {
-    get: (c, id) => gate('get', c, () => store.get(c, id)),
-    update: (c, id, spec) => gate('update', c, () => store.update(c, id, spec)),
-    insert: (c, doc) => gate('insert', c, () => store.insert(c, doc)),
-    remove: (c, id, v) => gate('remove', c, () => store.remove(c, id, v)),
-    transact: (writes, options) => store.transact(writes, options),
-    close: () => store.close(),
-  };
-}
-
 describe('the most store calls one request makes', () => {
   it('states the defaults', () => {
     expect(bound).toEqual({
