@@ -67,5 +67,6 @@ export interface ErrorDataMap {
 export type ErrorData<C extends ErrorCode> = C extends keyof ErrorDataMap ? ErrorDataMap[C] : undefined;
 
 export function isServerCode(value: unknown): value is ServerCode {
-  return typeof value === 'string' && Object.hasOwn(SERVER_CODES, value);
+  // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn is ES2022; mini-program runtimes may lack it.
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(SERVER_CODES, value);
 }
