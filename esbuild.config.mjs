@@ -89,7 +89,9 @@ function onlyAdapter(backend) {
 /** LOCKLESS_BACKEND for `npm run build`. BACKEND alone is refused: it is npm start's alias, not a build setting. */
 function buildBackend() {
   if (process.env.BACKEND && !process.env.LOCKLESS_BACKEND) {
-    throw new Error(`BACKEND=${process.env.BACKEND} is read by npm start only: set LOCKLESS_BACKEND=${process.env.BACKEND} to build for it`);
+    throw new Error(
+      `BACKEND=${process.env.BACKEND} is read by npm start only: set LOCKLESS_BACKEND=${process.env.BACKEND} to build for it`,
+    );
   }
   return process.env.LOCKLESS_BACKEND || 'dynamodb';
 }

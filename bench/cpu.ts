@@ -63,7 +63,9 @@ export function cpuSince(before: CpuSnapshot, after: CpuSnapshot, requests: numb
   const seconds = (after.at - before.at) / 1000;
   const workerUs = after.worker.user - before.worker.user + (after.worker.system - before.worker.system);
   const server =
-    before.serverTicks !== null && after.serverTicks !== null ? (after.serverTicks - before.serverTicks) / TICKS_PER_SECOND / seconds : null;
+    before.serverTicks !== null && after.serverTicks !== null
+      ? (after.serverTicks - before.serverTicks) / TICKS_PER_SECOND / seconds
+      : null;
   const machine =
     before.machine && after.machine && after.machine.total > before.machine.total
       ? ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * availableParallelism()

@@ -116,10 +116,17 @@ export async function measureFirstRequest(
     ];
     if (backend === 'dynamodb') {
       const file = join(dir, 'sdk-external.js');
-      targets.push({ name: 'getProduct, SDK not bundled', file, bytes: await buildOne(backend, getProduct, file, false), nodePath: join(ROOT, 'node_modules') });
+      targets.push({
+        name: 'getProduct, SDK not bundled',
+        file,
+        bytes: await buildOne(backend, getProduct, file, false),
+        nodePath: join(ROOT, 'node_modules'),
+      });
     }
     await seedProduct(backend, env);
-    const event = JSON.stringify(httpEvent({ method: 'GET', path: `/products/${PRODUCT}`, route: 'GET /products/{id}', pathParameters: { id: PRODUCT } }));
+    const event = JSON.stringify(
+      httpEvent({ method: 'GET', path: `/products/${PRODUCT}`, route: 'GET /products/{id}', pathParameters: { id: PRODUCT } }),
+    );
     log(`cold start to the first answer (${backend}): ${targets.length} bundles x ${runs} fresh processes`);
     const samples = targets.map(() => ({ init: [] as number[], first: [] as number[], initCpu: [] as number[], firstCpu: [] as number[] }));
     for (let r = 0; r < runs; r++) {
@@ -128,7 +135,13 @@ export async function measureFirstRequest(
           env: { PATH: process.env.PATH ?? '', ...BENCH_ENV, ...env, ...(target.nodePath ? { NODE_PATH: target.nodePath } : {}) },
           timeout: 30_000,
         });
-        const out = JSON.parse(stdout.trim().split('\n').pop()!) as { initMs: number; initCpuMs: number; firstMs?: number; firstCpuMs?: number; status?: number };
+        const out = JSON.parse(stdout.trim().split('\n').pop()!) as {
+          initMs: number;
+          initCpuMs: number;
+          firstMs?: number;
+          firstCpuMs?: number;
+          status?: number;
+        };
         if (target.name !== 'empty' && out.status !== 200) throw new Error(`${target.name} answered ${out.status} to its first request`);
         samples[i]!.init.push(out.initMs);
         samples[i]!.initCpu.push(out.initCpuMs);

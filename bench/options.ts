@@ -43,7 +43,13 @@ export const USAGE = `usage: npm run bench -- [flags]
   --profile DIR                     write a V8 CPU profile of each backend's worker into DIR
 Environment: LOCKLESS_MONGODB_URI and LOCKLESS_DYNAMODB_ENDPOINT (or the old MONGODB_URI, DYNAMODB_ENDPOINT) use your servers instead of starting local ones.`;
 
-const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const list = (value: string | undefined) =>
+  value
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 function positive(name: string, value: string | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;

@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   releaseOnSignals(resources, log);
   const started = new Date();
   const machine = machineInfo(started);
-  log(`${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}; backends ${options.backends.join(', ')}${options.http ? ' over HTTP' : ''}`);
+  log(
+    `${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}; backends ${options.backends.join(', ')}${options.http ? ' over HTTP' : ''}`,
+  );
 
   let cold: ColdStartFigures | null = null;
   if (options.coldRuns > 0) {
@@ -66,7 +68,14 @@ async function main(): Promise<void> {
       if (!options.coldOnly) {
         const httpUrl = options.http ? await startHttp(setup, resources) : undefined;
         const output = await runWorker({ backend, options, serverPid: setup.serverPid, httpUrl }, setup.env, resources);
-        reports.push({ backend, server: setup.server, mode: output.mode, cells: output.cells, skipped: output.skipped, headline: headlines(output.cells) });
+        reports.push({
+          backend,
+          server: setup.server,
+          mode: output.mode,
+          cells: output.cells,
+          skipped: output.skipped,
+          headline: headlines(output.cells),
+        });
       }
       await resources.releaseAll();
     }

@@ -80,7 +80,9 @@ async function startMongoBackend(resources: Resources, log: (line: string) => vo
   const mongo = await startMongo({ log });
   if (mongo.kind !== 'external') resources.add('mongodb-server', () => mongo.stop());
   const server =
-    mongo.kind === 'external' ? 'external MongoDB (LOCKLESS_MONGODB_URI)' : `MongoDB 7.0.15 single-node replica set (${mongo.kind}, pid ${mongo.pid})`;
+    mongo.kind === 'external'
+      ? 'external MongoDB (LOCKLESS_MONGODB_URI)'
+      : `MongoDB 7.0.15 single-node replica set (${mongo.kind}, pid ${mongo.pid})`;
   const dbName = namespace();
   resources.add('mongodb-database', async () => {
     // After Ctrl-C the server may be gone with its temporary data directory; nothing is left to drop.
@@ -94,5 +96,10 @@ async function startMongoBackend(resources: Resources, log: (line: string) => vo
   });
   await (await prepareMongo(mongo.uri, dbName)).close();
   log(`${server}, database ${dbName}`);
-  return { backend: 'mongodb', server, serverPid: mongo.pid, env: { LOCKLESS_BACKEND: 'mongodb', LOCKLESS_MONGODB_URI: mongo.uri, LOCKLESS_MONGODB_DB: dbName } };
+  return {
+    backend: 'mongodb',
+    server,
+    serverPid: mongo.pid,
+    env: { LOCKLESS_BACKEND: 'mongodb', LOCKLESS_MONGODB_URI: mongo.uri, LOCKLESS_MONGODB_DB: dbName },
+  };
 }

@@ -12,7 +12,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export interface Latency {
@@ -98,7 +101,8 @@ export function cellFigures(
   const successes = writes.filter((s) => s.outcome.kind === 'ok');
   const attempts = successes.map((s) => s.outcome.attempts);
   const errorCodes: Record<string, number> = {};
-  for (const s of samples) if (s.outcome.kind === 'error') errorCodes[s.outcome.error ?? '?'] = (errorCodes[s.outcome.error ?? '?'] ?? 0) + 1;
+  for (const s of samples)
+    if (s.outcome.kind === 'error') errorCodes[s.outcome.error ?? '?'] = (errorCodes[s.outcome.error ?? '?'] ?? 0) + 1;
   const seconds = elapsedMs / 1000;
   const conflicts = count('conflict');
   const spurious = spuriousConflicts(writes);

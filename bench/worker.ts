@@ -60,11 +60,17 @@ async function warmUp(env: BenchEnv, contestants: Contestant[]): Promise<void> {
     if (!c.purchase) continue;
     const id = `warm-${c.slug}`;
     await seedProducts(env.raw, [id]);
-    await drive((i) => (i % 3 === 2 && c.read ? { kind: 'read', key: id, send: c.read(id) } : { kind: 'purchase', key: id, send: c.purchase!(id, `warm-${i}`, 1) }), {
-      concurrency: 64,
-      requests: 600,
-      maxMs: 2_000,
-    });
+    await drive(
+      (i) =>
+        i % 3 === 2 && c.read
+          ? { kind: 'read', key: id, send: c.read(id) }
+          : { kind: 'purchase', key: id, send: c.purchase!(id, `warm-${i}`, 1) },
+      {
+        concurrency: 64,
+        requests: 600,
+        maxMs: 2_000,
+      },
+    );
   }
 }
 
@@ -99,7 +105,13 @@ async function main(): Promise<void> {
         const cpu = cpuSince(before, cpuSnapshot(serverPid), load.samples.length);
         const verification = await workload.verify(load.samples);
         const cell = cellFigures(
-          { scenario: scenario.id, group: scenario.group, concurrency: scenario.concurrency, contestant: contestant.name, family: contestant.family },
+          {
+            scenario: scenario.id,
+            group: scenario.group,
+            concurrency: scenario.concurrency,
+            contestant: contestant.name,
+            family: contestant.family,
+          },
           load,
           verification,
           cpu,

@@ -43,7 +43,11 @@ for (const [format, file] of Object.entries(formats)) {
 
 if (!args.has('--no-types')) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(here, 'tsconfig.json'), '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--outDir', join(out, 'types')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [tsc, '-p', join(here, 'tsconfig.json'), '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--outDir', join(out, 'types')],
+    { stdio: 'inherit' },
+  );
 }
 
 if (args.has('--json')) console.log(JSON.stringify(sizes));

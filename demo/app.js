@@ -130,7 +130,9 @@ async function main() {
         else {
           bump('other');
           others[r.error] = (others[r.error] || 0) + 1;
-          $('other-codes').textContent = Object.entries(others).map(([code, count]) => `${code} × ${count}`).join(', ');
+          $('other-codes').textContent = Object.entries(others)
+            .map(([code, count]) => `${code} × ${count}`)
+            .join(', ');
         }
         bump('answered');
       }),

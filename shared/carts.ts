@@ -59,7 +59,8 @@ export interface PublicCart {
 /** Narrows a stored document to a cart, or null if a field the operations rely on is missing. */
 export function asCart(doc: Doc | null): Cart | null {
   if (!doc) return null;
-  if (typeof doc.cartId !== 'string' || typeof doc.owner !== 'string' || !Array.isArray(doc.items) || typeof doc.itemCount !== 'number') return null;
+  if (typeof doc.cartId !== 'string' || typeof doc.owner !== 'string' || !Array.isArray(doc.items) || typeof doc.itemCount !== 'number')
+    return null;
   return doc as Cart;
 }
 
@@ -73,9 +74,7 @@ export function publicCart(cart: Cart): PublicCart {
   return {
     id: cart.cartId,
     owner: cart.owner,
-    items: [...cart.items]
-      .sort(compareItems)
-      .map(({ id, productId, quantity, addedAt }) => ({ id, productId, quantity, addedAt })),
+    items: [...cart.items].sort(compareItems).map(({ id, productId, quantity, addedAt }) => ({ id, productId, quantity, addedAt })),
     itemCount: cart.itemCount,
     version: cart.version,
   };

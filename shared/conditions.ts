@@ -143,10 +143,7 @@ export function guardHolds(doc: Doc, guard: Guard): boolean {
  * Why a write with these conditions does not apply to `current` (the stored document, or null), or null if it
  * would apply. Precedence: not_found, version_conflict, guard_failed.
  */
-export function classifyFailure(
-  current: Doc | null,
-  conditions: WriteConditions,
-): WriteFailure | null {
+export function classifyFailure(current: Doc | null, conditions: WriteConditions): WriteFailure | null {
   if (!current) return { ok: false, reason: 'not_found' };
   if (conditions.expectVersion !== undefined && current.version !== conditions.expectVersion) {
     return { ok: false, reason: 'version_conflict', current };

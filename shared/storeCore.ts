@@ -21,7 +21,17 @@ import {
 } from './conditions';
 import { AppError } from './errors';
 import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from './retry';
-import { txFailure, type ConditionalStore, type Doc, type NewDoc, type TxContended, type TxOptions, type TxWrite, type UpdateSpec, type WriteFailure } from './store';
+import {
+  txFailure,
+  type ConditionalStore,
+  type Doc,
+  type NewDoc,
+  type TxContended,
+  type TxOptions,
+  type TxWrite,
+  type UpdateSpec,
+  type WriteFailure,
+} from './store';
 
 /** A write refused by its condition, with the stored document the backend saw (null when absent). */
 export interface Refused {
@@ -40,14 +50,23 @@ export interface PlannedWrite {
 /** What an adapter fills in: sending only. Every argument has been checked by the core. */
 export interface StoreHooks {
   get(collection: string, shape: CollectionShape, id: string): Promise<Doc | null>;
-  update(collection: string, shape: CollectionShape, id: string, spec: UpdateSpec, conditions: WriteConditions): Promise<{ ok: true; doc: Doc } | Refused>;
+  update(
+    collection: string,
+    shape: CollectionShape,
+    id: string,
+    spec: UpdateSpec,
+    conditions: WriteConditions,
+  ): Promise<{ ok: true; doc: Doc } | Refused>;
   insert(collection: string, shape: CollectionShape, doc: NewDoc): Promise<{ ok: true; doc: Doc } | Refused>;
   remove(collection: string, shape: CollectionShape, id: string, expectVersion: number): Promise<{ ok: true } | Refused>;
   /**
    * All or nothing, one attempt: committed, the first refused write by position (with what the backend saw of
    * it), or contended (lost to concurrent writes or throttled; nothing written). Never retries contention.
    */
-  transact(writes: PlannedWrite[], options: TxOptions): Promise<{ ok: true; attempts: number } | (Refused & { index: number }) | TxContended>;
+  transact(
+    writes: PlannedWrite[],
+    options: TxOptions,
+  ): Promise<{ ok: true; attempts: number } | (Refused & { index: number }) | TxContended>;
   close(): Promise<void>;
 }
 

@@ -173,7 +173,9 @@ export function buildTxItem(planned: PlannedWrite, TableName: string): TxItem {
     case 'insert':
       return { Put: { TableName, Item: toStoredItem(shape, write.doc), ...buildInsertCondition(), ReturnValuesOnConditionCheckFailure } };
     case 'check':
-      return { ConditionCheck: { TableName, Key: { id: write.id }, ...buildCheck(planned.conditions, shape), ReturnValuesOnConditionCheckFailure } };
+      return {
+        ConditionCheck: { TableName, Key: { id: write.id }, ...buildCheck(planned.conditions, shape), ReturnValuesOnConditionCheckFailure },
+      };
   }
 }
 

@@ -89,7 +89,11 @@ function dynamoHooks(options: DynamoStoreOptions): StoreHooks {
 
   return {
     async get(collection, shape, id) {
-      const out = await send('read', () => client.send(new GetCommand({ TableName: tableOf(collection), Key: { id }, ConsistentRead: true })), deps);
+      const out = await send(
+        'read',
+        () => client.send(new GetCommand({ TableName: tableOf(collection), Key: { id }, ConsistentRead: true })),
+        deps,
+      );
       return out.Item ? fromStoredItem(shape, out.Item) : null;
     },
 
@@ -114,7 +118,12 @@ function dynamoHooks(options: DynamoStoreOptions): StoreHooks {
 
     async insert(collection, shape, doc) {
       const Item = toStoredItem(shape, doc);
-      const command = new PutCommand({ TableName: tableOf(collection), Item, ...buildInsertCondition(), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
+      const command = new PutCommand({
+        TableName: tableOf(collection),
+        Item,
+        ...buildInsertCondition(),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return withConflictRetry(async () => {
         try {
           await send('conditional-write', () => client.send(command), deps);
@@ -148,7 +157,12 @@ function dynamoHooks(options: DynamoStoreOptions): StoreHooks {
       // the transaction at most once; the operation's next attempt after a cancellation is a new transaction.
       const ClientRequestToken = randomUUID();
       try {
-        await send('transaction', () => client.send(new TransactWriteCommand({ TransactItems, ClientRequestToken })), deps, txOptions.deadline);
+        await send(
+          'transaction',
+          () => client.send(new TransactWriteCommand({ TransactItems, ClientRequestToken })),
+          deps,
+          txOptions.deadline,
+        );
         return { ok: true, attempts: 1 };
       } catch (err) {
         // Contention is a value: the operation retries it through its own policy, not this adapter.

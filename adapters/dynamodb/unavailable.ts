@@ -33,7 +33,12 @@ export const SEND_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 25, maxDe
 /** What happened to a failed request, or undefined for an answer the caller must handle itself. */
 export function failureOf(err: unknown): Failure | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
-  const { name, code, message, $metadata } = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const { name, code, message, $metadata } = err as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   if (name && THROTTLED.has(name)) return 'throttled';
   // A network error from another realm (a vm sandbox) fails the SDK's `instanceof Error`, and the SDK re-wraps
   // it as "AWS SDK error wrapper for Error: connect ECONNREFUSED ..." without its `code`: read it from the text.

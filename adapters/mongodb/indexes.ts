@@ -28,9 +28,7 @@ export async function ensureIndexes(db: Db, schema: Schema): Promise<void> {
       }
     }
     if (shape.ttlField) {
-      await db
-        .collection(name)
-        .createIndex({ [shape.ttlField]: 1 }, { expireAfterSeconds: 0, name: `${shape.ttlField}_ttl` });
+      await db.collection(name).createIndex({ [shape.ttlField]: 1 }, { expireAfterSeconds: 0, name: `${shape.ttlField}_ttl` });
     }
   }
 }

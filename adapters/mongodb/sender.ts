@@ -70,7 +70,10 @@ function hasLabel(err: unknown, label: string): boolean {
  * be fooled by a duplicated bundle.
  */
 class WriteRefused extends Error {
-  constructor(readonly index: number, readonly current: Doc | null) {
+  constructor(
+    readonly index: number,
+    readonly current: Doc | null,
+  ) {
     super(`transaction write ${index} refused`);
   }
 }

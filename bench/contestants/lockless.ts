@@ -47,7 +47,10 @@ export function locklessPurchaser(invoker: Invoker, strategy: Strategy): Contest
         quantity,
       ),
     read: (id) =>
-      send(invoker.prepare('getProduct', { method: 'GET', route: 'GET /products/{id}', path: `/products/${id}`, pathParameters: { id } }), 0),
+      send(
+        invoker.prepare('getProduct', { method: 'GET', route: 'GET /products/{id}', path: `/products/${id}`, pathParameters: { id } }),
+        0,
+      ),
   };
 }
 

@@ -20,11 +20,13 @@ export function rawCeiling(raw: RawDriver): Contestant {
     purchase: (id, _uid, q) => async () => ((await raw.decrement(id, q)) ? ok(1, q) : insufficient()),
     read: rawRead(raw),
     // Two guarded single-document writes, no transaction: a crash between them would lose the money.
-    transfer: ({ from, to, amount }) => async () => {
-      if (!(await raw.debit(from, amount))) return insufficient();
-      await raw.credit(to, amount);
-      return ok(1, amount);
-    },
+    transfer:
+      ({ from, to, amount }) =>
+      async () => {
+        if (!(await raw.debit(from, amount))) return insufficient();
+        await raw.credit(to, amount);
+        return ok(1, amount);
+      },
   };
 }
 

@@ -113,9 +113,7 @@ export function createDynamoRaw(client: DynamoDBDocumentClient, tablePrefix: str
         let pending: Record<string, unknown>[] = keys.map((id) => ({ id }));
         for (let round = 0; pending.length > 0; round++) {
           if (round > 20) throw new Error(`reading ${collection}: keys stayed unprocessed`);
-          const answer = await client.send(
-            new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }),
-          );
+          const answer = await client.send(new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }));
           for (const item of answer.Responses?.[name] ?? []) found.set(item.id as string, item);
           pending = (answer.UnprocessedKeys?.[name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
         }

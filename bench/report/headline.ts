@@ -89,7 +89,10 @@ export function headlines(cells: CellFigures[]): Headline[] {
 
   const lockless = cells.filter((c) => c.family === 'lockless');
   if (lockless.length) {
-    const oversold = lockless.reduce((s, c) => s + (c.verification.oversold ?? 0) + (c.verification.imbalance ?? 0) + (c.verification.negative ?? 0), 0);
+    const oversold = lockless.reduce(
+      (s, c) => s + (c.verification.oversold ?? 0) + (c.verification.imbalance ?? 0) + (c.verification.negative ?? 0),
+      0,
+    );
     const naive = cells.filter((c) => c.contestant === 'naive');
     const baseline = naive.reduce((s, c) => s + (c.verification.oversold ?? 0), 0);
     out.push({
@@ -99,7 +102,9 @@ export function headlines(cells: CellFigures[]): Headline[] {
       target: '= 0',
       met: oversold === 0,
       missedBy: oversold > 0 ? oversold : null,
-      detail: naive.length ? `for comparison the naive read-check-write oversold ${baseline} units in the same run` : 'the naive baseline did not run',
+      detail: naive.length
+        ? `for comparison the naive read-check-write oversold ${baseline} units in the same run`
+        : 'the naive baseline did not run',
     });
   }
 
@@ -114,7 +119,9 @@ export function headlines(cells: CellFigures[]): Headline[] {
       met: worst.spuriousRate < 0.01,
       missedBy: worst.spuriousRate >= 0.01 ? worst.spuriousRate - 0.01 : null,
       detail:
-        (worst.spurious === 0 ? `no conflict answered in any scenario` : `worst: ${worst.scenario} (${worst.spurious} of ${worst.writes})`) +
+        (worst.spurious === 0
+          ? `no conflict answered in any scenario`
+          : `worst: ${worst.scenario} (${worst.spurious} of ${worst.writes})`) +
         `; mean attempts per success ${version.map((c) => `${c.scenario} ${c.meanAttempts.toFixed(2)}`).join(', ')}` +
         `; p99 ms ${version.map((c) => `${c.scenario} ${c.latencyMs?.p99 ?? '-'}`).join(', ')}`,
     });
@@ -125,9 +132,14 @@ export function headlines(cells: CellFigures[]): Headline[] {
 const cores = (c: CellFigures) => `${c.cpu.workerCores}/${c.cpu.serverCores ?? '-'}/${c.cpu.machineCores ?? '-'}`;
 
 export function formatHeadline(h: Headline): string {
-  const value = h.value === null ? '-' : h.id === 'version-spurious' ? fmtPct(h.value) : h.id === 'oversold' ? String(h.value) : fmtRatio(h.value);
+  const value =
+    h.value === null ? '-' : h.id === 'version-spurious' ? fmtPct(h.value) : h.id === 'oversold' ? String(h.value) : fmtRatio(h.value);
   const verdict =
-    h.met === null ? 'not measured' : h.met ? 'met' : `MISSED by ${h.id === 'version-spurious' ? fmtPct(h.missedBy ?? 0) : h.id === 'oversold' ? h.missedBy : fmtRatio(h.missedBy ?? 0)}`;
+    h.met === null
+      ? 'not measured'
+      : h.met
+        ? 'met'
+        : `MISSED by ${h.id === 'version-spurious' ? fmtPct(h.missedBy ?? 0) : h.id === 'oversold' ? h.missedBy : fmtRatio(h.missedBy ?? 0)}`;
   return `${h.label} = ${value} (target ${h.target}: ${verdict})\n      ${h.detail}`;
 }
 
@@ -162,7 +174,9 @@ export function coldHeadlines(cold: ColdStartFigures): string[] {
     lines.push(
       `[${backend}] init + first request, getProduct / minimal handler = ${fmtRatio(lockless.firstRatio)} (target <= ${MAX_FIRST_REQUEST_RATIO}: ${verdict(lockless.firstRatio, MAX_FIRST_REQUEST_RATIO)}); ` +
         `ms: getProduct ${fmtMs(lockless.firstMs ?? undefined)}, minimal ${fmtMs(minimal.firstMs)}; CPU time ratio ${fmtRatio(lockless.firstCpuRatio ?? NaN)}` +
-        (external?.firstMs ? `; getProduct with the AWS SDK not bundled ${fmtMs(external.firstMs)} (${fmtRatio(external.firstMs / lockless.firstMs!)}x bundled)` : ''),
+        (external?.firstMs
+          ? `; getProduct with the AWS SDK not bundled ${fmtMs(external.firstMs)} (${fmtRatio(external.firstMs / lockless.firstMs!)}x bundled)`
+          : ''),
     );
   }
   return lines;

@@ -60,7 +60,22 @@ export function scenarioTables(cells: CellFigures[], skipped: BackendReport['ski
     const transfer = group.startsWith('transfer');
     out.push(`#### ${title}\n`);
     out.push(
-      row(['c', 'contestant', 'requests', 'req/s', 'goodput/s', 'p50 ms', 'p95 ms', 'p99 ms', 'attempts/success', 'conflicts', 'spurious', transfer ? 'imbalance' : 'oversold', 'errors', 'cores client / server / all']),
+      row([
+        'c',
+        'contestant',
+        'requests',
+        'req/s',
+        'goodput/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'attempts/success',
+        'conflicts',
+        'spurious',
+        transfer ? 'imbalance' : 'oversold',
+        'errors',
+        'cores client / server / all',
+      ]),
     );
     out.push(row(Array.from({ length: 14 }, (_, i) => (i < 2 ? '---' : '---:'))));
     for (const c of rows) out.push(cellRow(c, transfer));
@@ -78,11 +93,16 @@ const PROBE_ROWS = [
 export function bundleTable(cold: ColdStartFigures): string {
   const backends = Object.keys(cold.byBackend) as (keyof ColdStartFigures['byBackend'])[];
   const names = [...new Set(backends.flatMap((b) => cold.byBackend[b]!.map((f) => f.name)))];
-  const head = ['function', ...backends.flatMap((b) => [`${b} KiB`, `${b} init ms`, `${b} init ratio`, `${b} init + 1st request ms`, `${b} vs minimal`])];
+  const head = [
+    'function',
+    ...backends.flatMap((b) => [`${b} KiB`, `${b} init ms`, `${b} init ratio`, `${b} init + 1st request ms`, `${b} vs minimal`]),
+  ];
   const lines = [row(head), row(head.map((_, i) => (i === 0 ? '---' : '---:')))];
   const none = ['-', '-', '-', '-', '-'];
   const first = (b: (typeof backends)[number], name: string) => cold.firstRequest[b]?.bundles.find((x) => x.name === name);
-  lines.push(row(['(empty bundle)', ...backends.flatMap(() => [(cold.empty.bytes / 1024).toFixed(1), fmtMs(cold.empty.readyMs), '1.00', '-', '-'])]));
+  lines.push(
+    row(['(empty bundle)', ...backends.flatMap(() => [(cold.empty.bytes / 1024).toFixed(1), fmtMs(cold.empty.readyMs), '1.00', '-', '-'])]),
+  );
   for (const name of names) {
     lines.push(
       row([
@@ -91,7 +111,13 @@ export function bundleTable(cold: ColdStartFigures): string {
           const f = cold.byBackend[b]!.find((x) => x.name === name);
           const probe = first(b, name);
           if (!f) return none;
-          return [(f.bytes / 1024).toFixed(1), fmtMs(f.readyMs), f.ratio.toFixed(2), fmtMs(probe?.firstMs ?? undefined), probe?.firstRatio?.toFixed(2) ?? '-'];
+          return [
+            (f.bytes / 1024).toFixed(1),
+            fmtMs(f.readyMs),
+            f.ratio.toFixed(2),
+            fmtMs(probe?.firstMs ?? undefined),
+            probe?.firstRatio?.toFixed(2) ?? '-',
+          ];
         }),
       ]),
     );
@@ -104,7 +130,13 @@ export function bundleTable(cold: ColdStartFigures): string {
         ...backends.flatMap((b) => {
           const probe = first(b, name);
           if (!probe) return none;
-          return [(probe.bytes / 1024).toFixed(1), fmtMs(probe.initMs), probe.initRatio.toFixed(2), fmtMs(probe.firstMs ?? undefined), probe.firstRatio?.toFixed(2) ?? '-'];
+          return [
+            (probe.bytes / 1024).toFixed(1),
+            fmtMs(probe.initMs),
+            probe.initRatio.toFixed(2),
+            fmtMs(probe.firstMs ?? undefined),
+            probe.firstRatio?.toFixed(2) ?? '-',
+          ];
         }),
       ]),
     );

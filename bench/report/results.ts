@@ -50,7 +50,10 @@ export function writeResults(
       )}\n`,
     );
     files.push(json);
-    const svg = hotItemChart(report.cells, `lockless, hot item on ${report.backend}, handlers ${report.mode}; ${machine.date.slice(0, 10)}, ${machine.cores} cores, node ${machine.node}`);
+    const svg = hotItemChart(
+      report.cells,
+      `lockless, hot item on ${report.backend}, handlers ${report.mode}; ${machine.date.slice(0, 10)}, ${machine.cores} cores, node ${machine.node}`,
+    );
     if (svg) {
       const file = join(outDir, `${base}-hot.svg`);
       writeFileSync(file, svg);

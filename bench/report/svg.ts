@@ -63,13 +63,19 @@ function panel(x0: number, title: string, yLabel: string, levels: number[], seri
     out.push(`<text x="${x0 - 8}" y="${y}" text-anchor="end" dominant-baseline="middle" font-size="11">${t.label}</text>`);
   }
   for (const [i, c] of levels.entries()) out.push(`<text x="${x(i)}" y="${y0 + 18}" text-anchor="middle" font-size="11">${c}</text>`);
-  out.push(`<line x1="${x0}" x2="${x0}" y1="${y1}" y2="${y0}" stroke="#333"/><line x1="${x0}" x2="${x0 + PANEL.width}" y1="${y0}" y2="${y0}" stroke="#333"/>`);
+  out.push(
+    `<line x1="${x0}" x2="${x0}" y1="${y1}" y2="${y0}" stroke="#333"/><line x1="${x0}" x2="${x0 + PANEL.width}" y1="${y0}" y2="${y0}" stroke="#333"/>`,
+  );
   out.push(`<text x="${x0 + PANEL.width / 2}" y="${y0 + 38}" text-anchor="middle" font-size="12">concurrency</text>`);
-  out.push(`<text transform="translate(${x0 - 50} ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(yLabel)}</text>`);
+  out.push(
+    `<text transform="translate(${x0 - 50} ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(yLabel)}</text>`,
+  );
   for (const [name, points] of series) {
     const color = COLORS[name] ?? '#17becf';
     const dash = DASHED.has(name) ? ' stroke-dasharray="6 4"' : '';
-    const coords = points.map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${axis.y(v).toFixed(1)}`)).filter((p): p is string => p !== null);
+    const coords = points
+      .map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${axis.y(v).toFixed(1)}`))
+      .filter((p): p is string => p !== null);
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${coords.join(' ')}"/>`);
     for (const p of coords) {
       const [cx, cy] = p.split(',');

@@ -44,11 +44,7 @@ async function verifyStock(raw: RawDriver, ids: string[], samples: Sample[]): Pr
   return { taken, delivered, oversold: Math.max(0, delivered - taken) + belowZero, negative };
 }
 
-function purchaseScenario(
-  base: Omit<Scenario, 'takes' | 'skipReason' | 'prepare'>,
-  products: number,
-  readShare: number,
-): Scenario {
+function purchaseScenario(base: Omit<Scenario, 'takes' | 'skipReason' | 'prepare'>, products: number, readShare: number): Scenario {
   return {
     ...base,
     takes: (c) => c.purchase !== undefined && (readShare === 0 || c.read !== undefined),

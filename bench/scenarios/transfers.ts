@@ -38,7 +38,10 @@ function transferScenario(id: 'transfer-hot' | 'transfer-cold', accounts: number
     skipReason: (env) => (env.invoker.has('transfer') ? null : 'transfer function not present (functions/transfer.ts)'),
     async prepare(env: BenchEnv, contestant: Contestant, tag: string): Promise<Workload> {
       const ids = Array.from({ length: accounts }, (_, n) => `${tag}-${n}`);
-      await env.raw.seed('accounts', ids.map((a) => ({ id: a, owner: ownerOf(a), balance: INITIAL_BALANCE, version: 1 })));
+      await env.raw.seed(
+        'accounts',
+        ids.map((a) => ({ id: a, owner: ownerOf(a), balance: INITIAL_BALANCE, version: 1 })),
+      );
       const random = seededRandom(seedOf(id));
       return {
         request() {

@@ -48,7 +48,11 @@ export interface LocklessClient {
    * TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, UNAUTHORIZED, INVALID_REQUEST; IDEMPOTENCY_IN_PROGRESS and
    * SERVICE_UNAVAILABLE once the deadline passed.
    */
-  purchase(productId: string, order: { quantity: number; strategy?: Strategy }, options?: MutationOptions): Promise<Result<PurchaseOutcome>>;
+  purchase(
+    productId: string,
+    order: { quantity: number; strategy?: Strategy },
+    options?: MutationOptions,
+  ): Promise<Result<PurchaseOutcome>>;
   /** GET /orders/{orderNo}, the caller's own orders only. Errors: ORDER_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
   getOrder(orderNo: string, options?: CallOptions): Promise<Result<Order>>;
   /**

@@ -31,15 +31,28 @@ export function failure(code: number, error: ErrorCode, msg: string, data?: unkn
 /** A gateway's (or proxy's) own answer: its status is all it says that a program can use. */
 function gatewayAnswer(status: number, lang: Lang): Omit<AnyFailure, 'tries'> {
   const own =
-    status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'FORBIDDEN' : status === 429 ? 'THROTTLED' : status === 503 ? 'SERVICE_UNAVAILABLE' : status >= 500 ? 'INTERNAL' : undefined;
-  return own ? failure(status, own, ownMessage(own, lang)) : failure(status, 'UNEXPECTED_RESPONSE', ownMessage('UNEXPECTED_RESPONSE', lang), { status });
+    status === 401
+      ? 'UNAUTHORIZED'
+      : status === 403
+        ? 'FORBIDDEN'
+        : status === 429
+          ? 'THROTTLED'
+          : status === 503
+            ? 'SERVICE_UNAVAILABLE'
+            : status >= 500
+              ? 'INTERNAL'
+              : undefined;
+  return own
+    ? failure(status, own, ownMessage(own, lang))
+    : failure(status, 'UNEXPECTED_RESPONSE', ownMessage('UNEXPECTED_RESPONSE', lang), { status });
 }
 
 export function readAnswer(res: WireResponse, lang: Lang): Answer {
   const { status, body } = res;
   if (!isEnvelope(body)) return gatewayAnswer(status, lang);
   if (body.error === undefined) {
-    if (status >= 200 && status < 300) return { ok: true, code: status, msg: body.msg, data: body.data, replayed: res.headers['idempotent-replayed'] === 'true' };
+    if (status >= 200 && status < 300)
+      return { ok: true, code: status, msg: body.msg, data: body.data, replayed: res.headers['idempotent-replayed'] === 'true' };
     return gatewayAnswer(status, lang);
   }
   if (!isServerCode(body.error)) return failure(status, 'UNEXPECTED_RESPONSE', body.msg, { status, error: body.error.slice(0, 64) });

@@ -1,6 +1,15 @@
 /** lockless client SDK: typed calls, idempotency keys and safe retries for browsers, mini-programs and apps. */
 export { createClient, type ClientOptions, type CallOptions, type MutationOptions, type LocklessClient } from './client';
-export { SERVER_CODES, CLIENT_CODES, type ErrorCode, type ServerCode, type ClientCode, type ErrorData, type ErrorDataMap, type FieldIssue } from './codes';
+export {
+  SERVER_CODES,
+  CLIENT_CODES,
+  type ErrorCode,
+  type ServerCode,
+  type ClientCode,
+  type ErrorData,
+  type ErrorDataMap,
+  type FieldIssue,
+} from './codes';
 export type { Lang } from './messages';
 export { ROUTES, type Route } from './routes';
 export { DEFAULT_POLICY, type RetryPolicy, type Clock } from './retry';

@@ -21,14 +21,28 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     await ensureTables(raw, 'd-');
     const c = DynamoDBDocumentClient.from(raw);
     const id = `w${waitMs}-${Math.random()}`;
-    for (let i = 0; i < 20; i++) await c.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 'd-orders', Item: { id: `${id}-${i}` } } }, { Put: { TableName: 'd-ledger', Item: { id: `${id}-${i}` } } }] }));
+    for (let i = 0; i < 20; i++)
+      await c.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: 'd-orders', Item: { id: `${id}-${i}` } } },
+            { Put: { TableName: 'd-ledger', Item: { id: `${id}-${i}` } } },
+          ],
+        }),
+      );
     await new Promise((r) => setTimeout(r, waitMs));
-    s.process.kill('SIGKILL'); await waitForExit(s.process, 10000); c.destroy();
+    s.process.kill('SIGKILL');
+    await waitForExit(s.process, 10000);
+    c.destroy();
     s = await startDynamoDbLocal({ port, dbPath });
-    const c2 = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: s.endpoint, region: 'local', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }));
+    const c2 = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: s.endpoint, region: 'local', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }),
+    );
     let present = 0;
-    for (let i = 0; i < 20; i++) if ((await c2.send(new GetCommand({ TableName: 'd-orders', Key: { id: `${id}-${i}` }, ConsistentRead: true }))).Item) present++;
+    for (let i = 0; i < 20; i++)
+      if ((await c2.send(new GetCommand({ TableName: 'd-orders', Key: { id: `${id}-${i}` }, ConsistentRead: true }))).Item) present++;
     console.log('wait', waitMs, 'ms before kill: acked 20, present after restart', present);
-    c2.destroy(); await s.stop();
+    c2.destroy();
+    await s.stop();
   }
 })();

@@ -48,7 +48,8 @@ export function demoPort(env: Record<string, string | undefined> = process.env):
   const raw = env.LOCKLESS_DEMO_PORT;
   if (raw === undefined || raw === '') return DEMO_PORT;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) throw new Error(`LOCKLESS_DEMO_PORT must be a port number, not ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65_535)
+    throw new Error(`LOCKLESS_DEMO_PORT must be a port number, not ${JSON.stringify(raw)}`);
   return port;
 }
 
@@ -78,7 +79,8 @@ export function parseTokenRequest(body: string): string[] | undefined {
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(body);
 }
-const sendJson = (res: ServerResponse, status: number, value: unknown) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+const sendJson = (res: ServerResponse, status: number, value: unknown) =>
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -93,12 +95,18 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, config: { apiUrl: string; productId: string }, csp: string): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  config: { apiUrl: string; productId: string },
+  csp: string,
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://demo').pathname;
   if (req.method === 'GET' && path === '/config.json') return sendJson(res, 200, config);
   if (path === '/tokens') {
     // A JSON body makes a cross-site form or fetch preflight, which this server never allows: only the page mints.
-    if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/json')) return sendJson(res, 405, { error: 'POST application/json only' });
+    if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/json'))
+      return sendJson(res, 405, { error: 'POST application/json only' });
     const body = await readBody(req);
     const subs = body === undefined ? undefined : parseTokenRequest(body);
     if (!subs) return sendJson(res, 400, { error: `expected {"subs": [1..${MAX_TOKENS} ids of A-Z a-z 0-9 . _ -]}` });

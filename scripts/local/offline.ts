@@ -43,10 +43,15 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineHand
   const host = options.host ?? '127.0.0.1';
   const cli = require.resolve('serverless/bin/serverless.js', { paths: [options.cwd ?? ROOT] });
   const args = [
-    cli, 'offline', 'start',
-    '--httpPort', String(options.httpPort),
-    '--lambdaPort', String(options.lambdaPort),
-    '--host', host,
+    cli,
+    'offline',
+    'start',
+    '--httpPort',
+    String(options.httpPort),
+    '--lambdaPort',
+    String(options.lambdaPort),
+    '--host',
+    host,
     '--noPrependStageInUrl',
   ];
   const child = spawn(process.execPath, args, {

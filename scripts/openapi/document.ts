@@ -62,7 +62,14 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     body: { schema: PurchaseBody },
     idempotent: true,
     success: { msg: 'PURCHASED', data: responses.Purchase, headers: REPLAYED_HEADER },
-    errors: ['PRODUCT_NOT_FOUND', 'VERSION_CONFLICT', 'TRANSACTION_CONFLICT', 'IDEMPOTENCY_IN_PROGRESS', 'INSUFFICIENT_STOCK', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: [
+      'PRODUCT_NOT_FOUND',
+      'VERSION_CONFLICT',
+      'TRANSACTION_CONFLICT',
+      'IDEMPOTENCY_IN_PROGRESS',
+      'INSUFFICIENT_STOCK',
+      'IDEMPOTENCY_KEY_REUSED',
+    ],
   },
   getOrder: {
     summary: "Read one of the caller's orders",
@@ -78,7 +85,14 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     body: { schema: TransferBody, note: '`from` and `to` must differ (checked by the server; JSON Schema cannot say it).' },
     idempotent: true,
     success: { msg: 'TRANSFERRED', data: responses.Transfer, headers: REPLAYED_HEADER },
-    errors: ['FORBIDDEN', 'ACCOUNT_NOT_FOUND', 'TRANSACTION_CONFLICT', 'IDEMPOTENCY_IN_PROGRESS', 'INSUFFICIENT_BALANCE', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: [
+      'FORBIDDEN',
+      'ACCOUNT_NOT_FOUND',
+      'TRANSACTION_CONFLICT',
+      'IDEMPOTENCY_IN_PROGRESS',
+      'INSUFFICIENT_BALANCE',
+      'IDEMPOTENCY_KEY_REUSED',
+    ],
   },
   getAccount: {
     summary: "Read one of the caller's accounts",
@@ -129,7 +143,9 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 function successResponse(name: string, doc: OperationDoc) {
   return {
     description: `${message(doc.success.msg, 'en')} (msg: "${message(doc.success.msg, 'zh')}" in Chinese, "${message(doc.success.msg, 'en')}" in English)`,
-    ...(doc.success.headers ? { headers: Object.fromEntries(Object.entries(doc.success.headers).map(([h, v]) => [h, { ...v, schema: { type: 'string' } }])) } : {}),
+    ...(doc.success.headers
+      ? { headers: Object.fromEntries(Object.entries(doc.success.headers).map(([h, v]) => [h, { ...v, schema: { type: 'string' } }])) }
+      : {}),
     content: {
       'application/json': {
         schema: {
@@ -228,7 +244,8 @@ export function buildOpenApi(): Record<string, unknown> {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: "A JWT the API Gateway authorizer verifies; the caller is its `sub`. `npm run token -- alice` prints one for `npm start`.",
+          description:
+            'A JWT the API Gateway authorizer verifies; the caller is its `sub`. `npm run token -- alice` prints one for `npm start`.',
         },
       },
       parameters: {
@@ -246,7 +263,9 @@ export function buildOpenApi(): Record<string, unknown> {
         ErrorCode: {
           type: 'string',
           enum: ERROR_CODE_NAMES,
-          description: ERROR_CODE_NAMES.map((code) => `${code}: ${ERROR_CODES[code].status}${ERROR_CODES[code].retryable ? ', retryable' : ''}`).join('; '),
+          description: ERROR_CODE_NAMES.map(
+            (code) => `${code}: ${ERROR_CODES[code].status}${ERROR_CODES[code].retryable ? ', retryable' : ''}`,
+          ).join('; '),
         },
         SuccessEnvelope: {
           type: 'object',
@@ -272,10 +291,18 @@ export function buildOpenApi(): Record<string, unknown> {
             issues: {
               type: 'array',
               maxItems: 10,
-              items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'], additionalProperties: false },
+              items: {
+                type: 'object',
+                properties: { field: { type: 'string' }, message: { type: 'string' } },
+                required: ['field', 'message'],
+                additionalProperties: false,
+              },
             },
             requestId: { type: 'string' },
-            outcome: { enum: ['unknown', 'not-applied'], description: 'Whether a write may have applied: retry with the same Idempotency-Key.' },
+            outcome: {
+              enum: ['unknown', 'not-applied'],
+              description: 'Whether a write may have applied: retry with the same Idempotency-Key.',
+            },
             requested: { type: 'integer' },
             available: { type: 'integer' },
             attempts: { type: 'integer' },

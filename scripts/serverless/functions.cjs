@@ -39,7 +39,11 @@ const OPERATIONS = {
     tables: { accounts: ['UpdateItem'], ledger: ['PutItem'], idempotency: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
   getAccount: { method: 'GET', path: '/accounts/{id}', tables: { accounts: ['GetItem'] } },
-  addCartItem: { method: 'POST', path: '/carts/{id}/items', tables: { carts: ['GetItem', 'PutItem', 'UpdateItem'], products: ['GetItem'] } },
+  addCartItem: {
+    method: 'POST',
+    path: '/carts/{id}/items',
+    tables: { carts: ['GetItem', 'PutItem', 'UpdateItem'], products: ['GetItem'] },
+  },
   removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}', tables: { carts: ['UpdateItem'] } },
   getCart: { method: 'GET', path: '/carts/{id}', tables: { carts: ['GetItem'] } },
 };
@@ -78,10 +82,13 @@ function httpEvent(_operation, spec, env) {
  */
 function reservedConcurrency(env) {
   const out = {};
-  for (const entry of String(env.LOCKLESS_RESERVED_CONCURRENCY || '').split(/[\s,]+/).filter(Boolean)) {
+  for (const entry of String(env.LOCKLESS_RESERVED_CONCURRENCY || '')
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
     const [key, value] = entry.split('=');
     const n = Number(value);
-    if (!key || !Number.isSafeInteger(n) || n < 0) throw new Error(`LOCKLESS_RESERVED_CONCURRENCY: ${JSON.stringify(entry)} is not <function>=<count>`);
+    if (!key || !Number.isSafeInteger(n) || n < 0)
+      throw new Error(`LOCKLESS_RESERVED_CONCURRENCY: ${JSON.stringify(entry)} is not <function>=<count>`);
     out[key] = n;
   }
   return out;
@@ -95,7 +102,11 @@ function functionsFor(env) {
     const dist = env.LOCKLESS_DIST_DIR || 'dist';
     const common = { role: roleLogicalId(operation), package: { patterns: [`${dist}/${operation}/**`] } };
     out[operation] = { handler: `${dist}/${operation}/index.handler`, ...common };
-    out[`${operation}${HTTP_SUFFIX}`] = { handler: `${dist}/${operation}/index.httpHandler`, ...common, events: [httpEvent(operation, spec, env)] };
+    out[`${operation}${HTTP_SUFFIX}`] = {
+      handler: `${dist}/${operation}/index.httpHandler`,
+      ...common,
+      events: [httpEvent(operation, spec, env)],
+    };
   }
   const reserved = reservedConcurrency(env);
   for (const [key, count] of Object.entries(reserved)) {
@@ -107,7 +118,9 @@ function functionsFor(env) {
 
 /** The log group ARN (and its streams) of one deployed function. */
 function logGroupArn(stage, functionKey) {
-  return { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/lockless-${stage}-${functionKey}:*` };
+  return {
+    'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/lockless-${stage}-${functionKey}:*`,
+  };
 }
 
 /** The ARN of a SecureString parameter given by name (with or without its leading slash). */

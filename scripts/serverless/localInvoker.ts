@@ -53,7 +53,9 @@ export function createLocalInvoker(options: InvokerOptions): Invoke {
     const arrived = now();
     const turn = await line.take(options.maxQueueMs);
     if (!turn) {
-      const err = new AppError('SERVICE_UNAVAILABLE', 'the function was busy: the request did not start', { details: { outcome: 'not-applied' } });
+      const err = new AppError('SERVICE_UNAVAILABLE', 'the function was busy: the request did not start', {
+        details: { outcome: 'not-applied' },
+      });
       return failed(event, offlineContext, err, { reason: 'queue', waitedMs: now() - arrived });
     }
     let failure: { err: AppError; log: Record<string, unknown>; direct: unknown } | undefined;
@@ -70,7 +72,10 @@ export function createLocalInvoker(options: InvokerOptions): Invoke {
       };
     } catch (thrown) {
       failure = {
-        err: new AppError('SERVICE_UNAVAILABLE', 'the function failed without answering', { details: { outcome: 'unknown' }, cause: thrown }),
+        err: new AppError('SERVICE_UNAVAILABLE', 'the function failed without answering', {
+          details: { outcome: 'unknown' },
+          cause: thrown,
+        }),
         log: { reason: 'crash' },
         direct: thrown,
       };
@@ -83,10 +88,24 @@ export function createLocalInvoker(options: InvokerOptions): Invoke {
   };
 
   /** Over HTTP: lockless's envelope with the 5xx status. Directly: throw, which the Invoke API reports as FunctionError. */
-  function failed(event: unknown, offlineContext: Partial<Context>, err: AppError, log: Record<string, unknown>, direct?: unknown): unknown {
+  function failed(
+    event: unknown,
+    offlineContext: Partial<Context>,
+    err: AppError,
+    log: Record<string, unknown>,
+    direct?: unknown,
+  ): unknown {
     const requestId = offlineContext.awsRequestId || 'unknown';
     const http = isHttpEvent(event);
-    logLine('error', { fn: options.name, requestId, transport: http ? 'http' : 'direct', status: err.status, error: err.code, ...log, cause: err.cause });
+    logLine('error', {
+      fn: options.name,
+      requestId,
+      transport: http ? 'http' : 'direct',
+      status: err.status,
+      error: err.code,
+      ...log,
+      cause: err.cause,
+    });
     if (!http) throw direct instanceof Error ? direct : new Error(typeof direct === 'string' ? direct : err.message);
     const headers = (event as { headers?: Record<string, string | undefined> }).headers ?? {};
     return toHttp(errorEnvelope(err, negotiateLang(headers['accept-language']), requestId));

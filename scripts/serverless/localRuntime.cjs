@@ -49,7 +49,9 @@ class LocklessLocalRuntime {
       });
       fn.handler = `${here}.handlers.${key}`;
     }
-    this.log?.notice?.(`lockless: functions run in-process and warm, at most ${concurrency} at once each (scripts/serverless/localRuntime.cjs)`);
+    this.log?.notice?.(
+      `lockless: functions run in-process and warm, at most ${concurrency} at once each (scripts/serverless/localRuntime.cjs)`,
+    );
   }
 }
 

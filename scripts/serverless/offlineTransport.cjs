@@ -12,7 +12,10 @@
 class OfflineTransport {
   constructor(serverless) {
     this.serverless = serverless;
-    this.hooks = { 'before:offline:start:init': () => this.hideGatewayFunctions(), 'before:offline:start': () => this.hideGatewayFunctions() };
+    this.hooks = {
+      'before:offline:start:init': () => this.hideGatewayFunctions(),
+      'before:offline:start': () => this.hideGatewayFunctions(),
+    };
   }
 
   /** The deployed names of the functions with an `http` or `httpApi` event. */

@@ -29,7 +29,9 @@ function throttle(env = process.env) {
 
 /** The SSM parameters the functions read their secrets from (shared/edge/secrets.ts), when configured. */
 function secretParameters(env = process.env) {
-  return [env.LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER, setting('LOCKLESS_MONGODB_URI_PARAMETER', env)].filter((name) => typeof name === 'string' && name !== '');
+  return [env.LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER, setting('LOCKLESS_MONGODB_URI_PARAMETER', env)].filter(
+    (name) => typeof name === 'string' && name !== '',
+  );
 }
 
 async function resources(context) {

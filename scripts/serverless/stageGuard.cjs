@@ -17,9 +17,12 @@ function problems(stage, provider) {
   const env = provider.environment || {};
   const issuer = provider.httpApi?.authorizers?.jwtAuth?.issuerUrl;
   const found = [];
-  if (env.LOCKLESS_DYNAMODB_ENDPOINT) found.push(`LOCKLESS_DYNAMODB_ENDPOINT is set (${env.LOCKLESS_DYNAMODB_ENDPOINT}): unset it to use DynamoDB itself`);
-  if (!issuer || issuer === DEFAULT_ISSUER) found.push(`the JWT issuer is the local default ${DEFAULT_ISSUER}: set LOCKLESS_JWT_ISSUER_URL`);
-  if (env.LOCKLESS_TRUSTED_CALLER_SECRET) found.push('LOCKLESS_TRUSTED_CALLER_SECRET is set by value: store it in SSM and set LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER');
+  if (env.LOCKLESS_DYNAMODB_ENDPOINT)
+    found.push(`LOCKLESS_DYNAMODB_ENDPOINT is set (${env.LOCKLESS_DYNAMODB_ENDPOINT}): unset it to use DynamoDB itself`);
+  if (!issuer || issuer === DEFAULT_ISSUER)
+    found.push(`the JWT issuer is the local default ${DEFAULT_ISSUER}: set LOCKLESS_JWT_ISSUER_URL`);
+  if (env.LOCKLESS_TRUSTED_CALLER_SECRET)
+    found.push('LOCKLESS_TRUSTED_CALLER_SECRET is set by value: store it in SSM and set LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER');
   if (env.LOCKLESS_MONGODB_URI) found.push('LOCKLESS_MONGODB_URI is set by value: store it in SSM and set LOCKLESS_MONGODB_URI_PARAMETER');
   return found;
 }

@@ -72,4 +72,13 @@ async function resources(context) {
   return { Resources: tableResources(await stageOf(context)) };
 }
 
-module.exports = Object.assign(resources, { resources, stageOf, RETAINED, tablePrefix, tableName, tableLogicalId, tableResources, tableArns });
+module.exports = Object.assign(resources, {
+  resources,
+  stageOf,
+  RETAINED,
+  tablePrefix,
+  tableName,
+  tableLogicalId,
+  tableResources,
+  tableArns,
+});

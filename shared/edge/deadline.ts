@@ -9,7 +9,12 @@ export async function beforeDeadline<T>(work: Promise<T>, deadline: number, now:
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new AppError('SERVICE_UNAVAILABLE', 'the request did not finish before the function deadline', { details: { outcome: 'unknown' } })),
+      () =>
+        reject(
+          new AppError('SERVICE_UNAVAILABLE', 'the request did not finish before the function deadline', {
+            details: { outcome: 'unknown' },
+          }),
+        ),
       Math.max(0, deadline - now()),
     );
   });

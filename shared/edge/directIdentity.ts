@@ -56,7 +56,9 @@ export interface DirectIdentityConfig {
 }
 
 function signature(secret: string, sub: string, iat: number, target: AssertionTarget): string {
-  const text = ['lockless-invoke-v2', target.functionName, target.stage, sub, String(iat), sha256Hex(canonicalJson(target.payload))].join('\n');
+  const text = ['lockless-invoke-v2', target.functionName, target.stage, sub, String(iat), sha256Hex(canonicalJson(target.payload))].join(
+    '\n',
+  );
   return createHmac('sha256', secret).update(text).digest('base64url');
 }
 
@@ -92,7 +94,12 @@ function cognitoOwner(context: Context | undefined, poolId: string | undefined):
 }
 
 /** The verified caller (owner id) of a direct invocation of `payload`, or undefined. */
-export function directCaller(context: Context | undefined, payload: unknown, config: DirectIdentityConfig, now = Date.now()): string | undefined {
+export function directCaller(
+  context: Context | undefined,
+  payload: unknown,
+  config: DirectIdentityConfig,
+  now = Date.now(),
+): string | undefined {
   if (context?.identity?.cognitoIdentityId) return cognitoOwner(context, config.cognitoIdentityPoolId);
   const clientContext = context?.clientContext as { custom?: Record<string, unknown>; Custom?: Record<string, unknown> } | undefined;
   const custom = clientContext?.custom ?? clientContext?.Custom;

@@ -60,7 +60,9 @@ function directLang(payload: Record<string, unknown>): Lang {
   const lang = payload.lang;
   if (lang === undefined) return DEFAULT_LANG;
   if (lang === 'zh' || lang === 'en') return lang;
-  throw new AppError('INVALID_REQUEST', 'lang must be zh or en', { details: { issues: [{ field: 'payload.lang', message: 'must be "zh" or "en"' }] } });
+  throw new AppError('INVALID_REQUEST', 'lang must be zh or en', {
+    details: { issues: [{ field: 'payload.lang', message: 'must be "zh" or "en"' }] },
+  });
 }
 
 export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandler; httpHandler: HttpHandler } {
@@ -112,7 +114,9 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     let sub: string | undefined;
     try {
       if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-        throw new AppError('INVALID_REQUEST', 'payload must be a JSON object', { details: { issues: [{ field: 'payload', message: 'must be a JSON object' }] } });
+        throw new AppError('INVALID_REQUEST', 'payload must be a JSON object', {
+          details: { issues: [{ field: 'payload', message: 'must be a JSON object' }] },
+        });
       }
       const { lang: _lang, ...payload } = event as Record<string, unknown>;
       lang = directLang(event as Record<string, unknown>);
@@ -128,7 +132,14 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     }
   }
 
-  function failure(thrown: unknown, lang: Lang, requestId: string, transport: Call['transport'], started: number, caller: string | undefined): Envelope {
+  function failure(
+    thrown: unknown,
+    lang: Lang,
+    requestId: string,
+    transport: Call['transport'],
+    started: number,
+    caller: string | undefined,
+  ): Envelope {
     const err = toAppError(thrown);
     // The cause stays in the log; the client sees the code and, at 5xx, the request id.
     log(err.status >= 500 ? 'error' : 'info', requestId, transport, err.status, started, caller, {
@@ -139,7 +150,15 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
   }
 
   /** One line per invocation, naming the verified caller (when there is one): the audit trail of every write. */
-  function log(level: 'info' | 'error', requestId: string, transport: string, status: number, started: number, caller: string | undefined, extra = {}) {
+  function log(
+    level: 'info' | 'error',
+    requestId: string,
+    transport: string,
+    status: number,
+    started: number,
+    caller: string | undefined,
+    extra = {},
+  ) {
     logLine(level, { fn: spec.name, requestId, transport, status, ...(caller ? { caller } : {}), ms: Date.now() - started, ...extra });
   }
 

@@ -100,7 +100,9 @@ export async function addItem(deps: CartDeps, uid: string, cartId: string, item:
     return { done: false, failure: 'raced' };
   }, ADD_ROUNDS_POLICY);
   if (rounds.ok) return rounds.value;
-  throw new AppError('VERSION_CONFLICT', `cart ${cartId} kept changing while an item was added`, { details: { attempts: rounds.attempts } });
+  throw new AppError('VERSION_CONFLICT', `cart ${cartId} kept changing while an item was added`, {
+    details: { attempts: rounds.attempts },
+  });
 }
 
 /**
@@ -110,12 +112,22 @@ export async function addItem(deps: CartDeps, uid: string, cartId: string, item:
  * @throws AppError CART_LIMIT_REACHED; TRANSACTION_CONFLICT or SERVICE_UNAVAILABLE when contention outlasts
  *   CREATE_CART_ATTEMPTS (contention.ts).
  */
-async function createCart(deps: CartDeps, uid: string, cart: { id: string; cartId: string; owner: string; items: CartItem[]; itemCount: number }): Promise<boolean> {
+async function createCart(
+  deps: CartDeps,
+  uid: string,
+  cart: { id: string; cartId: string; owner: string; items: CartItem[]; itemCount: number },
+): Promise<boolean> {
   const countKey = cartCountKey(uid);
   // The counter is created once per owner; losing that race to a concurrent first add is fine.
   if (!(await deps.store.get(CARTS, countKey))) await deps.store.insert(CARTS, { id: countKey, owner: uid, carts: 0 });
   const writes: TxWrite[] = [
-    { kind: 'update', label: 'count', collection: CARTS, id: countKey, spec: { guards: [{ field: 'carts', op: 'lt', value: MAX_CARTS_PER_OWNER }], inc: { carts: 1 } } },
+    {
+      kind: 'update',
+      label: 'count',
+      collection: CARTS,
+      id: countKey,
+      spec: { guards: [{ field: 'carts', op: 'lt', value: MAX_CARTS_PER_OWNER }], inc: { carts: 1 } },
+    },
     { kind: 'insert', label: 'cart', collection: CARTS, doc: cart },
   ];
   const { result } = await transactUntilDecided(() => deps.store.transact(writes), { maxAttempts: CREATE_CART_ATTEMPTS, deps });
@@ -124,7 +136,9 @@ async function createCart(deps: CartDeps, uid: string, cart: { id: string; cartI
   // so the reason alone names the write.
   if (result.reason === 'already_exists') return false;
   if (result.reason === 'guard_failed') {
-    throw new AppError('CART_LIMIT_REACHED', `${uid} already has ${MAX_CARTS_PER_OWNER} carts`, { details: { limit: MAX_CARTS_PER_OWNER } });
+    throw new AppError('CART_LIMIT_REACHED', `${uid} already has ${MAX_CARTS_PER_OWNER} carts`, {
+      details: { limit: MAX_CARTS_PER_OWNER },
+    });
   }
   throw new AppError('INTERNAL', `unexpected ${result.reason} creating cart ${cart.cartId}`);
 }

@@ -27,7 +27,9 @@ export function contentionError(last: TxContended, attempts: number, exhausted: 
       details: { outcome: 'not-applied' },
     });
   }
-  return new AppError('TRANSACTION_CONFLICT', 'the transaction kept conflicting with concurrent writes', { details: { attempts, exhausted } });
+  return new AppError('TRANSACTION_CONFLICT', 'the transaction kept conflicting with concurrent writes', {
+    details: { attempts, exhausted },
+  });
 }
 
 /** A decided transaction: committed, or refused by one of its writes. */

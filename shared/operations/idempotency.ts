@@ -72,11 +72,7 @@ export function fingerprint(req: IdempotentRequest): string {
   return sha256Hex(canonicalJson({ op: req.op, command: req.command }));
 }
 
-type Seen =
-  | { kind: 'absent' }
-  | { kind: 'retake'; doc: Doc }
-  | { kind: 'replay'; data: unknown }
-  | { kind: 'pending' };
+type Seen = { kind: 'absent' } | { kind: 'retake'; doc: Doc } | { kind: 'replay'; data: unknown } | { kind: 'pending' };
 
 /** What a stored record means for this request. Throws IDEMPOTENCY_KEY_REUSED. */
 function judge(doc: Doc | null, req: IdempotentRequest, now: number): Seen {
@@ -114,7 +110,12 @@ function freshFields(req: IdempotentRequest, now: number) {
  * Reads the key's record until no running duplicate holds it: then it is a replay, or absent, or a record this
  * caller may take. Waiting is bounded by the caller's deadline (IDEMPOTENCY_IN_PROGRESS after it).
  */
-async function turnOf(deps: OperationDeps, id: string, req: IdempotentRequest, deadline: number): Promise<Exclude<Seen, { kind: 'pending' }>> {
+async function turnOf(
+  deps: OperationDeps,
+  id: string,
+  req: IdempotentRequest,
+  deadline: number,
+): Promise<Exclude<Seen, { kind: 'pending' }>> {
   const run = await retry<Exclude<Seen, { kind: 'pending' }>, 'pending'>(
     async () => {
       const seen = judge(await deps.store.get(IDEMPOTENCY, id), req, deps.now());
@@ -156,33 +157,44 @@ export async function runOnceInTransaction<T>(
 ): Promise<OnceResult<T>> {
   const id = recordId(req);
   // Each round after the first follows a claim that lost a race to a concurrent duplicate, which is rare.
-  const rounds = await retry<OnceResult<T>, 'lost'>(async () => {
-    const seen = await turnOf(deps, id, req, deadline);
-    if (seen.kind === 'replay') return { done: true, value: { data: seen.data as T, replayed: true } };
-    const now = deps.now();
-    const fields = { ...freshFields(req, now), state: 'done' };
-    // A retaken record may keep an old lease and ref: harmless, a `done` record is only ever replayed.
-    const claim = (data: unknown): TxWrite =>
-      seen.kind === 'absent'
-        ? { kind: 'insert', label: CLAIM, collection: IDEMPOTENCY, doc: { id, ...fields, data } }
-        : { kind: 'update', label: CLAIM, collection: IDEMPOTENCY, id, spec: { expectVersion: seen.doc.version, set: { ...fields, data: data as Value } } };
-    let committed: { data: unknown } | undefined;
-    const transact: OnceTransact = async (data, writes, options) => {
-      const result = await deps.store.transact([claim(data), ...writes], options);
-      if (result.ok) committed = { data };
-      else if (!isContended(result) && result.label === CLAIM) throw Object.assign(new Error('another request with this idempotency key committed first'), { code: CLAIM_LOST });
-      return result;
-    };
-    let data: T;
-    try {
-      data = await execute(transact);
-    } catch (err) {
-      if ((err as { code?: unknown } | null)?.code === CLAIM_LOST) return { done: false, failure: 'lost' };
-      throw err;
-    }
-    if (committed && canonicalJson(committed.data) !== canonicalJson(data)) await rememberAnswer(deps, id, data);
-    return { done: true, value: { data, replayed: false } };
-  }, ROUNDS_POLICY, { deps });
+  const rounds = await retry<OnceResult<T>, 'lost'>(
+    async () => {
+      const seen = await turnOf(deps, id, req, deadline);
+      if (seen.kind === 'replay') return { done: true, value: { data: seen.data as T, replayed: true } };
+      const now = deps.now();
+      const fields = { ...freshFields(req, now), state: 'done' };
+      // A retaken record may keep an old lease and ref: harmless, a `done` record is only ever replayed.
+      const claim = (data: unknown): TxWrite =>
+        seen.kind === 'absent'
+          ? { kind: 'insert', label: CLAIM, collection: IDEMPOTENCY, doc: { id, ...fields, data } }
+          : {
+              kind: 'update',
+              label: CLAIM,
+              collection: IDEMPOTENCY,
+              id,
+              spec: { expectVersion: seen.doc.version, set: { ...fields, data: data as Value } },
+            };
+      let committed: { data: unknown } | undefined;
+      const transact: OnceTransact = async (data, writes, options) => {
+        const result = await deps.store.transact([claim(data), ...writes], options);
+        if (result.ok) committed = { data };
+        else if (!isContended(result) && result.label === CLAIM)
+          throw Object.assign(new Error('another request with this idempotency key committed first'), { code: CLAIM_LOST });
+        return result;
+      };
+      let data: T;
+      try {
+        data = await execute(transact);
+      } catch (err) {
+        if ((err as { code?: unknown } | null)?.code === CLAIM_LOST) return { done: false, failure: 'lost' };
+        throw err;
+      }
+      if (committed && canonicalJson(committed.data) !== canonicalJson(data)) await rememberAnswer(deps, id, data);
+      return { done: true, value: { data, replayed: false } };
+    },
+    ROUNDS_POLICY,
+    { deps },
+  );
   if (!rounds.ok) throw inProgress();
   return rounds.value;
 }
@@ -227,27 +239,31 @@ export async function runOnceWithLease<T>(
 ): Promise<OnceResult<T>> {
   const id = recordId(req);
   // Each round after the first follows a lease that lost a race to a concurrent duplicate, which is rare.
-  const rounds = await retry<OnceResult<T>, 'lost'>(async () => {
-    const seen = await turnOf(deps, id, req, deadline);
-    if (seen.kind === 'replay') return { done: true, value: { data: seen.data as T, replayed: true } };
-    const now = deps.now();
-    const ref = newRef();
-    const pending = { ...freshFields(req, now), state: 'pending' as const, leaseUntil: deadline + LEASE_MARGIN_MS, ref };
-    let lease: Lease;
-    if (seen.kind === 'absent') {
-      const inserted = await deps.store.insert(IDEMPOTENCY, { id, ...pending });
-      if (!inserted.ok) return { done: false, failure: 'lost' };
-      lease = { id, version: inserted.doc.version, ref };
-    } else {
-      const taken = await deps.store.update(IDEMPOTENCY, id, { expectVersion: seen.doc.version, set: pending as Record<string, Value> });
-      if (!taken.ok) return { done: false, failure: 'lost' };
-      // A holder that crashed (pending) or failed (aborted) may still have sold under its ref: a failure whose
-      // outcome it could not decide (an order insert whose answer was lost) looks like any other failure.
-      const earlier = seen.doc.state !== 'done' && typeof seen.doc.ref === 'string' ? seen.doc.ref : undefined;
-      lease = { id, version: taken.doc.version, ref, ...(earlier ? { previousRef: earlier } : {}) };
-    }
-    return { done: true, value: { data: await runHolding(deps, lease, execute), replayed: false } };
-  }, ROUNDS_POLICY, { deps });
+  const rounds = await retry<OnceResult<T>, 'lost'>(
+    async () => {
+      const seen = await turnOf(deps, id, req, deadline);
+      if (seen.kind === 'replay') return { done: true, value: { data: seen.data as T, replayed: true } };
+      const now = deps.now();
+      const ref = newRef();
+      const pending = { ...freshFields(req, now), state: 'pending' as const, leaseUntil: deadline + LEASE_MARGIN_MS, ref };
+      let lease: Lease;
+      if (seen.kind === 'absent') {
+        const inserted = await deps.store.insert(IDEMPOTENCY, { id, ...pending });
+        if (!inserted.ok) return { done: false, failure: 'lost' };
+        lease = { id, version: inserted.doc.version, ref };
+      } else {
+        const taken = await deps.store.update(IDEMPOTENCY, id, { expectVersion: seen.doc.version, set: pending as Record<string, Value> });
+        if (!taken.ok) return { done: false, failure: 'lost' };
+        // A holder that crashed (pending) or failed (aborted) may still have sold under its ref: a failure whose
+        // outcome it could not decide (an order insert whose answer was lost) looks like any other failure.
+        const earlier = seen.doc.state !== 'done' && typeof seen.doc.ref === 'string' ? seen.doc.ref : undefined;
+        lease = { id, version: taken.doc.version, ref, ...(earlier ? { previousRef: earlier } : {}) };
+      }
+      return { done: true, value: { data: await runHolding(deps, lease, execute), replayed: false } };
+    },
+    ROUNDS_POLICY,
+    { deps },
+  );
   if (!rounds.ok) throw inProgress();
   return rounds.value;
 }

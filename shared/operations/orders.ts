@@ -94,11 +94,11 @@ async function repair<T>(deps: OperationDeps, write: () => Promise<T>): Promise<
 async function settleOrder(deps: OperationDeps, order: Order): Promise<'exists' | 'voided' | 'unknown'> {
   const tombstone = await repair(deps, () =>
     deps.store.insert(ORDERS, {
-        id: order.orderNo,
-        orderNo: order.orderNo,
-        uid: order.uid,
-        productId: order.productId,
-        quantity: order.quantity,
+      id: order.orderNo,
+      orderNo: order.orderNo,
+      uid: order.uid,
+      productId: order.productId,
+      quantity: order.quantity,
       status: 'void',
       createdAt: new Date(deps.now()).toISOString(),
     }),
@@ -109,7 +109,9 @@ async function settleOrder(deps: OperationDeps, order: Order): Promise<'exists' 
 }
 
 async function restock(deps: OperationDeps, order: Pick<Order, 'orderNo' | 'productId' | 'quantity'>): Promise<void> {
-  const result = await repair(deps, () => deps.store.update(PRODUCTS, order.productId, { inc: { stock: order.quantity, sold: -order.quantity } }));
+  const result = await repair(deps, () =>
+    deps.store.update(PRODUCTS, order.productId, { inc: { stock: order.quantity, sold: -order.quantity } }),
+  );
   if (result) {
     deps.log(result.ok ? 'warn' : 'error', {
       event: result.ok ? 'STOCK_RESTORED' : 'STOCK_RESTORE_FAILED',

@@ -68,7 +68,13 @@ export async function purchase(deps: OperationDeps, input: PurchaseInput): Promi
   };
   return input.strategy === 'transaction'
     ? runOnceInTransaction(deps, req, input.deadline, (transact) => transactionPurchase(deps, input, transact))
-    : runOnceWithLease(deps, req, input.deadline, () => deps.newOrderNo(deps.now()), (lease) => leasedPurchase(deps, input, lease));
+    : runOnceWithLease(
+        deps,
+        req,
+        input.deadline,
+        () => deps.newOrderNo(deps.now()),
+        (lease) => leasedPurchase(deps, input, lease),
+      );
 }
 
 function runStrategy(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {

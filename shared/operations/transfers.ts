@@ -38,7 +38,9 @@ const forbidden = () => new AppError('FORBIDDEN', 'the caller does not own the s
 
 export async function transfer(deps: OperationDeps, input: TransferInput): Promise<{ data: TransferOutcome; replayed: boolean }> {
   if (input.from === input.to) {
-    throw new AppError('INVALID_REQUEST', 'from and to must differ', { details: { issues: [{ field: 'to', message: 'from and to must differ' }] } });
+    throw new AppError('INVALID_REQUEST', 'from and to must differ', {
+      details: { issues: [{ field: 'to', message: 'from and to must differ' }] },
+    });
   }
   if (!input.idempotencyKey) return { data: await runTransfer(deps, input), replayed: false };
   return runOnceInTransaction(
@@ -72,7 +74,8 @@ async function runTransfer(
 
   if (result.label === 'debit') {
     // Missing, someone else's, or not an account: all 403, so nothing about other accounts shows.
-    const ownAccount = result.reason === 'guard_failed' && result.failed.every((g) => g.field === 'balance') && typeof result.current.balance === 'number';
+    const ownAccount =
+      result.reason === 'guard_failed' && result.failed.every((g) => g.field === 'balance') && typeof result.current.balance === 'number';
     if (ownAccount) {
       throw new AppError('INSUFFICIENT_BALANCE', 'insufficient balance', {
         details: { requested: input.amount, available: result.current.balance },
@@ -88,7 +91,10 @@ async function runTransfer(
  * The writes of a transfer, named `debit`, `credit` and `ledger`: debit `from` only for its owner and only
  * while the balance covers the amount, credit `to` only if it is an account, and record the entry once.
  */
-export function transferWrites(input: Pick<TransferInput, 'uid' | 'from' | 'to' | 'amount'>, entry: TransferOutcome['transfer']): TxWrite[] {
+export function transferWrites(
+  input: Pick<TransferInput, 'uid' | 'from' | 'to' | 'amount'>,
+  entry: TransferOutcome['transfer'],
+): TxWrite[] {
   return [
     {
       kind: 'update',

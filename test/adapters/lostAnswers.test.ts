@@ -68,7 +68,10 @@ describe('lost answers on MongoDB', () => {
     const real = new URL(mongoUri().replace(/^mongodb:/, 'http:'));
     proxy = await startLossyProxy(Number(real.port));
     // directConnection keeps the driver on the proxy instead of the member address the replica set advertises.
-    const client = createMongoClient(`mongodb://127.0.0.1:${proxy.port}/?directConnection=true`, { socketTimeoutMs: REQUEST_TIMEOUT_MS, serverSelectionTimeoutMs: 1_000 });
+    const client = createMongoClient(`mongodb://127.0.0.1:${proxy.port}/?directConnection=true`, {
+      socketTimeoutMs: REQUEST_TIMEOUT_MS,
+      serverSelectionTimeoutMs: 1_000,
+    });
     store = createMongoStore({ client, dbName: fixture.dbName!, schema: COLLECTIONS });
     await store.get('products', 'warm-up');
   });

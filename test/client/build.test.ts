@@ -27,9 +27,17 @@ describe('the built client SDK', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lockless-client-'));
-    const { stdout } = await run(process.execPath, [join(__dirname, '..', '..', 'client', 'build.mjs'), '--json', '--no-types', '--out', dir]);
+    const { stdout } = await run(process.execPath, [
+      join(__dirname, '..', '..', 'client', 'build.mjs'),
+      '--json',
+      '--no-types',
+      '--out',
+      dir,
+    ]);
     sizes = JSON.parse(stdout);
-    console.log(`client SDK: ESM ${sizes.esm.bytes} B (${sizes.esm.gzip} B gzip), CJS ${sizes.cjs.bytes} B (${sizes.cjs.gzip} B gzip) minified`);
+    console.log(
+      `client SDK: ESM ${sizes.esm.bytes} B (${sizes.esm.gzip} B gzip), CJS ${sizes.cjs.bytes} B (${sizes.cjs.gzip} B gzip) minified`,
+    );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -53,9 +61,19 @@ describe('the built client SDK', () => {
     const { r, noFetch } = JSON.parse(stdout);
 
     expect(noFetch).toBe('TypeError');
-    expect(r).toMatchObject({ ok: true, replayed: true, tries: 1, data: { url: 'https://api.example.com/products/p1/purchase', body: '{"quantity":1}' } });
+    expect(r).toMatchObject({
+      ok: true,
+      replayed: true,
+      tries: 1,
+      data: { url: 'https://api.example.com/products/p1/purchase', body: '{"quantity":1}' },
+    });
     // Without crypto the key comes from the fallback, and it is the one sent.
     expect(r.idempotencyKey).toMatch(/^[0-9a-z]+-[0-9a-z]{1,4}-[0-9a-f]{32}$/);
-    expect(r.data.seen).toEqual({ 'accept-language': 'en', 'content-type': 'application/json', 'idempotency-key': r.idempotencyKey, authorization: 'Bearer t' });
+    expect(r.data.seen).toEqual({
+      'accept-language': 'en',
+      'content-type': 'application/json',
+      'idempotency-key': r.idempotencyKey,
+      authorization: 'Bearer t',
+    });
   });
 });

@@ -2,7 +2,17 @@
 import { createClient, type ClientOptions, type Result, type PurchaseOutcome } from '../../client/src';
 import { envelope, fakeClock, fakeTransport, type Scripted } from './support/fakeTransport';
 
-const ORDER = { orderNo: 'O1', uid: 'u1', productId: 'p1', quantity: 1, price: 990, amount: 990, status: 'created', createdAt: '2026-01-01T00:00:00Z', version: 1 };
+const ORDER = {
+  orderNo: 'O1',
+  uid: 'u1',
+  productId: 'p1',
+  quantity: 1,
+  price: 990,
+  amount: 990,
+  status: 'created',
+  createdAt: '2026-01-01T00:00:00Z',
+  version: 1,
+};
 const BOUGHT = envelope(200, { msg: 'Purchase completed', data: { order: ORDER, stock: 9, attempts: 1, strategy: 'atomic' } });
 const UNAVAILABLE = envelope(503, { msg: 'busy', error: 'SERVICE_UNAVAILABLE', data: { requestId: 'r1', outcome: 'unknown' } });
 const IN_PROGRESS = envelope(409, { msg: 'in progress', error: 'IDEMPOTENCY_IN_PROGRESS' });
@@ -37,18 +47,54 @@ describe('requests', () => {
 
     expect(requests.map((r) => [r.operation, r.method, r.url, r.body, r.payload])).toEqual([
       ['getProduct', 'GET', 'https://api.example.com/products/p%201', undefined, { productId: 'p 1', lang: 'en' }],
-      ['purchase', 'POST', 'https://api.example.com/products/p1/purchase', '{"quantity":2,"strategy":"version"}', { productId: 'p1', quantity: 2, strategy: 'version', lang: 'en', idempotencyKey: 'key-1' }],
+      [
+        'purchase',
+        'POST',
+        'https://api.example.com/products/p1/purchase',
+        '{"quantity":2,"strategy":"version"}',
+        { productId: 'p1', quantity: 2, strategy: 'version', lang: 'en', idempotencyKey: 'key-1' },
+      ],
       ['getOrder', 'GET', 'https://api.example.com/orders/O1', undefined, { orderNo: 'O1', lang: 'en' }],
-      ['transfer', 'POST', 'https://api.example.com/transfers', '{"from":"a","to":"b","amount":5}', { from: 'a', to: 'b', amount: 5, lang: 'en', idempotencyKey: 'key-2' }],
+      [
+        'transfer',
+        'POST',
+        'https://api.example.com/transfers',
+        '{"from":"a","to":"b","amount":5}',
+        { from: 'a', to: 'b', amount: 5, lang: 'en', idempotencyKey: 'key-2' },
+      ],
       ['getAccount', 'GET', 'https://api.example.com/accounts/a', undefined, { accountId: 'a', lang: 'en' }],
-      ['addCartItem', 'POST', 'https://api.example.com/carts/c1/items', '{"id":"i1","productId":"p1","quantity":1}', { cartId: 'c1', item: { id: 'i1', productId: 'p1', quantity: 1 }, lang: 'en' }],
+      [
+        'addCartItem',
+        'POST',
+        'https://api.example.com/carts/c1/items',
+        '{"id":"i1","productId":"p1","quantity":1}',
+        { cartId: 'c1', item: { id: 'i1', productId: 'p1', quantity: 1 }, lang: 'en' },
+      ],
       ['removeCartItem', 'DELETE', 'https://api.example.com/carts/c1/items/i1', undefined, { cartId: 'c1', itemId: 'i1', lang: 'en' }],
       ['getCart', 'GET', 'https://api.example.com/carts/c1', undefined, { cartId: 'c1', lang: 'en' }],
     ]);
     // Every state-changing call has its own key in the header; reads have none, and the public route no token.
-    expect(requests.map((r) => r.headers['idempotency-key'])).toEqual([undefined, 'key-1', undefined, 'key-2', undefined, 'key-3', 'key-4', undefined]);
+    expect(requests.map((r) => r.headers['idempotency-key'])).toEqual([
+      undefined,
+      'key-1',
+      undefined,
+      'key-2',
+      undefined,
+      'key-3',
+      'key-4',
+      undefined,
+    ]);
     expect(requests.map((r) => r.headers.authorization)).toEqual([undefined, ...Array(7).fill('Bearer token-1')]);
-    expect(requests.map((r) => r.headers['content-type'])).toEqual([undefined, 'application/json', undefined, 'application/json', undefined, 'application/json', undefined, undefined]);
+    expect(requests.map((r) => r.headers['content-type'])).toEqual([
+      undefined,
+      'application/json',
+      undefined,
+      'application/json',
+      undefined,
+      'application/json',
+      undefined,
+      undefined,
+    ]);
     expect(new Set(requests.map((r) => r.headers['accept-language']))).toEqual(new Set(['en']));
   });
 
@@ -61,7 +107,10 @@ describe('requests', () => {
     const plain = setup([envelope(200, { msg: 'OK', data: {} })], { lang: undefined });
     await plain.client.getCart('c1');
 
-    expect(requests.map((r) => [r.headers['accept-language'], r.payload.lang])).toEqual([['zh', 'zh'], ['en', 'en']]);
+    expect(requests.map((r) => [r.headers['accept-language'], r.payload.lang])).toEqual([
+      ['zh', 'zh'],
+      ['en', 'en'],
+    ]);
     expect(plain.requests[0]!.headers['accept-language']).toBe('zh');
     expect(() => createClient({ transport: fakeTransport().transport, lang: 'fr' as 'en' })).toThrow(TypeError);
     expect(() => createClient({} as ClientOptions)).toThrow(TypeError);
@@ -70,7 +119,10 @@ describe('requests', () => {
   it('uses the idempotency key the caller passes, on every try', async () => {
     const { client, requests } = setup([UNAVAILABLE, BOUGHT]);
     const result = await client.purchase('p1', { quantity: 1 }, { idempotencyKey: 'saved-key' });
-    expect(requests.map((r) => [r.headers['idempotency-key'], r.payload.idempotencyKey])).toEqual([['saved-key', 'saved-key'], ['saved-key', 'saved-key']]);
+    expect(requests.map((r) => [r.headers['idempotency-key'], r.payload.idempotencyKey])).toEqual([
+      ['saved-key', 'saved-key'],
+      ['saved-key', 'saved-key'],
+    ]);
     expect(result).toMatchObject({ ok: true, idempotencyKey: 'saved-key', tries: 2 });
   });
 
@@ -81,7 +133,14 @@ describe('requests', () => {
     expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
 
     const failing = setup([BOUGHT], { getToken: () => Promise.reject(new Error('not logged in')), lang: 'en' });
-    expect(await failing.client.purchase('p1', { quantity: 1 })).toEqual({ ok: false, code: 401, msg: 'Authentication required', error: 'UNAUTHORIZED', tries: 1, idempotencyKey: 'key-1' });
+    expect(await failing.client.purchase('p1', { quantity: 1 })).toEqual({
+      ok: false,
+      code: 401,
+      msg: 'Authentication required',
+      error: 'UNAUTHORIZED',
+      tries: 1,
+      idempotencyKey: 'key-1',
+    });
     expect(failing.requests).toHaveLength(0);
   });
 });
@@ -127,7 +186,11 @@ describe('retries', () => {
     expect(sleeps).toEqual([100, 200, 400, 800, 1_000, 1_000]);
 
     const half = fakeClock(0.5);
-    const jittered = createClient({ transport: fakeTransport(UNAVAILABLE).transport, clock: half.clock, retry: { maxTries: 4, baseMs: 100, capMs: 1_000 } });
+    const jittered = createClient({
+      transport: fakeTransport(UNAVAILABLE).transport,
+      clock: half.clock,
+      retry: { maxTries: 4, baseMs: 100, capMs: 1_000 },
+    });
     await jittered.getProduct('p1');
     expect(half.sleeps).toEqual([50, 100, 200]);
   });
@@ -140,10 +203,24 @@ describe('retries', () => {
     });
     const started = 1_000_000;
     const time = fakeClock();
-    const client = createClient({ transport: fake.transport, clock: time.clock, lang: 'en', newKey: () => 'k', retry: { deadlineMs: 10_000, maxTries: 100, baseMs: 100, capMs: 100 } });
+    const client = createClient({
+      transport: fake.transport,
+      clock: time.clock,
+      lang: 'en',
+      newKey: () => 'k',
+      retry: { deadlineMs: 10_000, maxTries: 100, baseMs: 100, capMs: 100 },
+    });
     const result = await client.purchase('p1', { quantity: 1 });
 
-    expect(result).toEqual({ ok: false, code: 0, msg: 'Network error, please retry', error: 'NETWORK_ERROR', data: { reason: 'ECONNRESET' }, tries: 4, idempotencyKey: 'k' });
+    expect(result).toEqual({
+      ok: false,
+      code: 0,
+      msg: 'Network error, please retry',
+      error: 'NETWORK_ERROR',
+      data: { reason: 'ECONNRESET' },
+      tries: 4,
+      idempotencyKey: 'k',
+    });
     expect(fake.requests.map((r) => r.timeoutMs)).toEqual([10_000, 6_900, 3_800, 700]);
     expect(time.clock.now() - started).toBeLessThanOrEqual(10_000);
   });
@@ -162,7 +239,11 @@ describe('retries', () => {
       time.advance(7_000);
       return UNAVAILABLE;
     });
-    const client = createClient({ transport: fake.transport, clock: time.clock, retry: { deadlineMs: 10_000, tryTimeoutMs: 5_000, baseMs: 100, capMs: 100, maxTries: 5 } });
+    const client = createClient({
+      transport: fake.transport,
+      clock: time.clock,
+      retry: { deadlineMs: 10_000, tryTimeoutMs: 5_000, baseMs: 100, capMs: 100, maxTries: 5 },
+    });
     await client.getProduct('p1', { deadlineMs: 10_000 });
     expect(fake.requests.map((r) => r.timeoutMs)).toEqual([5_000, 2_900]);
   });
@@ -191,7 +272,15 @@ describe('results', () => {
         throw new Error(`unexpected ${result.error}`);
     }
     expect(available).toBe(1);
-    expect(result).toEqual({ ok: false, code: 422, msg: '库存不足', error: 'INSUFFICIENT_STOCK', data: { requested: 3, available: 1 }, tries: 1, idempotencyKey: 'key-1' });
+    expect(result).toEqual({
+      ok: false,
+      code: 422,
+      msg: '库存不足',
+      error: 'INSUFFICIENT_STOCK',
+      data: { requested: 3, available: 1 },
+      tries: 1,
+      idempotencyKey: 'key-1',
+    });
   });
 
   it.each([
@@ -199,7 +288,10 @@ describe('results', () => {
     ['serverless-offline', { statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' }],
     ['an empty body', ''],
   ])("gives the gateway's own 401 (%s) the envelope's shape", async (_, body) => {
-    for (const [lang, msg] of [['zh', '请先登录'], ['en', 'Authentication required']] as const) {
+    for (const [lang, msg] of [
+      ['zh', '请先登录'],
+      ['en', 'Authentication required'],
+    ] as const) {
       const { client } = setup([{ status: 401, body, headers: {} }], { lang });
       expect(await client.getCart('c1')).toEqual({ ok: false, code: 401, msg, error: 'UNAUTHORIZED', tries: 1 });
     }

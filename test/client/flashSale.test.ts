@@ -1,6 +1,13 @@
-
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { createClient, fetchTransport, invokeTransport, type Invoke, type Result, type PurchaseOutcome, type Strategy } from '../../client/src';
+import {
+  createClient,
+  fetchTransport,
+  invokeTransport,
+  type Invoke,
+  type Result,
+  type PurchaseOutcome,
+  type Strategy,
+} from '../../client/src';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
@@ -10,7 +17,6 @@ import { backendEnv } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { buildSuiteBundles, type SuiteBundles } from '../support/bundles';
 import { startDroppingProxy, type DroppingProxy } from './support/droppingProxy';
-
 
 const STOCK = 100;
 const BUYERS = 150;
@@ -82,7 +88,7 @@ describe.each(BACKENDS)('a flash sale through the client SDK while answers are l
       buyers: BUYERS,
       stock: STOCK,
       dropped: dropped - dropsBefore,
-            retries: results.reduce((sum, r) => sum + r.tries - 1, 0),
+      retries: results.reduce((sum, r) => sum + r.tries - 1, 0),
       maxTries: Math.max(...results.map((r) => r.tries)),
       replayed: bought.filter(({ r }) => r.ok && r.replayed).length,
       bought: bought.length,
@@ -119,55 +125,77 @@ describe.each(BACKENDS)('a flash sale through the client SDK while answers are l
     expect(orders).toHaveLength(bought.length);
   }
 
-  it(`${BUYERS} buyers for ${STOCK} units (atomic), every ${DROP_EVERY}th purchase answer lost: each buyer told "bought" has exactly one order, nobody two, all sold`, async () => {
-    const sale = await flashSale('atomic');
-    expectSafe(sale);
-    // Every buyer got a final answer, bought or sold out: nobody gave up, nothing else went wrong.
-    expect(sale.figures.other).toEqual([]);
-    expect(sale.bought).toHaveLength(STOCK);
-    expect(sale.soldOut).toHaveLength(BUYERS - STOCK);
-    expect(sale.product).toMatchObject({ stock: 0, sold: STOCK });
-  }, TEST_MS);
+  it(
+    `${BUYERS} buyers for ${STOCK} units (atomic), every ${DROP_EVERY}th purchase answer lost: each buyer told "bought" has exactly one order, nobody two, all sold`,
+    async () => {
+      const sale = await flashSale('atomic');
+      expectSafe(sale);
+      // Every buyer got a final answer, bought or sold out: nobody gave up, nothing else went wrong.
+      expect(sale.figures.other).toEqual([]);
+      expect(sale.bought).toHaveLength(STOCK);
+      expect(sale.soldOut).toHaveLength(BUYERS - STOCK);
+      expect(sale.product).toMatchObject({ stock: 0, sold: STOCK });
+    },
+    TEST_MS,
+  );
 
-  it(`${BUYERS} buyers for ${STOCK} units (transaction, the default): the same safety; a conflict is an answer the SDK does not retry`, async () => {
-    const sale = await flashSale('transaction');
-    expectSafe(sale);
-    expect(sale.bought.length).toBeLessThanOrEqual(STOCK);
-    expect(sale.figures.other.filter((o) => !/^409 (TRANSACTION|VERSION)_CONFLICT$/.test(o))).toEqual([]);
-  }, TEST_MS);
+  it(
+    `${BUYERS} buyers for ${STOCK} units (transaction, the default): the same safety; a conflict is an answer the SDK does not retry`,
+    async () => {
+      const sale = await flashSale('transaction');
+      expectSafe(sale);
+      expect(sale.bought.length).toBeLessThanOrEqual(STOCK);
+      expect(sale.figures.other.filter((o) => !/^409 (TRANSACTION|VERSION)_CONFLICT$/.test(o))).toEqual([]);
+    },
+    TEST_MS,
+  );
 
-  it('buys by direct invocation through invokeTransport: a lost answer is asked again with the same key, one order', async () => {
-    const productId = `direct-${backend}-${Math.random().toString(36).slice(2, 8)}`;
-    await fixture.store.insert('products', { id: productId, name: '直连商品', stock: 5, sold: 0, price: 990 });
-    const lambda = new LambdaClient({ endpoint: offline.lambdaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const sub = `${productId}-buyer`;
-    let invocations = 0;
-    // A trusted server acting for `sub` (directIdentity.ts); the first answer is lost after the function ran.
-    const invoke: Invoke = async (functionName, payload) => {
-      const assertion = signCallerAssertion(TRUSTED_SECRET, sub, { functionName, stage: 'dev', payload });
-      const out = await lambda.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          Payload: Buffer.from(JSON.stringify(payload)),
-          ClientContext: Buffer.from(JSON.stringify({ custom: { lockless: assertion } })).toString('base64'),
-        }),
-      );
-      if (++invocations === 1) throw new Error('the answer was lost');
-      return Buffer.from(out.Payload!).toString('utf8');
-    };
-    try {
-      const client = createClient({ transport: invokeTransport(invoke), lang: 'en', retry: RETRY });
-      const bought = await client.purchase(productId, { quantity: 2 });
-      const order = bought.ok ? await client.getOrder(bought.data.order.orderNo) : undefined;
+  it(
+    'buys by direct invocation through invokeTransport: a lost answer is asked again with the same key, one order',
+    async () => {
+      const productId = `direct-${backend}-${Math.random().toString(36).slice(2, 8)}`;
+      await fixture.store.insert('products', { id: productId, name: '直连商品', stock: 5, sold: 0, price: 990 });
+      const lambda = new LambdaClient({
+        endpoint: offline.lambdaEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const sub = `${productId}-buyer`;
+      let invocations = 0;
+      // A trusted server acting for `sub` (directIdentity.ts); the first answer is lost after the function ran.
+      const invoke: Invoke = async (functionName, payload) => {
+        const assertion = signCallerAssertion(TRUSTED_SECRET, sub, { functionName, stage: 'dev', payload });
+        const out = await lambda.send(
+          new InvokeCommand({
+            FunctionName: functionName,
+            Payload: Buffer.from(JSON.stringify(payload)),
+            ClientContext: Buffer.from(JSON.stringify({ custom: { lockless: assertion } })).toString('base64'),
+          }),
+        );
+        if (++invocations === 1) throw new Error('the answer was lost');
+        return Buffer.from(out.Payload!).toString('utf8');
+      };
+      try {
+        const client = createClient({ transport: invokeTransport(invoke), lang: 'en', retry: RETRY });
+        const bought = await client.purchase(productId, { quantity: 2 });
+        const order = bought.ok ? await client.getOrder(bought.data.order.orderNo) : undefined;
 
-      // A direct answer carries no headers, so `replayed` is not known there; the single order shows the replay.
-      expect(bought).toMatchObject({ ok: true, code: 200, msg: 'Purchase completed', tries: 2, data: { order: { uid: sub, quantity: 2 } } });
-      expect(order).toMatchObject({ ok: true, data: { uid: sub, productId, quantity: 2 } });
-      const orders = (await fixture.list('orders')).filter((o) => o.productId === productId);
-      expect(orders.map((o) => o.uid)).toEqual([sub]);
-      expect(await fixture.store.get('products', productId)).toMatchObject({ stock: 3, sold: 2 });
-    } finally {
-      lambda.destroy();
-    }
-  }, TEST_MS);
+        // A direct answer carries no headers, so `replayed` is not known there; the single order shows the replay.
+        expect(bought).toMatchObject({
+          ok: true,
+          code: 200,
+          msg: 'Purchase completed',
+          tries: 2,
+          data: { order: { uid: sub, quantity: 2 } },
+        });
+        expect(order).toMatchObject({ ok: true, data: { uid: sub, productId, quantity: 2 } });
+        const orders = (await fixture.list('orders')).filter((o) => o.productId === productId);
+        expect(orders.map((o) => o.uid)).toEqual([sub]);
+        expect(await fixture.store.get('products', productId)).toMatchObject({ stock: 3, sold: 2 });
+      } finally {
+        lambda.destroy();
+      }
+    },
+    TEST_MS,
+  );
 });

@@ -17,11 +17,26 @@ function recording(...answers: Array<unknown | Error>) {
 describe('invokeTransport', () => {
   it('invokes the operation’s direct function with the payload, and reads the envelope it returns', async () => {
     const { invoke, calls } = recording(BOUGHT);
-    const client = createClient({ transport: invokeTransport(invoke, { functionName: (op) => `lockless-prod-${op}` }), lang: 'en', newKey: () => 'k1', getToken: () => 'never sent' });
+    const client = createClient({
+      transport: invokeTransport(invoke, { functionName: (op) => `lockless-prod-${op}` }),
+      lang: 'en',
+      newKey: () => 'k1',
+      getToken: () => 'never sent',
+    });
     const result = await client.purchase('p1', { quantity: 1 });
 
-    expect(calls).toEqual([{ name: 'lockless-prod-purchase', payload: { productId: 'p1', quantity: 1, lang: 'en', idempotencyKey: 'k1' }, timeoutMs: 10_000 }]);
-    expect(result).toEqual({ ok: true, code: 200, msg: 'Purchase completed', data: BOUGHT.data, replayed: false, tries: 1, idempotencyKey: 'k1' });
+    expect(calls).toEqual([
+      { name: 'lockless-prod-purchase', payload: { productId: 'p1', quantity: 1, lang: 'en', idempotencyKey: 'k1' }, timeoutMs: 10_000 },
+    ]);
+    expect(result).toEqual({
+      ok: true,
+      code: 200,
+      msg: 'Purchase completed',
+      data: BOUGHT.data,
+      replayed: false,
+      tries: 1,
+      idempotencyKey: 'k1',
+    });
   });
 
   it('names functions lockless-dev-<operation> by default and accepts the payload as JSON text', async () => {
@@ -38,6 +53,11 @@ describe('invokeTransport', () => {
     expect(new Set(calls.map((c) => c.payload.idempotencyKey)).size).toBe(1);
 
     const crashed = recording({ errorType: 'Error', errorMessage: 'boom' });
-    expect(await createClient({ transport: invokeTransport(crashed.invoke), lang: 'en' }).getCart('c1')).toMatchObject({ ok: false, code: 502, error: 'INTERNAL', tries: 1 });
+    expect(await createClient({ transport: invokeTransport(crashed.invoke), lang: 'en' }).getCart('c1')).toMatchObject({
+      ok: false,
+      code: 502,
+      error: 'INTERNAL',
+      tries: 1,
+    });
   });
 });

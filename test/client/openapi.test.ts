@@ -35,7 +35,12 @@ describe('the client SDK and the OpenAPI document', () => {
         public: (op as unknown as { security: unknown[] }).security.length === 0,
       })),
     );
-    const fromClient = Object.entries(ROUTES).map(([operation, route]) => ({ operation, method: route.method, path: route.path, public: route.public === true }));
+    const fromClient = Object.entries(ROUTES).map(([operation, route]) => ({
+      operation,
+      method: route.method,
+      path: route.path,
+      public: route.public === true,
+    }));
     const byOperation = (a: { operation: string }, b: { operation: string }) => a.operation.localeCompare(b.operation);
     expect(fromClient.sort(byOperation)).toEqual(fromDocument.sort(byOperation));
   });
@@ -46,7 +51,10 @@ describe('the client SDK and the OpenAPI document', () => {
     for (const [status, response] of Object.values(openApiDocument.paths).flatMap((methods) =>
       Object.values(methods).flatMap((op) => Object.entries(op.responses)),
     )) {
-      const schema = response.content['application/json']?.schema as { properties?: { error?: { enum?: string[] } }; oneOf?: Array<{ properties?: { error?: { enum?: string[] } } }> };
+      const schema = response.content['application/json']?.schema as {
+        properties?: { error?: { enum?: string[] } };
+        oneOf?: Array<{ properties?: { error?: { enum?: string[] } } }>;
+      };
       const codes = schema.properties?.error?.enum ?? schema.oneOf?.[0]?.properties?.error?.enum ?? [];
       for (const code of codes) expect(`${code} ${(SERVER_CODES as Record<string, number>)[code]}`).toBe(`${code} ${status}`);
     }

@@ -3,12 +3,30 @@
  * the Idempotency-Key header and the direct-invocation payload of every method.
  */
 import { createClient, ROUTES, type WireRequest } from '../../client/src';
-import { IdempotencyKey, parseInput, parseWith, PurchaseBody, PurchasePayload, TransferBody, TransferPayload, CartItemBody, AddCartItemPayload, RemoveCartItemPayload, GetCartPayload, GetProductPayload, GetOrderPayload, GetAccountPayload, type Schema } from '../../shared/validation';
+import {
+  IdempotencyKey,
+  parseInput,
+  parseWith,
+  PurchaseBody,
+  PurchasePayload,
+  TransferBody,
+  TransferPayload,
+  CartItemBody,
+  AddCartItemPayload,
+  RemoveCartItemPayload,
+  GetCartPayload,
+  GetProductPayload,
+  GetOrderPayload,
+  GetAccountPayload,
+  type Schema,
+} from '../../shared/validation';
 import { envelope, fakeTransport } from './support/fakeTransport';
 
 // Plain CommonJS read by serverless.yml: the operations as deployed.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const DEPLOYED = require('../../scripts/serverless/functions.cjs') as { OPERATIONS: Record<string, { method: string; path: string; public?: boolean }> };
+const DEPLOYED = require('../../scripts/serverless/functions.cjs') as {
+  OPERATIONS: Record<string, { method: string; path: string; public?: boolean }>;
+};
 
 const DIRECT: Record<string, Schema<unknown>> = {
   getProduct: GetProductPayload,
@@ -24,8 +42,12 @@ const BODY: Record<string, Schema<unknown>> = { purchase: PurchaseBody, transfer
 
 describe('routes', () => {
   it('are the deployed operations, with their methods, paths and access', () => {
-    const deployed = Object.fromEntries(Object.entries(DEPLOYED.OPERATIONS).map(([op, s]) => [op, { method: s.method, path: s.path, public: s.public === true }]));
-    const client = Object.fromEntries(Object.entries(ROUTES).map(([op, r]) => [op, { method: r.method, path: r.path, public: r.public === true }]));
+    const deployed = Object.fromEntries(
+      Object.entries(DEPLOYED.OPERATIONS).map(([op, s]) => [op, { method: s.method, path: s.path, public: s.public === true }]),
+    );
+    const client = Object.fromEntries(
+      Object.entries(ROUTES).map(([op, r]) => [op, { method: r.method, path: r.path, public: r.public === true }]),
+    );
     expect(client).toEqual(deployed);
   });
 
@@ -54,6 +76,10 @@ describe('routes', () => {
     expect(fake.requests).toHaveLength(9);
     for (const request of fake.requests) expect(() => check(request)).not.toThrow();
     // The key travels in the payload exactly where the direct schema has room for it.
-    expect(fake.requests.filter((r) => 'idempotencyKey' in r.payload).map((r) => r.operation)).toEqual(['purchase', 'purchase', 'transfer']);
+    expect(fake.requests.filter((r) => 'idempotencyKey' in r.payload).map((r) => r.operation)).toEqual([
+      'purchase',
+      'purchase',
+      'transfer',
+    ]);
   });
 });

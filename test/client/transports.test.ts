@@ -15,7 +15,17 @@ interface Seen {
   body: string;
 }
 
-const ORDER = { orderNo: 'O1', uid: 'u1', productId: 'p1', quantity: 1, price: 990, amount: 990, status: 'created', createdAt: '2026-01-01T00:00:00Z', version: 1 };
+const ORDER = {
+  orderNo: 'O1',
+  uid: 'u1',
+  productId: 'p1',
+  quantity: 1,
+  price: 990,
+  amount: 990,
+  status: 'created',
+  createdAt: '2026-01-01T00:00:00Z',
+  version: 1,
+};
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
@@ -42,7 +52,12 @@ beforeAll(async () => {
         if (first) acted.set(key, 1);
         // The first answer for a key is lost after the purchase was made; the retry gets the stored answer.
         if (first) return req.socket.destroy();
-        return json(res, 200, { code: 200, msg: 'Purchase completed', data: { order: ORDER, stock: 9, attempts: 1, strategy: 'transaction' } }, { 'Idempotent-Replayed': 'true' });
+        return json(
+          res,
+          200,
+          { code: 200, msg: 'Purchase completed', data: { order: ORDER, stock: 9, attempts: 1, strategy: 'transaction' } },
+          { 'Idempotent-Replayed': 'true' },
+        );
       }
       if (req.url === '/carts/c1') return json(res, 401, { message: 'Unauthorized' });
       if (req.url === '/products/slow') {
@@ -64,14 +79,35 @@ afterAll(async () => {
 
 const transports: Array<[string, () => { transport: Transport; api?: FakeMiniProgram }]> = [
   ['fetch', () => ({ transport: fetchTransport() })],
-  ['wx.request', () => { const api = fakeMiniProgram(); return { transport: wxTransport(api), api }; }],
-  ['uni.request', () => { const api = fakeMiniProgram(); return { transport: uniTransport(api), api }; }],
+  [
+    'wx.request',
+    () => {
+      const api = fakeMiniProgram();
+      return { transport: wxTransport(api), api };
+    },
+  ],
+  [
+    'uni.request',
+    () => {
+      const api = fakeMiniProgram();
+      return { transport: uniTransport(api), api };
+    },
+  ],
 ];
 
 describe.each(transports)('the %s transport over HTTP', (_, make) => {
   const client = (lang: 'zh' | 'en' = 'en') => {
     const { transport, api } = make();
-    return { api, client: createClient({ baseUrl, transport, lang, getToken: () => 'jwt-1', retry: { tryTimeoutMs: 500, baseMs: 10, capMs: 20, deadlineMs: 10_000 } }) };
+    return {
+      api,
+      client: createClient({
+        baseUrl,
+        transport,
+        lang,
+        getToken: () => 'jwt-1',
+        retry: { tryTimeoutMs: 500, baseMs: 10, capMs: 20, deadlineMs: 10_000 },
+      }),
+    };
   };
 
   it('sends the request, loses the first answer, and asks again with the same key: one purchase', async () => {
@@ -84,10 +120,19 @@ describe.each(transports)('the %s transport over HTTP', (_, make) => {
     expect(tries).toHaveLength(2);
     for (const t of tries) {
       expect(t).toMatchObject({ method: 'POST', url: '/products/p1/purchase', body: '{"quantity":1}' });
-      expect(t.headers).toMatchObject({ 'accept-language': 'en', authorization: 'Bearer jwt-1', 'content-type': 'application/json', 'idempotency-key': result.idempotencyKey });
+      expect(t.headers).toMatchObject({
+        'accept-language': 'en',
+        authorization: 'Bearer jwt-1',
+        'content-type': 'application/json',
+        'idempotency-key': result.idempotencyKey,
+      });
     }
     expect(acted.get(result.idempotencyKey!)).toBe(1);
-    if (api) expect(api.calls.map((o) => [o.method, o.dataType, o.timeout])).toEqual([['POST', 'text', 500], ['POST', 'text', 500]]);
+    if (api)
+      expect(api.calls.map((o) => [o.method, o.dataType, o.timeout])).toEqual([
+        ['POST', 'text', 500],
+        ['POST', 'text', 500],
+      ]);
   });
 
   it("gives the gateway's 401 the envelope's shape", async () => {

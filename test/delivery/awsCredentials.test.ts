@@ -24,7 +24,9 @@ const PROBE = `require(process.argv[1]).credentials().then(
 
 /** Builds the entry into `dir`; returns the bundle's inputs. */
 async function bundle(dir: string): Promise<string[]> {
-  const { stdout } = await run(process.execPath, [join(__dirname, 'bundleEntry.mjs'), 'dynamodb', join(dir, 'index.js'), ENTRY], { cwd: ROOT });
+  const { stdout } = await run(process.execPath, [join(__dirname, 'bundleEntry.mjs'), 'dynamodb', join(dir, 'index.js'), ENTRY], {
+    cwd: ROOT,
+  });
   return JSON.parse(stdout);
 }
 
@@ -61,7 +63,9 @@ describe('AWS credentials in the DynamoDB bundles', () => {
 
   it('bundles the environment provider and not the fallbacks', () => {
     expect(inputs.some((file) => file.includes('node_modules/@aws-sdk/credential-provider-env/'))).toBe(true);
-    expect(inputs.filter((file) => /credential-provider-(sso|ini|process|web-identity|http|imds)\/|nested-clients\//.test(file))).toEqual([]);
+    expect(inputs.filter((file) => /credential-provider-(sso|ini|process|web-identity|http|imds)\/|nested-clients\//.test(file))).toEqual(
+      [],
+    );
   });
 
   it('finds the credentials Lambda sets in the environment with nothing outside the bundle', async () => {
@@ -74,6 +78,8 @@ describe('AWS credentials in the DynamoDB bundles', () => {
   });
 
   it('without node_modules, fails naming the provider it could not load', async () => {
-    expect(await credentialsIn(outside, await profile(outside))).toEqual({ error: expect.stringContaining('@aws-sdk/credential-provider-ini') });
+    expect(await credentialsIn(outside, await profile(outside))).toEqual({
+      error: expect.stringContaining('@aws-sdk/credential-provider-ini'),
+    });
   });
 });

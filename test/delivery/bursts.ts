@@ -92,7 +92,14 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
       // What the functions logged at error level (a 5xx's cause) goes with the figures.
       const errors = (target().offline?.output() ?? '').split('\n').filter((line) => line.includes('"level":"error"'));
       console.log(
-        [`HTTP bursts on ${backend}:`, `| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows, `error log lines: ${errors.length}`, ...errors.slice(-5)].join('\n'),
+        [
+          `HTTP bursts on ${backend}:`,
+          `| ${columns.join(' | ')} |`,
+          `|${columns.map(() => '---').join('|')}|`,
+          ...rows,
+          `error log lines: ${errors.length}`,
+          ...errors.slice(-5),
+        ].join('\n'),
       );
     });
 
@@ -105,15 +112,24 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
       const started = Date.now();
       const answers = await Promise.all(
         Array.from({ length: buyers }, (_, i) =>
-          client.send('POST', `/products/${productId}/purchase`, { sub: buyer(i), body: { quantity: 1, strategy }, headers: { 'idempotency-key': `${productId}-${i}` } }),
+          client.send('POST', `/products/${productId}/purchase`, {
+            sub: buyer(i),
+            body: { quantity: 1, strategy },
+            headers: { 'idempotency-key': `${productId}-${i}` },
+          }),
         ),
       );
       const seconds = (Date.now() - started) / 1000;
       const successes = answers.map((answer, i) => ({ answer, sub: buyer(i) })).filter(({ answer }) => answer.status === 200);
       const reads = await Promise.all(
-        successes.map(({ answer, sub }) => client.send('GET', `/orders/${encodeURIComponent(answer.body?.data?.order?.orderNo ?? 'missing')}`, { sub })),
+        successes.map(({ answer, sub }) =>
+          client.send('GET', `/orders/${encodeURIComponent(answer.body?.data?.order?.orderNo ?? 'missing')}`, { sub }),
+        ),
       );
-      const readable = successes.filter(({ answer, sub }, i) => reads[i]!.status === 200 && reads[i]!.body.data.orderNo === answer.body.data.order.orderNo && reads[i]!.body.data.uid === sub);
+      const readable = successes.filter(
+        ({ answer, sub }, i) =>
+          reads[i]!.status === 200 && reads[i]!.body.data.orderNo === answer.body.data.order.orderNo && reads[i]!.body.data.uid === sub,
+      );
       const product = await fixture.store.get('products', productId);
       const orders = (await fixture.list('orders')).filter((o) => o.productId === productId);
       figures.push({
@@ -127,93 +143,142 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
     }
 
     const exact = EXACT_STRATEGIES.flatMap((strategy) => BUYERS.map((buyers) => [strategy, buyers] as const));
-    it.each(exact)('%s, %i buyers for 100 units: exactly 100 bought and readable, the rest INSUFFICIENT_STOCK, no timeout or 5xx', async (strategy, buyers) => {
-      const { answers, successes, reads, product, orders } = await purchaseBurst(strategy, buyers);
+    it.each(exact)(
+      '%s, %i buyers for 100 units: exactly 100 bought and readable, the rest INSUFFICIENT_STOCK, no timeout or 5xx',
+      async (strategy, buyers) => {
+        const { answers, successes, reads, product, orders } = await purchaseBurst(strategy, buyers);
 
-      expect(answers.filter((a) => a.timedOut || a.status >= 500)).toEqual([]);
-      expect(successes).toHaveLength(STOCK);
-      expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body?.error])).toEqual(Array(buyers - STOCK).fill([422, 'INSUFFICIENT_STOCK']));
-      // Every 200 is a real purchase by that buyer (never a runtime's error body), and its buyer can read it.
-      for (const [i, { answer, sub }] of successes.entries()) {
-        expect(answer.body).toMatchObject({ code: 200, data: { strategy, order: { uid: sub, quantity: 1, status: 'created' } } });
-        expect(reads[i]).toMatchObject({ status: 200, body: { code: 200, data: { orderNo: answer.body.data.order.orderNo, uid: sub } } });
-      }
-      expect(product).toMatchObject({ stock: 0, sold: STOCK });
-      expect(orders.map((o) => o.orderNo).sort()).toEqual(successes.map(({ answer }) => answer.body.data.order.orderNo).sort());
-    }, BURST_TEST_MS);
+        expect(answers.filter((a) => a.timedOut || a.status >= 500)).toEqual([]);
+        expect(successes).toHaveLength(STOCK);
+        expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body?.error])).toEqual(
+          Array(buyers - STOCK).fill([422, 'INSUFFICIENT_STOCK']),
+        );
+        // Every 200 is a real purchase by that buyer (never a runtime's error body), and its buyer can read it.
+        for (const [i, { answer, sub }] of successes.entries()) {
+          expect(answer.body).toMatchObject({ code: 200, data: { strategy, order: { uid: sub, quantity: 1, status: 'created' } } });
+          expect(reads[i]).toMatchObject({ status: 200, body: { code: 200, data: { orderNo: answer.body.data.order.orderNo, uid: sub } } });
+        }
+        expect(product).toMatchObject({ stock: 0, sold: STOCK });
+        expect(orders.map((o) => o.orderNo).sort()).toEqual(successes.map(({ answer }) => answer.body.data.order.orderNo).sort());
+      },
+      BURST_TEST_MS,
+    );
 
-    it.each(RECORDED_STRATEGIES)('%s, 150 buyers for 100 units: recorded; never oversold, every 200 a readable order', async (strategy) => {
-      const { answers, successes, readable, product, orders } = await purchaseBurst(strategy, 150);
+    it.each(RECORDED_STRATEGIES)(
+      '%s, 150 buyers for 100 units: recorded; never oversold, every 200 a readable order',
+      async (strategy) => {
+        const { answers, successes, readable, product, orders } = await purchaseBurst(strategy, 150);
 
-      expect(answers.filter((a) => a.timedOut)).toEqual([]);
-      expect(successes.length).toBeLessThanOrEqual(STOCK);
-      expect(readable).toHaveLength(successes.length);
-      for (const { answer, sub } of successes) expect(answer.body).toMatchObject({ code: 200, data: { strategy, order: { uid: sub } } });
-      // A refusal is one of the documented answers, in lockless's envelope.
-      for (const a of answers.filter((x) => x.status !== 200)) expect(a.body).toMatchObject({ code: a.status, error: expect.any(String) });
-      expect(product!.stock as number).toBeGreaterThanOrEqual(0);
-      expect((product!.stock as number) + (product!.sold as number)).toBe(STOCK);
-      // An acknowledged order is stored; nothing is sold without an order that a 5xx could account for.
-      expect(orders.length).toBeGreaterThanOrEqual(successes.length);
-      expect(orders.length).toBeLessThanOrEqual(successes.length + answers.filter((a) => a.status >= 500).length);
-    }, BURST_TEST_MS);
+        expect(answers.filter((a) => a.timedOut)).toEqual([]);
+        expect(successes.length).toBeLessThanOrEqual(STOCK);
+        expect(readable).toHaveLength(successes.length);
+        for (const { answer, sub } of successes) expect(answer.body).toMatchObject({ code: 200, data: { strategy, order: { uid: sub } } });
+        // A refusal is one of the documented answers, in lockless's envelope.
+        for (const a of answers.filter((x) => x.status !== 200))
+          expect(a.body).toMatchObject({ code: a.status, error: expect.any(String) });
+        expect(product!.stock as number).toBeGreaterThanOrEqual(0);
+        expect((product!.stock as number) + (product!.sold as number)).toBe(STOCK);
+        // An acknowledged order is stored; nothing is sold without an order that a 5xx could account for.
+        expect(orders.length).toBeGreaterThanOrEqual(successes.length);
+        expect(orders.length).toBeLessThanOrEqual(successes.length + answers.filter((a) => a.status >= 500).length);
+      },
+      BURST_TEST_MS,
+    );
 
-    it(`${TRANSFERS} concurrent transfers: money conserved, the ledger holds exactly the acknowledged transfers, no 5xx`, async () => {
-      const { fixture } = target();
-      const wallet = (i: number) => `burst-${run}-w${i}`;
-      const owner = (i: number) => `burst-${run}-owner-${i}`;
-      const initial = new Map<string, number>();
-      for (let i = 0; i < WALLETS; i++) {
-        initial.set(wallet(i), 10_000);
-        await fixture.store.insert('accounts', { id: wallet(i), owner: owner(i), balance: 10_000 });
-      }
-      // Each wallet pays twice and is paid twice, all at once: transactions contend on every wallet.
-      const plan = Array.from({ length: TRANSFERS }, (_, k) => ({ from: k % WALLETS, to: (k + 1 + Math.floor(k / WALLETS)) % WALLETS, amount: 1 + ((k * 37) % 100) }));
-      const started = Date.now();
-      const answers = await Promise.all(
-        plan.map((p, k) =>
-          client.send('POST', '/transfers', { sub: owner(p.from), body: { from: wallet(p.from), to: wallet(p.to), amount: p.amount }, headers: { 'idempotency-key': `burst-${run}-t${k}` } }),
-        ),
-      );
-      const seconds = (Date.now() - started) / 1000;
-      const ok = answers.filter((a) => a.status === 200);
-      const balances = new Map<string, number>();
-      for (const id of initial.keys()) balances.set(id, (await fixture.store.get('accounts', id))!.balance as number);
-      const ledger = (await fixture.list('ledger')).filter((e) => initial.has(e.from as string));
-      const sum = (values: Iterable<number>) => [...values].reduce((s, v) => s + v, 0);
-      figures.push({ scenario: `${TRANSFERS} transfers`, ...tally(answers, 'INSUFFICIENT_BALANCE'), after: `sum ${sum(balances.values())} of ${sum(initial.values())}`, readBack: `${ledger.length} in ledger`, seconds });
+    it(
+      `${TRANSFERS} concurrent transfers: money conserved, the ledger holds exactly the acknowledged transfers, no 5xx`,
+      async () => {
+        const { fixture } = target();
+        const wallet = (i: number) => `burst-${run}-w${i}`;
+        const owner = (i: number) => `burst-${run}-owner-${i}`;
+        const initial = new Map<string, number>();
+        for (let i = 0; i < WALLETS; i++) {
+          initial.set(wallet(i), 10_000);
+          await fixture.store.insert('accounts', { id: wallet(i), owner: owner(i), balance: 10_000 });
+        }
+        // Each wallet pays twice and is paid twice, all at once: transactions contend on every wallet.
+        const plan = Array.from({ length: TRANSFERS }, (_, k) => ({
+          from: k % WALLETS,
+          to: (k + 1 + Math.floor(k / WALLETS)) % WALLETS,
+          amount: 1 + ((k * 37) % 100),
+        }));
+        const started = Date.now();
+        const answers = await Promise.all(
+          plan.map((p, k) =>
+            client.send('POST', '/transfers', {
+              sub: owner(p.from),
+              body: { from: wallet(p.from), to: wallet(p.to), amount: p.amount },
+              headers: { 'idempotency-key': `burst-${run}-t${k}` },
+            }),
+          ),
+        );
+        const seconds = (Date.now() - started) / 1000;
+        const ok = answers.filter((a) => a.status === 200);
+        const balances = new Map<string, number>();
+        for (const id of initial.keys()) balances.set(id, (await fixture.store.get('accounts', id))!.balance as number);
+        const ledger = (await fixture.list('ledger')).filter((e) => initial.has(e.from as string));
+        const sum = (values: Iterable<number>) => [...values].reduce((s, v) => s + v, 0);
+        figures.push({
+          scenario: `${TRANSFERS} transfers`,
+          ...tally(answers, 'INSUFFICIENT_BALANCE'),
+          after: `sum ${sum(balances.values())} of ${sum(initial.values())}`,
+          readBack: `${ledger.length} in ledger`,
+          seconds,
+        });
 
-      expect(answers.filter((a) => a.timedOut || a.status >= 500)).toEqual([]);
-      // Every answer is a commit or a conflict that changed nothing (409 TRANSACTION_CONFLICT, retryable).
-      expect(answers.filter((a) => a.status !== 200 && a.body?.error !== 'TRANSACTION_CONFLICT')).toEqual([]);
-      for (const [k, a] of answers.entries()) {
-        if (a.status === 200) expect(a.body).toMatchObject({ code: 200, data: { transfer: { from: wallet(plan[k]!.from), to: wallet(plan[k]!.to), amount: plan[k]!.amount } } });
-      }
-      expect(ok.length).toBeGreaterThan(0);
-      expect(sum(balances.values())).toBe(sum(initial.values()));
-      expect(ledger.map((e) => e.transferId).sort()).toEqual(ok.map((a) => a.body.data.transfer.transferId).sort());
-      for (const [id, start] of initial) {
-        const credits = sum(ledger.filter((e) => e.to === id).map((e) => e.amount as number));
-        const debits = sum(ledger.filter((e) => e.from === id).map((e) => e.amount as number));
-        expect({ id, balance: balances.get(id) }).toEqual({ id, balance: start + credits - debits });
-      }
-    }, BURST_TEST_MS);
+        expect(answers.filter((a) => a.timedOut || a.status >= 500)).toEqual([]);
+        // Every answer is a commit or a conflict that changed nothing (409 TRANSACTION_CONFLICT, retryable).
+        expect(answers.filter((a) => a.status !== 200 && a.body?.error !== 'TRANSACTION_CONFLICT')).toEqual([]);
+        for (const [k, a] of answers.entries()) {
+          if (a.status === 200)
+            expect(a.body).toMatchObject({
+              code: 200,
+              data: { transfer: { from: wallet(plan[k]!.from), to: wallet(plan[k]!.to), amount: plan[k]!.amount } },
+            });
+        }
+        expect(ok.length).toBeGreaterThan(0);
+        expect(sum(balances.values())).toBe(sum(initial.values()));
+        expect(ledger.map((e) => e.transferId).sort()).toEqual(ok.map((a) => a.body.data.transfer.transferId).sort());
+        for (const [id, start] of initial) {
+          const credits = sum(ledger.filter((e) => e.to === id).map((e) => e.amount as number));
+          const debits = sum(ledger.filter((e) => e.from === id).map((e) => e.amount as number));
+          expect({ id, balance: balances.get(id) }).toEqual({ id, balance: start + credits - debits });
+        }
+      },
+      BURST_TEST_MS,
+    );
 
-    it(`${REMOVALS} concurrent removals of one cart item: exactly one removed, the rest ITEM_NOT_FOUND`, async () => {
-      const cartId = `burst-${run}-cart`;
-      const sub = `burst-${run}-shopper`;
-      const added = await client.send('POST', `/carts/${cartId}/items`, { sub, body: { id: 'item-1', productId: '1', quantity: 1 } });
-      expect(added.status).toBe(200);
-      const started = Date.now();
-      const answers = await Promise.all(Array.from({ length: REMOVALS }, () => client.send('DELETE', `/carts/${cartId}/items/item-1`, { sub })));
-      const seconds = (Date.now() - started) / 1000;
-      const cart = await client.send('GET', `/carts/${cartId}`, { sub });
-      figures.push({ scenario: `${REMOVALS} removals`, ...tally(answers, 'ITEM_NOT_FOUND'), after: `${cart.body?.data?.itemCount} items`, readBack: '-', seconds });
+    it(
+      `${REMOVALS} concurrent removals of one cart item: exactly one removed, the rest ITEM_NOT_FOUND`,
+      async () => {
+        const cartId = `burst-${run}-cart`;
+        const sub = `burst-${run}-shopper`;
+        const added = await client.send('POST', `/carts/${cartId}/items`, { sub, body: { id: 'item-1', productId: '1', quantity: 1 } });
+        expect(added.status).toBe(200);
+        const started = Date.now();
+        const answers = await Promise.all(
+          Array.from({ length: REMOVALS }, () => client.send('DELETE', `/carts/${cartId}/items/item-1`, { sub })),
+        );
+        const seconds = (Date.now() - started) / 1000;
+        const cart = await client.send('GET', `/carts/${cartId}`, { sub });
+        figures.push({
+          scenario: `${REMOVALS} removals`,
+          ...tally(answers, 'ITEM_NOT_FOUND'),
+          after: `${cart.body?.data?.itemCount} items`,
+          readBack: '-',
+          seconds,
+        });
 
-      expect(answers.filter((a) => a.timedOut || a.status >= 500)).toEqual([]);
-      expect(answers.filter((a) => a.status === 200).map((a) => a.body)).toEqual([{ code: 200, msg: expect.any(String), data: { removed: true, version: 2 } }]);
-      expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body?.error])).toEqual(Array(REMOVALS - 1).fill([404, 'ITEM_NOT_FOUND']));
-      expect(cart.body.data).toMatchObject({ items: [], itemCount: 0, version: 2 });
-    }, BURST_TEST_MS);
+        expect(answers.filter((a) => a.timedOut || a.status >= 500)).toEqual([]);
+        expect(answers.filter((a) => a.status === 200).map((a) => a.body)).toEqual([
+          { code: 200, msg: expect.any(String), data: { removed: true, version: 2 } },
+        ]);
+        expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body?.error])).toEqual(
+          Array(REMOVALS - 1).fill([404, 'ITEM_NOT_FOUND']),
+        );
+        expect(cart.body.data).toMatchObject({ items: [], itemCount: 0, version: 2 });
+      },
+      BURST_TEST_MS,
+    );
   });
 }

@@ -20,12 +20,48 @@ export interface SpecProblem {
 }
 
 type Json = unknown;
-type PropertyType = { type: string; allowedValues?: Array<string | number>; element?: PropertyType; types?: PropertyType[]; reference?: { $ref: string } };
+type PropertyType = {
+  type: string;
+  allowedValues?: Array<string | number>;
+  element?: PropertyType;
+  types?: PropertyType[];
+  reference?: { $ref: string };
+};
 
-const TEMPLATE_SECTIONS = new Set(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs', 'Rules']);
-const RESOURCE_KEYS = new Set(['Type', 'Properties', 'DependsOn', 'DeletionPolicy', 'UpdateReplacePolicy', 'Condition', 'Metadata', 'UpdatePolicy', 'CreationPolicy']);
+const TEMPLATE_SECTIONS = new Set([
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Mappings',
+  'Conditions',
+  'Transform',
+  'Resources',
+  'Outputs',
+  'Rules',
+]);
+const RESOURCE_KEYS = new Set([
+  'Type',
+  'Properties',
+  'DependsOn',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'Condition',
+  'Metadata',
+  'UpdatePolicy',
+  'CreationPolicy',
+]);
 const DELETION_POLICIES = new Set(['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot']);
-const PSEUDO_PARAMETERS = new Set(['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix']);
+const PSEUDO_PARAMETERS = new Set([
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
 
 let database: Promise<SpecDatabase> | undefined;
 
@@ -36,7 +72,8 @@ export function specDatabase(): Promise<SpecDatabase> {
 }
 
 const isObject = (value: Json): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isIntrinsic = (value: Json): value is Record<string, Json> => isObject(value) && Object.keys(value).length === 1 && /^(Ref|Fn::.+|Condition)$/.test(Object.keys(value)[0]!);
+const isIntrinsic = (value: Json): value is Record<string, Json> =>
+  isObject(value) && Object.keys(value).length === 1 && /^(Ref|Fn::.+|Condition)$/.test(Object.keys(value)[0]!);
 
 export async function checkTemplate(template: Record<string, Json>): Promise<SpecProblem[]> {
   const db = await specDatabase();
@@ -66,7 +103,8 @@ export async function checkTemplate(template: Record<string, Json>): Promise<Spe
       }
       const spec = specOf(resources[target]!.Type);
       // A target of an unknown type is reported where its type is.
-      if (spec && (typeof attribute !== 'string' || !(attribute in spec.attributes))) report(path, `${spec.cloudFormationType} has no attribute ${JSON.stringify(attribute)}`);
+      if (spec && (typeof attribute !== 'string' || !(attribute in spec.attributes)))
+        report(path, `${spec.cloudFormationType} has no attribute ${JSON.stringify(attribute)}`);
       return;
     }
     walkIntrinsicArguments(argument, `${path}.${name}`);
@@ -76,8 +114,7 @@ export async function checkTemplate(template: Record<string, Json>): Promise<Spe
     if (isIntrinsic(value)) checkIntrinsic(value, path);
     else if (Array.isArray(value)) {
       for (const [i, v] of value.entries()) walkIntrinsicArguments(v, `${path}[${i}]`);
-    }
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) walkIntrinsicArguments(v, `${path}.${k}`);
+    } else if (isObject(value)) for (const [k, v] of Object.entries(value)) walkIntrinsicArguments(v, `${path}.${k}`);
   }
 
   /** Whether `value` fits `type`; problems found inside a fitting container are reported. */
@@ -110,13 +147,15 @@ export async function checkTemplate(template: Record<string, Json>): Promise<Spe
       case 'array':
         if (!Array.isArray(value)) return false;
         value.forEach((element, i) => {
-          if (!fits(element, type.element!, `${path}[${i}]`, reportInside) && reportInside) report(`${path}[${i}]`, `does not fit ${describe(type.element!)}`);
+          if (!fits(element, type.element!, `${path}[${i}]`, reportInside) && reportInside)
+            report(`${path}[${i}]`, `does not fit ${describe(type.element!)}`);
         });
         return true;
       case 'map':
         if (!isObject(value)) return false;
         for (const [k, v] of Object.entries(value)) {
-          if (!fits(v, type.element!, `${path}.${k}`, reportInside) && reportInside) report(`${path}.${k}`, `does not fit ${describe(type.element!)}`);
+          if (!fits(v, type.element!, `${path}.${k}`, reportInside) && reportInside)
+            report(`${path}.${k}`, `does not fit ${describe(type.element!)}`);
         }
         return true;
       case 'tag':
@@ -145,7 +184,11 @@ export async function checkTemplate(template: Record<string, Json>): Promise<Spe
     return type.type;
   }
 
-  function checkProperties(value: Record<string, Json>, spec: Record<string, { type: PropertyType; required?: boolean }>, path: string): void {
+  function checkProperties(
+    value: Record<string, Json>,
+    spec: Record<string, { type: PropertyType; required?: boolean }>,
+    path: string,
+  ): void {
     for (const [name, property] of Object.entries(spec)) {
       if (property.required && !(name in value)) report(`${path}.${name}`, 'is required');
     }
@@ -155,7 +198,8 @@ export async function checkTemplate(template: Record<string, Json>): Promise<Spe
         report(`${path}.${name}`, 'is not a property of this type');
         continue;
       }
-      if (!fits(given, property.type, `${path}.${name}`, true)) report(`${path}.${name}`, `${JSON.stringify(given).slice(0, 80)} does not fit ${describe(property.type)}`);
+      if (!fits(given, property.type, `${path}.${name}`, true))
+        report(`${path}.${name}`, `${JSON.stringify(given).slice(0, 80)} does not fit ${describe(property.type)}`);
     }
   }
 
@@ -168,10 +212,12 @@ export async function checkTemplate(template: Record<string, Json>): Promise<Spe
       continue;
     }
     for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
-      if (policy in resource && !DELETION_POLICIES.has(resource[policy] as string)) report(`${path}.${policy}`, `unknown policy ${JSON.stringify(resource[policy])}`);
+      if (policy in resource && !DELETION_POLICIES.has(resource[policy] as string))
+        report(`${path}.${policy}`, `unknown policy ${JSON.stringify(resource[policy])}`);
     }
     for (const dependency of [resource.DependsOn ?? []].flat()) {
-      if (typeof dependency !== 'string' || !(dependency in resources)) report(`${path}.DependsOn`, `unknown resource ${JSON.stringify(dependency)}`);
+      if (typeof dependency !== 'string' || !(dependency in resources))
+        report(`${path}.DependsOn`, `unknown resource ${JSON.stringify(dependency)}`);
     }
     const properties = resource.Properties ?? {};
     if (!isObject(properties)) report(`${path}.Properties`, 'must be an object');

@@ -97,7 +97,9 @@ describe('connection strings in the MongoDB bundles (Node URL in place of whatwg
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lockless-connection-strings-'));
-    const { stdout } = await run(process.execPath, [join(__dirname, 'parseConnectionStrings.mjs'), dir, JSON.stringify(URIS)], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, [join(__dirname, 'parseConnectionStrings.mjs'), dir, JSON.stringify(URIS)], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     parsed = JSON.parse(stdout);
   });
   afterAll(async () => {
@@ -117,7 +119,10 @@ describe('connection strings in the MongoDB bundles (Node URL in place of whatwg
   it('reads what the project relies on: hosts, replica set, credentials, IPv6', () => {
     // The comparisons above would also pass if both sides failed alike; these pin down the forms that must work.
     const of = (uri: string) => parsed.results.find((r) => r.uri === uri)!.bundled;
-    expect(of('mongodb://127.0.0.1:27017/?replicaSet=rs0').connectionString).toMatchObject({ hosts: ['127.0.0.1:27017'], searchParams: [['replicaSet', 'rs0']] });
+    expect(of('mongodb://127.0.0.1:27017/?replicaSet=rs0').connectionString).toMatchObject({
+      hosts: ['127.0.0.1:27017'],
+      searchParams: [['replicaSet', 'rs0']],
+    });
     expect(of('mongodb://us%3Aer:p%40ss%2Fw%3Ard%25@h1:27017/db?authSource=admin').options).toMatchObject({
       credentials: { username: 'us:er', password: 'p@ss/w:rd%', source: 'admin' },
       dbName: 'db',
@@ -134,6 +139,8 @@ describe('connection strings in the MongoDB bundles (Node URL in place of whatwg
       appName: 'Cluster0',
       dbName: 'lockless',
     });
-    expect(of('mongodb+srv://h1,h2/').connectionString).toEqual({ threw: 'MongoParseError: mongodb+srv URI cannot have multiple service names' });
+    expect(of('mongodb+srv://h1,h2/').connectionString).toEqual({
+      threw: 'MongoParseError: mongodb+srv URI cannot have multiple service names',
+    });
   });
 });

@@ -39,11 +39,20 @@ async function packagedTemplate(origins: string | undefined): Promise<{ Resource
   const home = await mkdtemp(join(tmpdir(), 'lockless-cors-home-'));
   const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   for (const key of ['DYNAMODB_ENDPOINT', 'MONGODB_URI', 'LOCKLESS_TRUSTED_CALLER_SECRET', 'LOCKLESS_CORS_ORIGINS']) delete env[key];
-  Object.assign(env, { HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', JWT_ISSUER_URL: 'https://issuer.example.com' });
+  Object.assign(env, {
+    HOME: home,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    JWT_ISSUER_URL: 'https://issuer.example.com',
+  });
   if (origins !== undefined) env.LOCKLESS_CORS_ORIGINS = origins;
   Object.assign(env, bundles?.env);
   try {
-    await run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out], { cwd: ROOT, env: env as NodeJS.ProcessEnv, timeout: 180_000 });
+    await run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out], {
+      cwd: ROOT,
+      env: env as NodeJS.ProcessEnv,
+      timeout: 180_000,
+    });
     return JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   } finally {
     await rm(out, { recursive: true, force: true });
@@ -97,7 +106,11 @@ describe('CORS through serverless-offline', () => {
     fixture = await backendFixture('dynamodb', 'cors');
     await fixture.store.insert('products', { id: 'cors-1', name: 'CORS', stock: 5, sold: 0, price: 100 });
     await build();
-    offline = await startOffline({ httpPort: await freePort(), lambdaPort: await freePort(), env: { ...backendEnv('dynamodb', fixture), LOCKLESS_CORS_ORIGINS: PAGE, ...bundles?.env } });
+    offline = await startOffline({
+      httpPort: await freePort(),
+      lambdaPort: await freePort(),
+      env: { ...backendEnv('dynamodb', fixture), LOCKLESS_CORS_ORIGINS: PAGE, ...bundles?.env },
+    });
   }, 300_000);
   afterAll(async () => {
     await offline?.stop();
@@ -107,7 +120,11 @@ describe('CORS through serverless-offline', () => {
   const preflight = (origin: string) =>
     fetch(`${offline.httpUrl}/products/cors-1/purchase`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key,accept-language' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,idempotency-key,accept-language',
+      },
     });
 
   it('answers a preflight from the allowed origin with what the SDK needs', async () => {
@@ -131,14 +148,29 @@ describe('CORS through serverless-offline', () => {
 
   it('lets the allowed origin read ETag and Idempotent-Replayed on real answers', async () => {
     const read = await fetch(`${offline.httpUrl}/products/cors-1`, { headers: { origin: PAGE } });
-    const headers = { authorization: `Bearer ${devToken('cors-buyer')}`, 'content-type': 'application/json', 'idempotency-key': 'cors-test-key-1', origin: PAGE };
-    const buy = () => fetch(`${offline.httpUrl}/products/cors-1/purchase`, { method: 'POST', headers, body: JSON.stringify({ quantity: 1 }) });
+    const headers = {
+      authorization: `Bearer ${devToken('cors-buyer')}`,
+      'content-type': 'application/json',
+      'idempotency-key': 'cors-test-key-1',
+      origin: PAGE,
+    };
+    const buy = () =>
+      fetch(`${offline.httpUrl}/products/cors-1/purchase`, { method: 'POST', headers, body: JSON.stringify({ quantity: 1 }) });
     const first = await buy();
     const again = await buy();
 
-    expect([read.status, read.headers.get('access-control-allow-origin'), read.headers.get('etag')]).toEqual([200, PAGE, expect.any(String)]);
+    expect([read.status, read.headers.get('access-control-allow-origin'), read.headers.get('etag')]).toEqual([
+      200,
+      PAGE,
+      expect.any(String),
+    ]);
     expect(read.headers.get('access-control-expose-headers')).toMatch(/ETag/);
-    expect([first.status, again.status, again.headers.get('idempotent-replayed'), again.headers.get('access-control-allow-origin')]).toEqual([200, 200, 'true', PAGE]);
+    expect([
+      first.status,
+      again.status,
+      again.headers.get('idempotent-replayed'),
+      again.headers.get('access-control-allow-origin'),
+    ]).toEqual([200, 200, 'true', PAGE]);
     expect(again.headers.get('access-control-expose-headers')).toMatch(/Idempotent-Replayed/);
     expect(await fixture.store.get('products', 'cors-1')).toMatchObject({ stock: 4, sold: 1 });
   });

@@ -32,7 +32,10 @@ const TRUSTED_SECRET = 'delivery-test-trusted-caller-secret-0123456789';
 
 /** Builds dist/ as `npm run build` does (a child process: Jest's module sandbox cannot load the .mjs config). */
 async function build(backend: string): Promise<string[]> {
-  await run(process.execPath, [join(ROOT, 'esbuild.config.mjs'), '--quiet'], { cwd: ROOT, env: { ...process.env, LOCKLESS_BACKEND: backend } });
+  await run(process.execPath, [join(ROOT, 'esbuild.config.mjs'), '--quiet'], {
+    cwd: ROOT,
+    env: { ...process.env, LOCKLESS_BACKEND: backend },
+  });
   return (await readdir(join(ROOT, 'dist'))).sort();
 }
 
@@ -66,7 +69,10 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     expect(before.headers.get('etag')).toBe('"1.v1"');
     expect(await before.json()).toEqual({ code: 200, msg: '成功', data: { id: '1', name: '商品A', price: 1999, stock: 100, version: 1 } });
 
-    const bought = await purchase({ authorization: `Bearer ${devToken('alice')}`, 'accept-language': 'en' }, JSON.stringify({ quantity: 3 }));
+    const bought = await purchase(
+      { authorization: `Bearer ${devToken('alice')}`, 'accept-language': 'en' },
+      JSON.stringify({ quantity: 3 }),
+    );
     expect(bought.status).toBe(200);
     const body = (await bought.json()) as any;
     expect(body).toMatchObject({
@@ -95,7 +101,11 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
   describe('direct invocation with the AWS SDK LambdaClient', () => {
     let lambda: LambdaClient;
     beforeAll(() => {
-      lambda = new LambdaClient({ endpoint: offline.lambdaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      lambda = new LambdaClient({
+        endpoint: offline.lambdaEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
     });
     afterAll(() => lambda.destroy());
 
@@ -120,7 +130,11 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     it('buys for a trusted caller, once per idempotency key, and answers with the plain envelope', async () => {
       const payload = { productId: '1', quantity: 1, strategy: 'atomic', idempotencyKey: 'direct-1', lang: 'en' };
       const first = await invoke('purchase', payload, 'carol');
-      expect(first).toMatchObject({ code: 200, msg: 'Purchase completed', data: { order: { uid: 'carol', quantity: 1 }, strategy: 'atomic' } });
+      expect(first).toMatchObject({
+        code: 200,
+        msg: 'Purchase completed',
+        data: { order: { uid: 'carol', quantity: 1 }, strategy: 'atomic' },
+      });
       const again = await invoke('purchase', payload, 'carol');
       expect(again.data.order.orderNo).toBe(first.data.order.orderNo);
       expect((await invoke('getProduct', { productId: '1' })).data).toMatchObject({ stock: 96 });
@@ -132,7 +146,12 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
         getProduct: { method: 'GET', path: '/products/1', pathParameters: { id: '1' } },
         purchase: { method: 'POST', path: '/products/1/purchase', pathParameters: { id: '1' }, body: { quantity: 1, strategy: 'atomic' } },
         getOrder: { method: 'GET', path: '/orders/O-1', pathParameters: { orderNo: 'O-1' } },
-        addCartItem: { method: 'POST', path: '/carts/c-1/items', pathParameters: { id: 'c-1' }, body: { id: 'i-1', productId: '1', quantity: 1 } },
+        addCartItem: {
+          method: 'POST',
+          path: '/carts/c-1/items',
+          pathParameters: { id: 'c-1' },
+          body: { id: 'i-1', productId: '1', quantity: 1 },
+        },
         removeCartItem: { method: 'DELETE', path: '/carts/c-1/items/i-1', pathParameters: { id: 'c-1', itemId: 'i-1' } },
         getCart: { method: 'GET', path: '/carts/c-1', pathParameters: { id: 'c-1' } },
         transfer: { method: 'POST', path: '/transfers', body: { from: 'acc-alice', to: 'acc-bob', amount: 1 } },
@@ -169,7 +188,16 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
 /** `serverless package` with no AWS credentials: a fresh HOME (no ~/.aws) and no AWS_* variables. */
 async function serverlessPackage(stage: string, out: string, home: string, extraEnv: Record<string, string | undefined> = {}) {
   const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  for (const key of ['LOCKLESS_DYNAMODB_ENDPOINT', 'DYNAMODB_ENDPOINT', 'LOCKLESS_MONGODB_URI', 'MONGODB_URI', 'LOCKLESS_TRUSTED_CALLER_SECRET', 'LOCKLESS_JWT_ISSUER_URL', 'JWT_ISSUER_URL']) delete env[key];
+  for (const key of [
+    'LOCKLESS_DYNAMODB_ENDPOINT',
+    'DYNAMODB_ENDPOINT',
+    'LOCKLESS_MONGODB_URI',
+    'MONGODB_URI',
+    'LOCKLESS_TRUSTED_CALLER_SECRET',
+    'LOCKLESS_JWT_ISSUER_URL',
+    'JWT_ISSUER_URL',
+  ])
+    delete env[key];
   Object.assign(env, { HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, extraEnv);
   return run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', out], {
     cwd: ROOT,
@@ -189,7 +217,10 @@ describe('serverless package', () => {
     out = await mkdtemp(join(tmpdir(), 'lockless-package-'));
     home = await mkdtemp(join(tmpdir(), 'lockless-home-'));
     names = await build('dynamodb');
-    await serverlessPackage('ci', out, home, { LOCKLESS_JWT_ISSUER_URL: 'https://issuer.example.com', LOCKLESS_JWT_AUTHORIZATION_SCOPES: 'lockless/api' });
+    await serverlessPackage('ci', out, home, {
+      LOCKLESS_JWT_ISSUER_URL: 'https://issuer.example.com',
+      LOCKLESS_JWT_AUTHORIZATION_SCOPES: 'lockless/api',
+    });
     template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   });
   afterAll(async () => {
@@ -206,7 +237,9 @@ describe('serverless package', () => {
     for (const name of names) {
       for (const zipName of [name, `${name}Http`]) {
         const zip = await JSZip.loadAsync(await readFile(join(out, `${zipName}.zip`)));
-        const files = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
+        const files = Object.values(zip.files)
+          .filter((f) => !f.dir)
+          .map((f) => f.name);
         // The handler, and the SSM reader it loads only when a secret is named by parameter.
         expect(files.sort()).toEqual([`dist/${name}/index.js`, `dist/${name}/ssm.js`]);
       }
@@ -221,7 +254,8 @@ describe('serverless package', () => {
     }
     const integrations = ofType('AWS::ApiGatewayV2::Integration');
     expect(integrations).toHaveLength(names.length);
-    for (const [, integration] of integrations) expect(integration.Properties.IntegrationUri['Fn::GetAtt'][0]).toMatch(/HttpLambdaFunction$/);
+    for (const [, integration] of integrations)
+      expect(integration.Properties.IntegrationUri['Fn::GetAtt'][0]).toMatch(/HttpLambdaFunction$/);
     const permissions = ofType('AWS::Lambda::Permission');
     expect(permissions).toHaveLength(names.length);
     for (const [, permission] of permissions) {
@@ -241,7 +275,12 @@ describe('serverless package', () => {
     expect(tables.map((t) => t.Properties.TableName).sort()).toEqual(COLLECTION_NAMES.map((c) => `lockless-ci-${c}`).sort());
     for (const table of tables) {
       const retained = ['lockless-ci-accounts', 'lockless-ci-ledger', 'lockless-ci-orders'].includes(table.Properties.TableName);
-      expect({ name: table.Properties.TableName, policy: table.DeletionPolicy, replace: table.UpdateReplacePolicy, protection: table.Properties.DeletionProtectionEnabled }).toEqual(
+      expect({
+        name: table.Properties.TableName,
+        policy: table.DeletionPolicy,
+        replace: table.UpdateReplacePolicy,
+        protection: table.Properties.DeletionProtectionEnabled,
+      }).toEqual(
         retained
           ? { name: table.Properties.TableName, policy: 'Retain', replace: 'Retain', protection: true }
           : { name: table.Properties.TableName, policy: undefined, replace: undefined, protection: undefined },
@@ -255,12 +294,16 @@ describe('serverless package', () => {
     const roles = Object.fromEntries(ofType('AWS::IAM::Role'));
     expect(Object.keys(roles).sort()).toEqual(names.map((n) => `${n.charAt(0).toUpperCase()}${n.slice(1)}Role`).sort());
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
-      const operation = String(fn.Properties.FunctionName).replace(/^lockless-ci-/, '').replace(/Http$/, '');
+      const operation = String(fn.Properties.FunctionName)
+        .replace(/^lockless-ci-/, '')
+        .replace(/Http$/, '');
       expect({ fn: fn.Properties.FunctionName, role: fn.Properties.Role }).toEqual({
         fn: fn.Properties.FunctionName,
         role: { 'Fn::GetAtt': [`${operation.charAt(0).toUpperCase()}${operation.slice(1)}Role`, 'Arn'] },
       });
-      const statements = roles[`${operation.charAt(0).toUpperCase()}${operation.slice(1)}Role`]!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+      const statements = roles[`${operation.charAt(0).toUpperCase()}${operation.slice(1)}Role`]!.Properties.Policies.flatMap(
+        (p: any) => p.PolicyDocument.Statement,
+      );
       const granted: Record<string, string[]> = {};
       for (const statement of statements.filter((s: any) => s.Action.some((a: string) => a.startsWith('dynamodb:')))) {
         for (const resource of statement.Resource) {

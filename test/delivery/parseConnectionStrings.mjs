@@ -94,4 +94,6 @@ function describe({ ConnectionString, redactConnectionString, parseOptions }, ur
 
 const uris = JSON.parse(urisJson);
 const inputs = Object.keys(Object.values(result.metafile.outputs)[0].inputs);
-process.stdout.write(JSON.stringify({ inputs, results: uris.map((uri) => ({ uri, installed: describe(installed, uri), bundled: describe(bundled, uri) })) }));
+process.stdout.write(
+  JSON.stringify({ inputs, results: uris.map((uri) => ({ uri, installed: describe(installed, uri), bundled: describe(bundled, uri) })) }),
+);

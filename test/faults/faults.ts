@@ -57,10 +57,20 @@ export function describeFaults(backend: BackendName): void {
 
     beforeAll(async () => {
       server = await startFaultServer(backend);
-      store = backend === 'dynamodb'
-        ? createDynamoStore({ client: createDynamoDocumentClient({ endpoint: server.env.LOCKLESS_DYNAMODB_ENDPOINT }), tablePrefix: server.env.LOCKLESS_TABLE_PREFIX!, schema: COLLECTIONS })
-        : createMongoStore({ client: createMongoClient(server.env.LOCKLESS_MONGODB_URI!), dbName: server.env.LOCKLESS_MONGODB_DB!, schema: COLLECTIONS });
-      for (const strategy of STRATEGIES) await store.insert('products', { id: `f-${strategy}`, name: 'x', stock: INITIAL_STOCK, sold: 0, price: 7 });
+      store =
+        backend === 'dynamodb'
+          ? createDynamoStore({
+              client: createDynamoDocumentClient({ endpoint: server.env.LOCKLESS_DYNAMODB_ENDPOINT }),
+              tablePrefix: server.env.LOCKLESS_TABLE_PREFIX!,
+              schema: COLLECTIONS,
+            })
+          : createMongoStore({
+              client: createMongoClient(server.env.LOCKLESS_MONGODB_URI!),
+              dbName: server.env.LOCKLESS_MONGODB_DB!,
+              schema: COLLECTIONS,
+            });
+      for (const strategy of STRATEGIES)
+        await store.insert('products', { id: `f-${strategy}`, name: 'x', stock: INITIAL_STOCK, sold: 0, price: 7 });
       for (let i = 0; i < ACCOUNTS; i++) await store.insert('accounts', { id: `fa${i}`, owner: `owner-${i}`, balance: INITIAL_BALANCE });
       // Short database timeouts, as deployed: a frozen server must turn into 503s, not into hung requests.
       fns = loadFunctions(['purchase', 'transfer'], {
@@ -85,7 +95,11 @@ export function describeFaults(backend: BackendName): void {
           const from = (id + n) % ACCOUNTS;
           const to = (from + 1 + (n % (ACCOUNTS - 1))) % ACCOUNTS;
           const request = { from: `fa${from}`, to: `fa${to}`, amount: 1 + ((id * 7 + n) % 50) };
-          const answer = await call(fns.http('transfer'), { method: 'POST', path: '/transfers', body: request, sub: `owner-${from}` }, REMAINING_MS);
+          const answer = await call(
+            fns.http('transfer'),
+            { method: 'POST', path: '/transfers', body: request, sub: `owner-${from}` },
+            REMAINING_MS,
+          );
           outcomes.push({ kind: 'transfer', answer, ms: Date.now() - started, at: Date.now() - t0, request });
         } else {
           const strategy = STRATEGIES[(id + n) % STRATEGIES.length]!;
@@ -95,7 +109,14 @@ export function describeFaults(backend: BackendName): void {
           const productId = `f-${strategy}`;
           const answer = await call(
             fns.http('purchase'),
-            { method: 'POST', path: `/products/${productId}/purchase`, pathParameters: { id: productId }, body: request, sub: `buyer-${id}`, headers },
+            {
+              method: 'POST',
+              path: `/products/${productId}/purchase`,
+              pathParameters: { id: productId },
+              body: request,
+              sub: `buyer-${id}`,
+              headers,
+            },
             REMAINING_MS,
           );
           outcomes.push({ kind: 'purchase', answer, ms: Date.now() - started, at: Date.now() - t0, request: { ...request, productId } });
@@ -112,9 +133,23 @@ export function describeFaults(backend: BackendName): void {
         const started = Date.now();
         const answers = await Promise.all([
           ...STRATEGIES.map((strategy) =>
-            call(deployed.http('purchase'), { method: 'POST', path: '/products/f-x/purchase', pathParameters: { id: `f-${strategy}` }, body: { quantity: 1, strategy }, sub: 'stalled' }, LAMBDA_TIMEOUT_MS),
+            call(
+              deployed.http('purchase'),
+              {
+                method: 'POST',
+                path: '/products/f-x/purchase',
+                pathParameters: { id: `f-${strategy}` },
+                body: { quantity: 1, strategy },
+                sub: 'stalled',
+              },
+              LAMBDA_TIMEOUT_MS,
+            ),
           ),
-          call(deployed.http('transfer'), { method: 'POST', path: '/transfers', body: { from: 'fa0', to: 'fa1', amount: 1 }, sub: 'owner-0' }, LAMBDA_TIMEOUT_MS),
+          call(
+            deployed.http('transfer'),
+            { method: 'POST', path: '/transfers', body: { from: 'fa0', to: 'fa1', amount: 1 }, sub: 'owner-0' },
+            LAMBDA_TIMEOUT_MS,
+          ),
         ]);
         const ms = Date.now() - started;
         figures.stalledAnswerMs = ms;

@@ -38,7 +38,12 @@ const getCart = (id: string): Attempt => ({
 const addItem = (cartId: string, itemId: string): Attempt => ({
   name: `addCartItem ${cartId} ${itemId}`,
   fn: 'addCartItem',
-  http: { method: 'POST', path: `/carts/${cartId}/items`, pathParameters: { id: cartId }, body: { id: itemId, productId: 'p-1', quantity: 1 } },
+  http: {
+    method: 'POST',
+    path: `/carts/${cartId}/items`,
+    pathParameters: { id: cartId },
+    body: { id: itemId, productId: 'p-1', quantity: 1 },
+  },
   payload: { cartId, item: { id: itemId, productId: 'p-1', quantity: 1 } },
 });
 const removeItem = (cartId: string, itemId: string): Attempt => ({
@@ -68,7 +73,13 @@ const getOrder = (orderNo: string): Attempt => ({
 const purchase = (productId: string, quantity: number, key?: string): Attempt => ({
   name: `purchase ${productId} x${quantity}`,
   fn: 'purchase',
-  http: { method: 'POST', path: `/products/${productId}/purchase`, pathParameters: { id: productId }, body: { quantity }, ...(key ? { headers: { 'idempotency-key': key } } : {}) },
+  http: {
+    method: 'POST',
+    path: `/products/${productId}/purchase`,
+    pathParameters: { id: productId },
+    body: { quantity },
+    ...(key ? { headers: { 'idempotency-key': key } } : {}),
+  },
   payload: { productId, quantity, ...(key ? { idempotencyKey: key } : {}) },
 });
 const getProduct = (id: string): Attempt => ({
@@ -91,7 +102,11 @@ function refusals(data: Dataset): Refusal[] {
     // More than Alice has: still FORBIDDEN, so her balance is not revealed.
     { ...transfer('acc-alice', 'acc-carol', 1_000_000), error: 'FORBIDDEN', missing: transfer('acc-nobody', 'acc-carol', 1_000_000) },
     // Alice's own idempotency key and request: keys are scoped per caller, so nothing of hers is replayed.
-    { ...transfer('acc-alice', 'acc-bob', 250, 'seed-transfer-1'), error: 'FORBIDDEN', missing: transfer('acc-nobody', 'acc-bob', 250, 'seed-transfer-1') },
+    {
+      ...transfer('acc-alice', 'acc-bob', 250, 'seed-transfer-1'),
+      error: 'FORBIDDEN',
+      missing: transfer('acc-nobody', 'acc-bob', 250, 'seed-transfer-1'),
+    },
     { ...getOrder(aliceOrder), error: 'ORDER_NOT_FOUND', missing: getOrder('O-nobody') },
   ];
 }
@@ -101,7 +116,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = { CART_NOT_FOUND: 404, ACCOUN
 type Transport = 'http' | 'direct (Cognito)' | 'direct (trusted caller)';
 const TRANSPORTS: Transport[] = ['http', 'direct (Cognito)', 'direct (trusted caller)'];
 
-describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => {
+describe.each(BACKENDS)("access to other users' resources on %s", (backend) => {
   let fixture: BackendFixture;
   let fns: LoadedFunctions;
   let data: Dataset;
@@ -125,16 +140,21 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
       expect(answer.statusCode).toBe(answer.body.code);
       return answer.body;
     }
-    const context: Context = sub === undefined ? lambdaContext() : transport === 'direct (Cognito)' ? cognitoContext(sub) : trustedContext(sub);
+    const context: Context =
+      sub === undefined ? lambdaContext() : transport === 'direct (Cognito)' ? cognitoContext(sub) : trustedContext(sub);
     return invoke(fns.handler(attempt.fn), attempt.payload, context);
   }
 
   describe.each(TRANSPORTS)('over %s', (transport) => {
-    it('refuses every attempt on Alice\'s cart, account and order exactly like a missing one, and changes nothing', async () => {
+    it("refuses every attempt on Alice's cart, account and order exactly like a missing one, and changes nothing", async () => {
       for (const attacker of ['bob', 'mallory']) {
         for (const refusal of refusals(data)) {
           const expected = envelope(refusal.error, STATUS[refusal.error]!);
-          expect({ attempt: refusal.name, attacker, answer: await send(refusal, attacker, transport) }).toEqual({ attempt: refusal.name, attacker, answer: expected });
+          expect({ attempt: refusal.name, attacker, answer: await send(refusal, attacker, transport) }).toEqual({
+            attempt: refusal.name,
+            attacker,
+            answer: expected,
+          });
           if (refusal.missing) expect(await send(refusal.missing, attacker, transport)).toEqual(expected);
         }
       }
@@ -147,7 +167,10 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
         // Alice's things belong to her JWT identity; a Cognito identity is its own owner (cognito:<id>), and
         // Carol's Cognito identity is served her own order.
         const carols = data.orders.find((o) => o.uid === 'carol')!.orderNo;
-        expect(await send(getOrder(carols), 'carol', transport)).toMatchObject({ code: 200, data: { orderNo: carols, uid: cognitoOwner('carol') } });
+        expect(await send(getOrder(carols), 'carol', transport)).toMatchObject({
+          code: 200,
+          data: { orderNo: carols, uid: cognitoOwner('carol') },
+        });
         expect(await send(getAccount('acc-alice'), 'alice', transport)).toEqual(envelope('ACCOUNT_NOT_FOUND', 404));
       } else {
         expect(await send(getCart('cart-alice'), 'alice', transport)).toMatchObject({ code: 200, data: { owner: 'alice', itemCount: 2 } });
@@ -170,27 +193,37 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
         purchase('p-1', 1),
       ];
       for (const attempt of attempts) {
-        expect({ attempt: attempt.name, answer: await send(attempt, undefined, transport) }).toEqual({ attempt: attempt.name, answer: envelope('UNAUTHORIZED', 401) });
+        expect({ attempt: attempt.name, answer: await send(attempt, undefined, transport) }).toEqual({
+          attempt: attempt.name,
+          answer: envelope('UNAUTHORIZED', 401),
+        });
       }
       expect(await snapshot(fixture)).toEqual(before);
     });
   });
 
   describe('cart ids are scoped to their owner', () => {
-    it.each(['http', 'direct (trusted caller)'] as const)("adding to Alice's cart id over %s creates the caller's own cart and leaves Alice's alone", async (transport) => {
-      const id = transport === 'http' ? 'cart-alice' : 'cart-bob';
-      const owner = transport === 'http' ? 'alice' : 'bob';
-      const answer = await send(addItem(id, 'a'), 'mallory', transport);
-      // Even an item id Alice's cart holds: Mallory's cart is another document, so nothing of Alice's shows.
-      expect(answer).toMatchObject({ code: 200, data: { id, owner: 'mallory', itemCount: 1, version: 1 } });
-      const after = await snapshot(fixture);
-      const others = (s: Snapshot) => s.carts!.filter((c) => c.owner !== 'mallory');
-      expect(others(after)).toEqual(others(before));
-      expect((await send(getCart(id), owner, transport)).data).toMatchObject({ owner, itemCount: data.carts.find((c) => c.id === id)!.itemIds.length });
-      for (const collection of ['products', 'orders', 'accounts', 'ledger', 'idempotency']) expect(after[collection]).toEqual(before[collection]);
-      // Mallory's new cart is the one intended write: the suites below compare against the data with it.
-      before = await snapshot(fixture);
-    });
+    it.each(['http', 'direct (trusted caller)'] as const)(
+      "adding to Alice's cart id over %s creates the caller's own cart and leaves Alice's alone",
+      async (transport) => {
+        const id = transport === 'http' ? 'cart-alice' : 'cart-bob';
+        const owner = transport === 'http' ? 'alice' : 'bob';
+        const answer = await send(addItem(id, 'a'), 'mallory', transport);
+        // Even an item id Alice's cart holds: Mallory's cart is another document, so nothing of Alice's shows.
+        expect(answer).toMatchObject({ code: 200, data: { id, owner: 'mallory', itemCount: 1, version: 1 } });
+        const after = await snapshot(fixture);
+        const others = (s: Snapshot) => s.carts!.filter((c) => c.owner !== 'mallory');
+        expect(others(after)).toEqual(others(before));
+        expect((await send(getCart(id), owner, transport)).data).toMatchObject({
+          owner,
+          itemCount: data.carts.find((c) => c.id === id)!.itemIds.length,
+        });
+        for (const collection of ['products', 'orders', 'accounts', 'ledger', 'idempotency'])
+          expect(after[collection]).toEqual(before[collection]);
+        // Mallory's new cart is the one intended write: the suites below compare against the data with it.
+        before = await snapshot(fixture);
+      },
+    );
   });
 
   describe('a user id written into the request never counts', () => {
@@ -225,11 +258,17 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
           const answer = await invoke(fns.handler(attempt.fn), { ...attempt.payload, [field]: 'alice' }, context);
           expect(answer).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: `payload.${field}` }] } });
         }
-        const nested = await invoke(fns.handler('addCartItem'), { cartId: 'cart-alice', item: { id: 'z', productId: 'p-1', quantity: 1, [field]: 'alice' } }, context);
+        const nested = await invoke(
+          fns.handler('addCartItem'),
+          { cartId: 'cart-alice', item: { id: 'z', productId: 'p-1', quantity: 1, [field]: 'alice' } },
+          context,
+        );
         expect(nested).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: `payload.item.${field}` }] } });
       }
       for (const attempt of attempts.filter((a) => a.fn !== 'getProduct')) {
-        expect(await invoke(fns.handler(attempt.fn), { ...attempt.payload, [field]: 'alice' }, lambdaContext())).toEqual(envelope('UNAUTHORIZED', 401));
+        expect(await invoke(fns.handler(attempt.fn), { ...attempt.payload, [field]: 'alice' }, lambdaContext())).toEqual(
+          envelope('UNAUTHORIZED', 401),
+        );
       }
       expect(await snapshot(fixture)).toEqual(before);
     });
@@ -250,7 +289,11 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
           { ...httpEvent({ ...read.http, sub: 'bob' }), rawQueryString: 'uid=alice', queryStringParameters: { uid: 'alice' } },
           lambdaContext(),
         )) as { body: string };
-        expect(JSON.parse(withQuery.body)).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: 'query.uid' }] } });
+        expect(JSON.parse(withQuery.body)).toMatchObject({
+          code: 400,
+          error: 'INVALID_REQUEST',
+          data: { issues: [{ field: 'query.uid' }] },
+        });
         const headers = { 'x-user-id': 'alice', 'x-amzn-oidc-identity': 'alice', sub: 'alice', uid: 'alice' };
         expect(await send(read, 'bob', 'http', { headers })).toEqual(envelope(read.error, STATUS[read.error]!));
       }
@@ -270,22 +313,35 @@ describe.each(BACKENDS)('access to other users\' resources on %s', (backend) => 
     it('refuses a forged, stale or misnamed trusted-caller assertion with 401', async () => {
       const forged = trustedContext('alice', 'x'.repeat(40));
       const stale = trustedContext('alice', undefined, Date.now() - 10 * 60_000);
-      const renamed = assertionContext({ ...signCallerAssertion(TRUSTED_SECRET, 'bob', { functionName: 'test', stage: 'dev', payload: { accountId: 'acc-alice' } }), sub: 'alice' });
+      const renamed = assertionContext({
+        ...signCallerAssertion(TRUSTED_SECRET, 'bob', { functionName: 'test', stage: 'dev', payload: { accountId: 'acc-alice' } }),
+        sub: 'alice',
+      });
       for (const context of [forged, stale, renamed]) {
         expect(await invoke(fns.handler('getAccount'), { accountId: 'acc-alice' }, context)).toEqual(envelope('UNAUTHORIZED', 401));
-        expect(await invoke(fns.handler('transfer'), { from: 'acc-alice', to: 'acc-bob', amount: 1 }, context)).toEqual(envelope('UNAUTHORIZED', 401));
+        expect(await invoke(fns.handler('transfer'), { from: 'acc-alice', to: 'acc-bob', amount: 1 }, context)).toEqual(
+          envelope('UNAUTHORIZED', 401),
+        );
       }
       expect(await snapshot(fixture)).toEqual(before);
     });
   });
 
-  describe('idempotency keys are the caller\'s own', () => {
+  describe("idempotency keys are the caller's own", () => {
     it.each(['http', 'direct (Cognito)'] as const)(
       "a stranger reusing Alice's purchase key over %s buys for himself and never sees Alice's order",
       async (transport) => {
         const aliceOrder = data.orders.find((o) => o.uid === 'alice')!.orderNo;
         const attempt = purchase('p-1', 1, 'seed-order-1');
-        const answer = await send({ ...attempt, http: { ...attempt.http, body: { quantity: 1, strategy: 'transaction' } }, payload: { ...attempt.payload, strategy: 'transaction' } }, 'mallory', transport);
+        const answer = await send(
+          {
+            ...attempt,
+            http: { ...attempt.http, body: { quantity: 1, strategy: 'transaction' } },
+            payload: { ...attempt.payload, strategy: 'transaction' },
+          },
+          'mallory',
+          transport,
+        );
         expect(answer).toMatchObject({ code: 200, data: { order: { uid: transport === 'http' ? 'mallory' : cognitoOwner('mallory') } } });
         expect(answer.data.order.orderNo).not.toBe(aliceOrder);
         // Alice's order and everything else of hers are as they were.

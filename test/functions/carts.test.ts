@@ -26,9 +26,21 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
   });
   // `sub: null` is an anonymous request (no verified claims).
   const add = (id: string, body: unknown, sub: string | null = alice, headers?: Record<string, string>) =>
-    call(fns.http('addCartItem'), { method: 'POST', path: `/carts/${id}/items`, pathParameters: { id }, body, sub: sub ?? undefined, headers });
+    call(fns.http('addCartItem'), {
+      method: 'POST',
+      path: `/carts/${id}/items`,
+      pathParameters: { id },
+      body,
+      sub: sub ?? undefined,
+      headers,
+    });
   const remove = (id: string, itemId: string, sub: string | null = alice) =>
-    call(fns.http('removeCartItem'), { method: 'DELETE', path: `/carts/${id}/items/${itemId}`, pathParameters: { id, itemId }, sub: sub ?? undefined });
+    call(fns.http('removeCartItem'), {
+      method: 'DELETE',
+      path: `/carts/${id}/items/${itemId}`,
+      pathParameters: { id, itemId },
+      sub: sub ?? undefined,
+    });
   const read = (id: string, sub: string | null = alice) =>
     call(fns.http('getCart'), { method: 'GET', path: `/carts/${id}`, pathParameters: { id }, sub: sub ?? undefined });
   /** The owner's cart `id` as stored (under its owner-scoped key). */
@@ -49,7 +61,13 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
     expect(first.body).toEqual({
       code: 200,
       msg: '已加入购物车',
-      data: { id, owner: alice, items: [{ id: 'z-item', productId: 'p1', quantity: 2, addedAt: expect.any(String) }], itemCount: 1, version: 1 },
+      data: {
+        id,
+        owner: alice,
+        items: [{ id: 'z-item', productId: 'p1', quantity: 2, addedAt: expect.any(String) }],
+        itemCount: 1,
+        version: 1,
+      },
     });
     const second = await add(id, { id: 'a-item', productId: 'p2', quantity: 1 }, alice, { 'accept-language': 'en' });
     expect(second.body).toMatchObject({ code: 200, msg: 'Item added', data: { itemCount: 2, version: 2 } });
@@ -117,7 +135,10 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
     expect(await stored(fresh)).toBeNull();
     const id = await aliceCart();
     const before = await stored(id);
-    expect((await add(id, { id: 'c', productId: 'no-such-product', quantity: 1 })).body).toMatchObject({ code: 404, error: 'PRODUCT_NOT_FOUND' });
+    expect((await add(id, { id: 'c', productId: 'no-such-product', quantity: 1 })).body).toMatchObject({
+      code: 404,
+      error: 'PRODUCT_NOT_FOUND',
+    });
     expect(await stored(id)).toEqual(before);
   });
 
@@ -127,10 +148,18 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
     for (const id of ids) expect((await add(id, { id: 'a', productId: 'p1', quantity: 1 }, owner)).statusCode).toBe(200);
     const extra = cartId();
     const refused = await add(extra, { id: 'a', productId: 'p1', quantity: 1 }, owner, { 'accept-language': 'en' });
-    expect(refused.body).toEqual({ code: 422, msg: 'You have reached the maximum number of carts', error: 'CART_LIMIT_REACHED', data: { limit: MAX_CARTS_PER_OWNER } });
+    expect(refused.body).toEqual({
+      code: 422,
+      msg: 'You have reached the maximum number of carts',
+      error: 'CART_LIMIT_REACHED',
+      data: { limit: MAX_CARTS_PER_OWNER },
+    });
     expect(await stored(extra, owner)).toBeNull();
     // The owner's existing carts still take items.
-    expect((await add(ids[0]!, { id: 'b', productId: 'p1', quantity: 1 }, owner)).body).toMatchObject({ code: 200, data: { itemCount: 2 } });
+    expect((await add(ids[0]!, { id: 'b', productId: 'p1', quantity: 1 }, owner)).body).toMatchObject({
+      code: 200,
+      data: { itemCount: 2 },
+    });
   });
 
   it('answers 401 UNAUTHORIZED without a verified identity, even with a uid in the body, and writes nothing', async () => {
@@ -213,7 +242,12 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
 
   it(`refuses an item beyond ${MAX_CART_ITEMS} and changes nothing`, async () => {
     const id = cartId();
-    const items = Array.from({ length: MAX_CART_ITEMS }, (_, i) => ({ id: `i${i}`, productId: 'p1', quantity: 1, addedAt: '2026-11-25T08:00:00.000Z' }));
+    const items = Array.from({ length: MAX_CART_ITEMS }, (_, i) => ({
+      id: `i${i}`,
+      productId: 'p1',
+      quantity: 1,
+      addedAt: '2026-11-25T08:00:00.000Z',
+    }));
     await fixture.store.insert('carts', { id: cartKey(alice, id), cartId: id, owner: alice, items, itemCount: MAX_CART_ITEMS });
     const answer = await add(id, { id: 'one-more', productId: 'p1', quantity: 1 });
     expect(answer.statusCode).toBe(422);
@@ -226,10 +260,22 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
 
     it('works with a Cognito identity in the context, on every function', async () => {
       const id = cartId();
-      const added = await invoke(fns.handler('addCartItem'), { cartId: id, item: { id: 'a', productId: 'p1', quantity: 3 } }, cognitoContext(cognitoId));
-      expect(added).toMatchObject({ code: 200, msg: '已加入购物车', data: { id, owner: cognitoOwner(cognitoId), itemCount: 1, version: 1 } });
+      const added = await invoke(
+        fns.handler('addCartItem'),
+        { cartId: id, item: { id: 'a', productId: 'p1', quantity: 3 } },
+        cognitoContext(cognitoId),
+      );
+      expect(added).toMatchObject({
+        code: 200,
+        msg: '已加入购物车',
+        data: { id, owner: cognitoOwner(cognitoId), itemCount: 1, version: 1 },
+      });
       const got = await invoke(fns.handler('getCart'), { cartId: id, lang: 'en' }, cognitoContext(cognitoId));
-      expect(got).toMatchObject({ code: 200, msg: 'OK', data: { owner: cognitoOwner(cognitoId), items: [{ id: 'a', productId: 'p1', quantity: 3 }] } });
+      expect(got).toMatchObject({
+        code: 200,
+        msg: 'OK',
+        data: { owner: cognitoOwner(cognitoId), items: [{ id: 'a', productId: 'p1', quantity: 3 }] },
+      });
       const removed = await invoke(fns.handler('removeCartItem'), { cartId: id, itemId: 'a', lang: 'en' }, cognitoContext(cognitoId));
       expect(removed).toEqual({ code: 200, msg: 'Item removed', data: { removed: true, version: 2 } });
       // The Cognito identity is the owner: an HTTP caller with another sub does not see the cart.

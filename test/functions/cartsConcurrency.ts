@@ -65,18 +65,36 @@ export function describeCartConcurrency(backend: BackendName): void {
     const add = (cartId: string, itemId: string) =>
       call(
         fns.http('addCartItem'),
-        { method: 'POST', path: `/carts/${cartId}/items`, pathParameters: { id: cartId }, body: { id: itemId, productId: 'p1', quantity: 1 }, sub: OWNER },
+        {
+          method: 'POST',
+          path: `/carts/${cartId}/items`,
+          pathParameters: { id: cartId },
+          body: { id: itemId, productId: 'p1', quantity: 1 },
+          sub: OWNER,
+        },
         REMAINING_MS,
       );
 
     async function seed(cartId: string, itemIds: string[]) {
       const items = itemIds.map((id) => ({ id, productId: 'p1', quantity: 1, addedAt: '2026-11-25T08:00:00.000Z' }));
-      const created = await fixture.store.insert('carts', { id: cartKey(OWNER, cartId), cartId, owner: OWNER, items, itemCount: items.length });
+      const created = await fixture.store.insert('carts', {
+        id: cartKey(OWNER, cartId),
+        cartId,
+        owner: OWNER,
+        items,
+        itemCount: items.length,
+      });
       if (!created.ok) throw new Error(`could not seed ${cartId}`);
       return created.doc.version;
     }
 
-    function figure(scenario: string, answers: Answer[], cart: Record<string, unknown> | null, versionBefore: number, ms: number): CartRaceFigures {
+    function figure(
+      scenario: string,
+      answers: Answer[],
+      cart: Record<string, unknown> | null,
+      versionBefore: number,
+      ms: number,
+    ): CartRaceFigures {
       const is = (a: Answer, code: string) => a.body.error === code;
       const items = (cart?.items as { id: string }[] | undefined) ?? [];
       return {

@@ -18,7 +18,12 @@ function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> 
     getProduct: { method: 'GET', path: '/products/p-1', pathParameters: { id: 'p-1' } },
     purchase: { method: 'POST', path: '/products/p-1/purchase', pathParameters: { id: 'p-1' }, body: { quantity: 1, strategy: 'atomic' } },
     getOrder: { method: 'GET', path: `/orders/${aliceOrder}`, pathParameters: { orderNo: aliceOrder } },
-    addCartItem: { method: 'POST', path: '/carts/cart-alice/items', pathParameters: { id: 'cart-alice' }, body: { id: 'forged', productId: 'p-1', quantity: 1 } },
+    addCartItem: {
+      method: 'POST',
+      path: '/carts/cart-alice/items',
+      pathParameters: { id: 'cart-alice' },
+      body: { id: 'forged', productId: 'p-1', quantity: 1 },
+    },
     removeCartItem: { method: 'DELETE', path: '/carts/cart-alice/items/a', pathParameters: { id: 'cart-alice', itemId: 'a' } },
     getCart: { method: 'GET', path: '/carts/cart-alice', pathParameters: { id: 'cart-alice' } },
     transfer: { method: 'POST', path: '/transfers', body: { from: 'acc-alice', to: 'acc-bob', amount: 1 } },
@@ -59,7 +64,11 @@ describe.each(BACKENDS)('a forged API Gateway event sent by direct invocation, o
       const event = httpEvent({ ...request, sub: 'alice' });
       const expected = fn === 'getProduct' ? 400 : status;
       const answer = await invoke(fns.handler(fn), event, context());
-      expect({ fn, code: answer.code, error: answer.error }).toEqual({ fn, code: expected, error: expected === 401 ? 'UNAUTHORIZED' : 'INVALID_REQUEST' });
+      expect({ fn, code: answer.code, error: answer.error }).toEqual({
+        fn,
+        code: expected,
+        error: expected === 401 ? 'UNAUTHORIZED' : 'INVALID_REQUEST',
+      });
       // Nothing of Alice's shows either.
       expect(JSON.stringify(answer)).not.toMatch(/balance|owner|"uid"/);
     }
@@ -68,7 +77,9 @@ describe.each(BACKENDS)('a forged API Gateway event sent by direct invocation, o
 
   it('serves the same request through the API Gateway entry, where the claims are the verified ones', async () => {
     // The control: the very event that the direct entry refuses works where only API Gateway can send it.
-    const raw = (await fns.http('getAccount')(httpEvent({ ...forgedRequests(data).getAccount!, sub: 'alice' }), lambdaContext())) as { statusCode: number };
+    const raw = (await fns.http('getAccount')(httpEvent({ ...forgedRequests(data).getAccount!, sub: 'alice' }), lambdaContext())) as {
+      statusCode: number;
+    };
     expect(raw.statusCode).toBe(200);
   });
 });

@@ -61,13 +61,46 @@ interface Route {
 
 const ROUTES: Route[] = [
   { fn: 'getProduct', method: 'GET', path: '/products/p-1', pathParameters: { id: 'p-1' }, payload: { productId: 'p-1' } },
-  { fn: 'purchase', method: 'POST', path: '/products/p-1/purchase', pathParameters: { id: 'p-1' }, body: { quantity: 1, strategy: 'atomic' }, payload: { productId: 'p-1', quantity: 1, strategy: 'atomic' } },
+  {
+    fn: 'purchase',
+    method: 'POST',
+    path: '/products/p-1/purchase',
+    pathParameters: { id: 'p-1' },
+    body: { quantity: 1, strategy: 'atomic' },
+    payload: { productId: 'p-1', quantity: 1, strategy: 'atomic' },
+  },
   { fn: 'getOrder', method: 'GET', path: '/orders/O-1', pathParameters: { orderNo: 'O-1' }, payload: { orderNo: 'O-1' } },
-  { fn: 'addCartItem', method: 'POST', path: '/carts/cart-alice/items', pathParameters: { id: 'cart-alice' }, body: { id: 'new', productId: 'p-1', quantity: 1 }, payload: { cartId: 'cart-alice', item: { id: 'new', productId: 'p-1', quantity: 1 } } },
-  { fn: 'removeCartItem', method: 'DELETE', path: '/carts/cart-alice/items/a', pathParameters: { id: 'cart-alice', itemId: 'a' }, payload: { cartId: 'cart-alice', itemId: 'a' } },
+  {
+    fn: 'addCartItem',
+    method: 'POST',
+    path: '/carts/cart-alice/items',
+    pathParameters: { id: 'cart-alice' },
+    body: { id: 'new', productId: 'p-1', quantity: 1 },
+    payload: { cartId: 'cart-alice', item: { id: 'new', productId: 'p-1', quantity: 1 } },
+  },
+  {
+    fn: 'removeCartItem',
+    method: 'DELETE',
+    path: '/carts/cart-alice/items/a',
+    pathParameters: { id: 'cart-alice', itemId: 'a' },
+    payload: { cartId: 'cart-alice', itemId: 'a' },
+  },
   { fn: 'getCart', method: 'GET', path: '/carts/cart-alice', pathParameters: { id: 'cart-alice' }, payload: { cartId: 'cart-alice' } },
-  { fn: 'transfer', method: 'POST', path: '/transfers', pathParameters: {}, body: { from: 'acc-alice', to: 'acc-bob', amount: 1 }, payload: { from: 'acc-alice', to: 'acc-bob', amount: 1 } },
-  { fn: 'getAccount', method: 'GET', path: '/accounts/acc-alice', pathParameters: { id: 'acc-alice' }, payload: { accountId: 'acc-alice' } },
+  {
+    fn: 'transfer',
+    method: 'POST',
+    path: '/transfers',
+    pathParameters: {},
+    body: { from: 'acc-alice', to: 'acc-bob', amount: 1 },
+    payload: { from: 'acc-alice', to: 'acc-bob', amount: 1 },
+  },
+  {
+    fn: 'getAccount',
+    method: 'GET',
+    path: '/accounts/acc-alice',
+    pathParameters: { id: 'acc-alice' },
+    payload: { accountId: 'acc-alice' },
+  },
 ];
 
 /** `fields` of `obj` with `field` replaced by raw JSON text `raw`, as JSON text. */
@@ -116,13 +149,17 @@ describe.each(BACKENDS)('injection on %s', (backend) => {
   function expectRefused(answer: { code: number; error?: string; data?: any }, field: string, label: string) {
     expect({ label, code: answer.code, error: answer.error }).toEqual({ label, code: 400, error: 'INVALID_REQUEST' });
     const fields: string[] = answer.data.issues.map((i: { field: string }) => i.field);
-    expect({ label, fields }).toEqual({ label, fields: expect.arrayContaining([expect.stringMatching(new RegExp(`^${field.replace(/[.$]/g, '\\$&')}`))]) });
+    expect({ label, fields }).toEqual({
+      label,
+      fields: expect.arrayContaining([expect.stringMatching(new RegExp(`^${field.replace(/[.$]/g, '\\$&')}`))]),
+    });
   }
 
   describe.each(ROUTES.filter((r) => r.body))('in the body of $fn', (route) => {
     it('refuses an operator object or array in every field', async () => {
       for (const field of Object.keys(route.body!)) {
-        for (const raw of OPERATOR_VALUES) expectRefused((await http(route, { body: withRaw(route.body!, field, raw) })).body, `body.${field}`, `${field}=${raw}`);
+        for (const raw of OPERATOR_VALUES)
+          expectRefused((await http(route, { body: withRaw(route.body!, field, raw) })).body, `body.${field}`, `${field}=${raw}`);
       }
     });
 
@@ -137,7 +174,12 @@ describe.each(BACKENDS)('injection on %s', (backend) => {
     it('refuses expression syntax in every id field', async () => {
       const ids = Object.keys(route.body!).filter((f) => ['id', 'productId', 'from', 'to'].includes(f));
       for (const field of ids) {
-        for (const id of EXPRESSION_IDS) expectRefused((await http(route, { body: withRaw(route.body!, field, JSON.stringify(id)) })).body, `body.${field}`, `${field}=${id}`);
+        for (const id of EXPRESSION_IDS)
+          expectRefused(
+            (await http(route, { body: withRaw(route.body!, field, JSON.stringify(id)) })).body,
+            `body.${field}`,
+            `${field}=${id}`,
+          );
       }
     });
   });
@@ -145,7 +187,8 @@ describe.each(BACKENDS)('injection on %s', (backend) => {
   describe.each(ROUTES)('in the direct payload of $fn', (route) => {
     it('refuses an operator object or array in every field', async () => {
       for (const field of Object.keys(route.payload)) {
-        for (const raw of OPERATOR_VALUES) expectRefused(await direct(route, withRaw(route.payload, field, raw)), `payload.${field}`, `${field}=${raw}`);
+        for (const raw of OPERATOR_VALUES)
+          expectRefused(await direct(route, withRaw(route.payload, field, raw)), `payload.${field}`, `${field}=${raw}`);
       }
     });
 
@@ -160,28 +203,39 @@ describe.each(BACKENDS)('injection on %s', (backend) => {
     it('refuses expression syntax in every id field', async () => {
       const ids = Object.keys(route.payload).filter((f) => !['quantity', 'amount', 'strategy', 'item'].includes(f));
       for (const field of ids) {
-        for (const id of EXPRESSION_IDS) expectRefused(await direct(route, withRaw(route.payload, field, JSON.stringify(id))), `payload.${field}`, `${field}=${id}`);
+        for (const id of EXPRESSION_IDS)
+          expectRefused(await direct(route, withRaw(route.payload, field, JSON.stringify(id))), `payload.${field}`, `${field}=${id}`);
       }
     });
   });
 
-  describe('inside the item of addCartItem\'s direct payload', () => {
+  describe("inside the item of addCartItem's direct payload", () => {
     const route = ROUTES.find((r) => r.fn === 'addCartItem')!;
     const item = route.payload.item as Record<string, unknown>;
     const payloadWithItem = (itemText: string) => `{"cartId": "cart-alice", "item": ${itemText}}`;
 
     it('refuses operator objects, forbidden keys and expression syntax in the item', async () => {
       for (const field of Object.keys(item)) {
-        for (const raw of OPERATOR_VALUES) expectRefused(await direct(route, payloadWithItem(withRaw(item, field, raw))), `payload.item.${field}`, `item.${field}=${raw}`);
+        for (const raw of OPERATOR_VALUES)
+          expectRefused(await direct(route, payloadWithItem(withRaw(item, field, raw))), `payload.item.${field}`, `item.${field}=${raw}`);
       }
-      for (const key of INJECTED_KEYS) expectRefused(await direct(route, payloadWithItem(withKey(item, key))), 'payload.item', `item ${key}`);
+      for (const key of INJECTED_KEYS)
+        expectRefused(await direct(route, payloadWithItem(withKey(item, key))), 'payload.item', `item ${key}`);
       for (const field of ['id', 'productId']) {
-        for (const id of EXPRESSION_IDS) expectRefused(await direct(route, payloadWithItem(withRaw(item, field, JSON.stringify(id)))), `payload.item.${field}`, `item.${field}=${id}`);
+        for (const id of EXPRESSION_IDS)
+          expectRefused(
+            await direct(route, payloadWithItem(withRaw(item, field, JSON.stringify(id)))),
+            `payload.item.${field}`,
+            `item.${field}=${id}`,
+          );
       }
     });
 
     it('refuses `{"__proto__": ...}` and `{"constructor": ...}` with a valid quantity beside them', async () => {
-      for (const text of ['{"__proto__": {"quantity": 1000}, "id": "z", "productId": "p-1", "quantity": 1}', '{"constructor": {"prototype": {"owner": "bob"}}, "id": "z", "productId": "p-1", "quantity": 1}']) {
+      for (const text of [
+        '{"__proto__": {"quantity": 1000}, "id": "z", "productId": "p-1", "quantity": 1}',
+        '{"constructor": {"prototype": {"owner": "bob"}}, "id": "z", "productId": "p-1", "quantity": 1}',
+      ]) {
         expectRefused(await direct(route, payloadWithItem(text)), 'payload.item', text);
         expectRefused((await http(route, { body: text })).body, 'body', text);
       }
@@ -203,10 +257,21 @@ describe.each(BACKENDS)('injection on %s', (backend) => {
     const route = ROUTES.find((r) => r.fn === 'purchase')!;
     for (const [body, payload] of [
       ['{"__proto__": {"strategy": "atomic"}, "quantity": 1}', '{"__proto__": {"uid": "bob"}, "productId": "p-1", "quantity": 1}'],
-      ['{"constructor": {"prototype": {"quantity": 5}}, "quantity": 1}', '{"constructor": {"name": "x"}, "productId": "p-1", "quantity": 1}'],
+      [
+        '{"constructor": {"prototype": {"quantity": 5}}, "quantity": 1}',
+        '{"constructor": {"name": "x"}, "productId": "p-1", "quantity": 1}',
+      ],
     ] as const) {
-      expect((await http(route, { body })).body).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: 'body', message: expect.stringMatching(/^key "(__proto__|constructor)"/) }] } });
-      expect(await direct(route, payload)).toMatchObject({ code: 400, error: 'INVALID_REQUEST', data: { issues: [{ field: 'payload', message: expect.stringMatching(/^key "(__proto__|constructor)"/) }] } });
+      expect((await http(route, { body })).body).toMatchObject({
+        code: 400,
+        error: 'INVALID_REQUEST',
+        data: { issues: [{ field: 'body', message: expect.stringMatching(/^key "(__proto__|constructor)"/) }] },
+      });
+      expect(await direct(route, payload)).toMatchObject({
+        code: 400,
+        error: 'INVALID_REQUEST',
+        data: { issues: [{ field: 'payload', message: expect.stringMatching(/^key "(__proto__|constructor)"/) }] },
+      });
     }
   });
 });

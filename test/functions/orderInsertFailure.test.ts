@@ -29,7 +29,9 @@ describe.each(BACKENDS)('order insert failure after the decrement on %s', (backe
   it.each(['atomic', 'version'] as const)('%s: the insert fails, the units go back and the order number is voided', async (strategy) => {
     const productId = await product();
     const deps = createDeps(withFaults(fixture.store, { failInsertInto: 'orders', times: 1 }), silent);
-    await expect(purchase(deps, { uid: 'u', productId, quantity: 3, strategy, deadline: Date.now() + 10_000 })).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(purchase(deps, { uid: 'u', productId, quantity: 3, strategy, deadline: Date.now() + 10_000 })).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
     expect(await fixture.store.get('products', productId)).toMatchObject({ stock: 10, sold: 0 });
     expect((await ordersOf(productId)).map((o) => o.status)).toEqual(['void']);
   });

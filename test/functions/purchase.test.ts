@@ -28,24 +28,31 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
       path: `/products/${id}/purchase`,
       pathParameters: { id },
       body,
-      sub: extra.sub === null ? undefined : extra.sub ?? 'alice',
+      sub: extra.sub === null ? undefined : (extra.sub ?? 'alice'),
       headers: extra.headers,
     });
   const read = (id: string) => call(fns.http('getProduct'), { method: 'GET', path: `/products/${id}`, pathParameters: { id } });
 
-  it.each(['atomic', 'version', 'transaction'])('leaves no idempotency record behind for a refused %s purchase with a key', async (strategy) => {
-    const id = await product({ stock: 1 });
-    const keys: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      keys.push(`refused-${strategy}-${i}`, `missing-${strategy}-${i}`);
-      const refused = await buy(id, { quantity: 5, strategy }, { headers: { 'idempotency-key': `refused-${strategy}-${i}` } });
-      expect(refused.body).toMatchObject({ code: 422, error: 'INSUFFICIENT_STOCK' });
-      const missing = await buy(`${id}-missing`, { quantity: 1, strategy }, { headers: { 'idempotency-key': `missing-${strategy}-${i}` } });
-      expect(missing.body).toMatchObject({ code: 404, error: 'PRODUCT_NOT_FOUND' });
-    }
-    const records = new Set((await fixture.list('idempotency')).map((r) => String(r.id ?? r._id)));
-    expect(keys.filter((key) => records.has(recordId({ uid: 'alice', op: 'purchase', key })))).toEqual([]);
-  });
+  it.each(['atomic', 'version', 'transaction'])(
+    'leaves no idempotency record behind for a refused %s purchase with a key',
+    async (strategy) => {
+      const id = await product({ stock: 1 });
+      const keys: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        keys.push(`refused-${strategy}-${i}`, `missing-${strategy}-${i}`);
+        const refused = await buy(id, { quantity: 5, strategy }, { headers: { 'idempotency-key': `refused-${strategy}-${i}` } });
+        expect(refused.body).toMatchObject({ code: 422, error: 'INSUFFICIENT_STOCK' });
+        const missing = await buy(
+          `${id}-missing`,
+          { quantity: 1, strategy },
+          { headers: { 'idempotency-key': `missing-${strategy}-${i}` } },
+        );
+        expect(missing.body).toMatchObject({ code: 404, error: 'PRODUCT_NOT_FOUND' });
+      }
+      const records = new Set((await fixture.list('idempotency')).map((r) => String(r.id ?? r._id)));
+      expect(keys.filter((key) => records.has(recordId({ uid: 'alice', op: 'purchase', key })))).toEqual([]);
+    },
+  );
 
   it.each(['atomic', 'version', 'transaction', undefined])('buys with strategy %s and reads the product back', async (strategy) => {
     const id = await product();
@@ -81,7 +88,12 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
   it('answers in English when asked', async () => {
     const id = await product({ stock: 0 });
     const answer = await buy(id, { quantity: 1 }, { headers: { 'accept-language': 'en-US,en;q=0.9' } });
-    expect(answer.body).toEqual({ code: 422, msg: 'Insufficient stock', error: 'INSUFFICIENT_STOCK', data: { requested: 1, available: 0 } });
+    expect(answer.body).toEqual({
+      code: 422,
+      msg: 'Insufficient stock',
+      error: 'INSUFFICIENT_STOCK',
+      data: { requested: 1, available: 0 },
+    });
   });
 
   it('answers 401 UNAUTHORIZED without a verified identity, even with a uid in the body', async () => {

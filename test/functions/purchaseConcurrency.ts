@@ -53,7 +53,11 @@ export function describePurchaseConcurrency(backend: BackendName): void {
       // on a 2-core machine that the rest of the suite is also using, which a container (one request at a time)
       // never does. Give connects and answers room for that; the fault tests cover what timeouts do.
       const env = { ...backendEnv(backend, fixture), LOCKLESS_DB_CONNECT_TIMEOUT_MS: '5000', LOCKLESS_DB_REQUEST_TIMEOUT_MS: '30000' };
-      fns = loadFunctions(['purchase'], { ...env, LOCKLESS_VERSION_MAX_ATTEMPTS: UNBOUNDED_ATTEMPTS, LOCKLESS_TRANSACTION_ATTEMPTS: UNBOUNDED_ATTEMPTS });
+      fns = loadFunctions(['purchase'], {
+        ...env,
+        LOCKLESS_VERSION_MAX_ATTEMPTS: UNBOUNDED_ATTEMPTS,
+        LOCKLESS_TRANSACTION_ATTEMPTS: UNBOUNDED_ATTEMPTS,
+      });
       tight = loadFunctions(['purchase'], { ...env, LOCKLESS_VERSION_MAX_ATTEMPTS: '2' });
     });
     afterAll(async () => {
@@ -71,7 +75,13 @@ export function describePurchaseConcurrency(backend: BackendName): void {
         Array.from({ length: BUYERS }, (_, i) =>
           call(
             loaded.http('purchase'),
-            { method: 'POST', path: `/products/${productId}/purchase`, pathParameters: { id: productId }, body: { quantity: 1, strategy }, sub: `buyer-${i}` },
+            {
+              method: 'POST',
+              path: `/products/${productId}/purchase`,
+              pathParameters: { id: productId },
+              body: { quantity: 1, strategy },
+              sub: `buyer-${i}`,
+            },
             REMAINING_MS,
           ),
         ),
@@ -93,7 +103,9 @@ export function describePurchaseConcurrency(backend: BackendName): void {
           successes: ok.length,
           conflicts: answers.filter((a) => a.body.error === 'VERSION_CONFLICT' || a.body.error === 'TRANSACTION_CONFLICT').length,
           insufficient: answers.filter((a) => a.body.error === 'INSUFFICIENT_STOCK').length,
-          other: answers.filter((a) => a.statusCode !== 200 && !['VERSION_CONFLICT', 'TRANSACTION_CONFLICT', 'INSUFFICIENT_STOCK'].includes(a.body.error ?? '')).length,
+          other: answers.filter(
+            (a) => a.statusCode !== 200 && !['VERSION_CONFLICT', 'TRANSACTION_CONFLICT', 'INSUFFICIENT_STOCK'].includes(a.body.error ?? ''),
+          ).length,
           meanAttempts: attempts.length ? Number((attempts.reduce((s, x) => s + x, 0) / attempts.length).toFixed(2)) : 0,
           maxAttempts: attempts.length ? Math.max(...attempts) : 0,
           finalStock: product?.stock as number,
@@ -103,35 +115,43 @@ export function describePurchaseConcurrency(backend: BackendName): void {
       };
     }
 
-    it.each(STRATEGIES)('%s: exactly 100 successes, stock 0, 100 orders, never below 0', async (strategy) => {
-      const { answers, ok, product, orders, figure } = await race(fns, strategy, `hot-${strategy}`);
-      figures.push(figure);
-      expect(figure.other).toBe(0);
-      expect(ok).toHaveLength(STOCK);
-      expect(answers.filter((a) => a.body.error === 'INSUFFICIENT_STOCK')).toHaveLength(BUYERS - STOCK);
-      expect(product).toMatchObject({ stock: 0, sold: STOCK });
-      expect(orders).toHaveLength(STOCK);
-      expect(new Set(orders.map((o) => o.orderNo)).size).toBe(STOCK);
-      expect(new Set(orders.map((o) => o.uid)).size).toBe(STOCK);
-      const reported = ok.map((a) => a.body.data.stock as number);
-      expect(Math.min(...reported)).toBeGreaterThanOrEqual(0);
-      if (strategy !== 'transaction') {
-        // Each success saw the stock its own decrement left: 99, 98, ... 0, each exactly once.
-        expect(reported.slice().sort((a, b) => a - b)).toEqual(Array.from({ length: STOCK }, (_, i) => i));
-      }
-    }, RACE_TIMEOUT_MS);
+    it.each(STRATEGIES)(
+      '%s: exactly 100 successes, stock 0, 100 orders, never below 0',
+      async (strategy) => {
+        const { answers, ok, product, orders, figure } = await race(fns, strategy, `hot-${strategy}`);
+        figures.push(figure);
+        expect(figure.other).toBe(0);
+        expect(ok).toHaveLength(STOCK);
+        expect(answers.filter((a) => a.body.error === 'INSUFFICIENT_STOCK')).toHaveLength(BUYERS - STOCK);
+        expect(product).toMatchObject({ stock: 0, sold: STOCK });
+        expect(orders).toHaveLength(STOCK);
+        expect(new Set(orders.map((o) => o.orderNo)).size).toBe(STOCK);
+        expect(new Set(orders.map((o) => o.uid)).size).toBe(STOCK);
+        const reported = ok.map((a) => a.body.data.stock as number);
+        expect(Math.min(...reported)).toBeGreaterThanOrEqual(0);
+        if (strategy !== 'transaction') {
+          // Each success saw the stock its own decrement left: 99, 98, ... 0, each exactly once.
+          expect(reported.slice().sort((a, b) => a - b)).toEqual(Array.from({ length: STOCK }, (_, i) => i));
+        }
+      },
+      RACE_TIMEOUT_MS,
+    );
 
-    it('version with a budget too small to win: VERSION_CONFLICT, never an oversell', async () => {
-      const { answers, ok, product, orders, figure } = await race(tight, 'version', 'hot-version-tight');
-      figures.push(figure);
-      expect(figure.other).toBe(0);
-      expect(figure.conflicts).toBeGreaterThan(0);
-      expect(ok.length + figure.conflicts + figure.insufficient).toBe(BUYERS);
-      expect(ok.length).toBeLessThanOrEqual(STOCK);
-      expect(ok.every((a) => a.body.data.attempts <= 2)).toBe(true);
-      expect(answers.filter((a) => a.body.error === 'VERSION_CONFLICT').every((a) => a.body.data.attempts <= 2)).toBe(true);
-      expect(product).toMatchObject({ stock: STOCK - ok.length, sold: ok.length });
-      expect(orders).toHaveLength(ok.length);
-    }, RACE_TIMEOUT_MS);
+    it(
+      'version with a budget too small to win: VERSION_CONFLICT, never an oversell',
+      async () => {
+        const { answers, ok, product, orders, figure } = await race(tight, 'version', 'hot-version-tight');
+        figures.push(figure);
+        expect(figure.other).toBe(0);
+        expect(figure.conflicts).toBeGreaterThan(0);
+        expect(ok.length + figure.conflicts + figure.insufficient).toBe(BUYERS);
+        expect(ok.length).toBeLessThanOrEqual(STOCK);
+        expect(ok.every((a) => a.body.data.attempts <= 2)).toBe(true);
+        expect(answers.filter((a) => a.body.error === 'VERSION_CONFLICT').every((a) => a.body.data.attempts <= 2)).toBe(true);
+        expect(product).toMatchObject({ stock: STOCK - ok.length, sold: ok.length });
+        expect(orders).toHaveLength(ok.length);
+      },
+      RACE_TIMEOUT_MS,
+    );
   });
 }

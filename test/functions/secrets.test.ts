@@ -27,7 +27,11 @@ describe.each(BACKENDS)('secrets from SSM on %s', (backend) => {
       process.env[key] = value;
     }
     fixture = await backendFixture(backend, 'secrets');
-    fns = loadFunctions(['transfer'], { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: undefined, LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER: PARAMETER });
+    fns = loadFunctions(['transfer'], {
+      ...backendEnv(backend, fixture),
+      LOCKLESS_TRUSTED_CALLER_SECRET: undefined,
+      LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER: PARAMETER,
+    });
     await fixture.store.insert('accounts', { id: 'acc-a', owner: 'alice', balance: 100 });
     await fixture.store.insert('accounts', { id: 'acc-b', owner: 'bob', balance: 0 });
   });
@@ -41,12 +45,20 @@ describe.each(BACKENDS)('secrets from SSM on %s', (backend) => {
     }
   });
 
-  it('accepts assertions signed with the parameter\'s value, having read it once for the container', async () => {
+  it("accepts assertions signed with the parameter's value, having read it once for the container", async () => {
     for (let i = 0; i < 3; i++) {
-      const answer = await invoke(fns.handler('transfer'), { from: 'acc-a', to: 'acc-b', amount: 1 }, trustedCallerContext(SECRET, 'alice'));
+      const answer = await invoke(
+        fns.handler('transfer'),
+        { from: 'acc-a', to: 'acc-b', amount: 1 },
+        trustedCallerContext(SECRET, 'alice'),
+      );
       expect(answer).toMatchObject({ code: 200 });
     }
-    const wrong = await invoke(fns.handler('transfer'), { from: 'acc-a', to: 'acc-b', amount: 1 }, trustedCallerContext('some-other-secret-0123456789abcdefghij', 'alice'));
+    const wrong = await invoke(
+      fns.handler('transfer'),
+      { from: 'acc-a', to: 'acc-b', amount: 1 },
+      trustedCallerContext('some-other-secret-0123456789abcdefghij', 'alice'),
+    );
     expect(wrong).toMatchObject({ code: 401 });
     expect(ssm.requests).toEqual([{ target: 'AmazonSSM.GetParameter', body: { Name: PARAMETER, WithDecryption: true } }]);
     expect((await fixture.store.get('accounts', 'acc-b'))?.balance).toBe(3);

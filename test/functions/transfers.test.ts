@@ -1,5 +1,14 @@
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
-import { assertionContext, call, cognitoContext, cognitoOwner, httpEvent, invoke, lambdaContext, trustedCallerContext } from '../support/events';
+import {
+  assertionContext,
+  call,
+  cognitoContext,
+  cognitoOwner,
+  httpEvent,
+  invoke,
+  lambdaContext,
+  trustedCallerContext,
+} from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 
@@ -46,15 +55,30 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
 
   it.each([
     ['a caller who does not own from', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1 }, sub: 'bob' }), 403, 'FORBIDDEN'],
-    ['a missing from (existence not revealed)', (_a: string, b: string) => ({ body: { from: 'nobody', to: b, amount: 1 }, sub: 'alice' }), 403, 'FORBIDDEN'],
+    [
+      'a missing from (existence not revealed)',
+      (_a: string, b: string) => ({ body: { from: 'nobody', to: b, amount: 1 }, sub: 'alice' }),
+      403,
+      'FORBIDDEN',
+    ],
     ['a missing to', (a: string) => ({ body: { from: a, to: 'nobody', amount: 1 }, sub: 'alice' }), 404, 'ACCOUNT_NOT_FOUND'],
-    ['more than the balance', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1001 }, sub: 'alice' }), 422, 'INSUFFICIENT_BALANCE'],
+    [
+      'more than the balance',
+      (a: string, b: string) => ({ body: { from: a, to: b, amount: 1001 }, sub: 'alice' }),
+      422,
+      'INSUFFICIENT_BALANCE',
+    ],
     ['from equal to to', (a: string) => ({ body: { from: a, to: a, amount: 1 }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
     ['a zero amount', (a: string, b: string) => ({ body: { from: a, to: b, amount: 0 }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
     ['a fractional amount', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1.5 }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
     ['an unsafe amount', (a: string, b: string) => ({ body: { from: a, to: b, amount: 2 ** 53 }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
     ['a string amount', (a: string, b: string) => ({ body: { from: a, to: b, amount: '1' }, sub: 'alice' }), 400, 'INVALID_REQUEST'],
-    ['a uid in the body', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1, uid: 'alice' }, sub: 'bob' }), 400, 'INVALID_REQUEST'],
+    [
+      'a uid in the body',
+      (a: string, b: string) => ({ body: { from: a, to: b, amount: 1, uid: 'alice' }, sub: 'bob' }),
+      400,
+      'INVALID_REQUEST',
+    ],
     ['no identity', (a: string, b: string) => ({ body: { from: a, to: b, amount: 1 }, sub: undefined }), 401, 'UNAUTHORIZED'],
   ])('refuses %s and moves nothing', async (_name, make, status, code) => {
     const { a, b } = await accounts();
@@ -66,7 +90,7 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     expect(await ledgerFor(a)).toHaveLength(0);
   });
 
-  it('hides another user\'s account behind ACCOUNT_NOT_FOUND', async () => {
+  it("hides another user's account behind ACCOUNT_NOT_FOUND", async () => {
     const { a } = await accounts();
     const read = await call(fns.http('getAccount'), { method: 'GET', path: `/accounts/${a}`, pathParameters: { id: a }, sub: 'bob' });
     expect(read.body).toMatchObject({ code: 404, error: 'ACCOUNT_NOT_FOUND' });
@@ -123,7 +147,10 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     it('refuses a Cognito identity of another identity pool', async () => {
       const { a, b } = await accounts(1000, 0, cognitoOwner('us-east-1:alice'));
       const other = cognitoContext('us-east-1:alice', undefined, 'us-east-1:someone-elses-pool');
-      expect(await invoke(fns.handler('transfer'), { from: a, to: b, amount: 10 }, other)).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
+      expect(await invoke(fns.handler('transfer'), { from: a, to: b, amount: 10 }, other)).toMatchObject({
+        code: 401,
+        error: 'UNAUTHORIZED',
+      });
       expect(await invoke(fns.handler('getAccount'), { accountId: a }, other)).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
       expect([await balance(a), await balance(b)]).toEqual([1000, 0]);
     });
@@ -131,21 +158,30 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     it('keeps Cognito identities and JWT users apart: neither can act as the other', async () => {
       // A Cognito identity whose id equals a JWT user's sub is not that user...
       const { a, b } = await accounts();
-      expect(await invoke(fns.handler('transfer'), { from: a, to: b, amount: 1 }, cognitoContext('alice'))).toMatchObject({ code: 403, error: 'FORBIDDEN' });
+      expect(await invoke(fns.handler('transfer'), { from: a, to: b, amount: 1 }, cognitoContext('alice'))).toMatchObject({
+        code: 403,
+        error: 'FORBIDDEN',
+      });
       // ...and no JWT claim or trusted caller can name a Cognito identity's owner id.
       const cognitos = await accounts(1000, 0, cognitoOwner('us-east-1:carol'));
       const claimed = await post({ from: cognitos.a, to: cognitos.b, amount: 1 }, cognitoOwner('us-east-1:carol'));
       expect(claimed.body).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
       const payload = { from: cognitos.a, to: cognitos.b, amount: 1 };
-      expect(await invoke(fns.handler('transfer'), payload, trustedCallerContext(SECRET, cognitoOwner('us-east-1:carol')))).toMatchObject({ code: 401 });
+      expect(await invoke(fns.handler('transfer'), payload, trustedCallerContext(SECRET, cognitoOwner('us-east-1:carol')))).toMatchObject({
+        code: 401,
+      });
       expect([await balance(a), await balance(cognitos.a)]).toEqual([1000, 1000]);
     });
 
-    it('accepts a trusted server\'s signed assertion and refuses a forged one', async () => {
+    it("accepts a trusted server's signed assertion and refuses a forged one", async () => {
       const { a, b } = await accounts();
       const ok = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, trustedCallerContext(SECRET, 'alice'));
       expect(ok.code).toBe(200);
-      const refused = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 5 }, trustedCallerContext('another-secret-that-is-long-enough-000000', 'alice'));
+      const refused = await invoke(
+        fns.handler('transfer'),
+        { from: a, to: b, amount: 5 },
+        trustedCallerContext('another-secret-that-is-long-enough-000000', 'alice'),
+      );
       expect(refused).toMatchObject({ code: 401, error: 'UNAUTHORIZED' });
       expect(await balance(b)).toBe(5);
     });
@@ -159,7 +195,9 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
       expect((await invoke(fns.handler('transfer'), signedPayload, assertionContext(assertion))).code).toBe(200);
       // Another payload under the same assertion: a bigger amount, or the key order changed and a field added.
       expect((await invoke(fns.handler('transfer'), { ...signedPayload, amount: 500 }, assertionContext(assertion))).code).toBe(401);
-      expect((await invoke(fns.handler('transfer'), { amount: 1, to: b, from: a, lang: 'en' }, assertionContext(assertion))).code).toBe(401);
+      expect((await invoke(fns.handler('transfer'), { amount: 1, to: b, from: a, lang: 'en' }, assertionContext(assertion))).code).toBe(
+        401,
+      );
       // Signed for another function (getAccount) or another stage.
       const forGetAccount = signCallerAssertion(SECRET, 'alice', { ...target, functionName: 'lockless-dev-getAccount' });
       expect((await invoke(fns.handler('transfer'), signedPayload, assertionContext(forGetAccount))).code).toBe(401);
@@ -200,7 +238,10 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
         data: { issues: [{ field: 'payload.amount' }] },
       });
       expect(await invoke(fns.handler('transfer'), 'not an object', cognitoContext('alice'))).toMatchObject({ code: 400 });
-      expect(await invoke(fns.handler('getAccount'), { accountId: a }, cognitoContext('alice'))).toMatchObject({ code: 200, data: { balance: 1000 } });
+      expect(await invoke(fns.handler('getAccount'), { accountId: a }, cognitoContext('alice'))).toMatchObject({
+        code: 200,
+        data: { balance: 1000 },
+      });
     });
   });
 });

@@ -32,13 +32,19 @@ function envNumber(name: string, fallback: number): number {
 /** The API Gateway v2 event of an HTTP plan, exactly as planned (headers, body, types and all). */
 function eventOf(plan: HttpPlan): Record<string, unknown> {
   const sub = plan.identity.kind === 'user' ? plan.identity.sub : undefined;
-  const event = httpEvent({ method: plan.method, path: plan.path, ...(plan.pathParameters ? { pathParameters: plan.pathParameters } : {}), sub }) as unknown as Record<string, any>;
+  const event = httpEvent({
+    method: plan.method,
+    path: plan.path,
+    ...(plan.pathParameters ? { pathParameters: plan.pathParameters } : {}),
+    sub,
+  }) as unknown as Record<string, any>;
   event.headers = Object.fromEntries(plan.headers);
   event.body = plan.body;
   event.isBase64Encoded = plan.isBase64Encoded;
   if (plan.rawQueryString !== undefined) event.rawQueryString = plan.rawQueryString;
   if (plan.queryStringParameters) event.queryStringParameters = plan.queryStringParameters;
-  if (plan.identity.kind === 'forged') event.requestContext.authorizer = { jwt: { claims: { sub: plan.identity.sub, iss: 'forged' }, scopes: [] } };
+  if (plan.identity.kind === 'forged')
+    event.requestContext.authorizer = { jwt: { claims: { sub: plan.identity.sub, iss: 'forged' }, scopes: [] } };
   if (plan.shape) {
     let target = event;
     for (const key of plan.shape.path.slice(0, -1)) target = target[key];
@@ -54,16 +60,26 @@ function contextOf(identity: Identity): Context {
   const sub = String(identity.sub);
   const signed = signCallerAssertion(TRUSTED_SECRET, sub, { functionName: 'test', stage: 'dev', payload: {} });
   switch (identity.how) {
-    case 'wrong secret': return trustedContext(sub, 'not-the-deployers-secret-0123456789abcdef');
-    case 'stale': return trustedContext(sub, TRUSTED_SECRET, Date.now() - 10 * 60_000);
-    case 'future': return trustedContext(sub, TRUSTED_SECRET, Date.now() + 10 * 60_000);
-    case 'renamed': return assertionContext({ ...signed, sub: `${sub}-x` });
-    case 'no sig': return assertionContext({ sub, iat: signed.iat });
-    case 'iat as text': return assertionContext({ ...signed, iat: String(signed.iat) });
-    case 'sub not a string': return assertionContext({ ...signed, sub: { $ne: null } });
-    case 'huge sub': return trustedContext(sub.repeat(100));
-    case 'empty cognito id': return lambdaContext(10_000, { identity: { cognitoIdentityId: '', cognitoIdentityPoolId: 'pool' } as never });
-    default: return assertionContext('not an object');
+    case 'wrong secret':
+      return trustedContext(sub, 'not-the-deployers-secret-0123456789abcdef');
+    case 'stale':
+      return trustedContext(sub, TRUSTED_SECRET, Date.now() - 10 * 60_000);
+    case 'future':
+      return trustedContext(sub, TRUSTED_SECRET, Date.now() + 10 * 60_000);
+    case 'renamed':
+      return assertionContext({ ...signed, sub: `${sub}-x` });
+    case 'no sig':
+      return assertionContext({ sub, iat: signed.iat });
+    case 'iat as text':
+      return assertionContext({ ...signed, iat: String(signed.iat) });
+    case 'sub not a string':
+      return assertionContext({ ...signed, sub: { $ne: null } });
+    case 'huge sub':
+      return trustedContext(sub.repeat(100));
+    case 'empty cognito id':
+      return lambdaContext(10_000, { identity: { cognitoIdentityId: '', cognitoIdentityPoolId: 'pool' } as never });
+    default:
+      return assertionContext('not an object');
   }
 }
 
@@ -72,9 +88,26 @@ function directEvent(plan: DirectPlan, data: Dataset): unknown {
   // A request for this route as an API Gateway event whose claims name someone else, invoked with Cognito
   // credentials: it must be read as a direct payload (and refused), never as verified claims.
   const route = ROUTES[plan.route];
-  const command = { cartId: data.carts[0]!.id, productId: 'p-1', orderNo: 'O-1', accountId: 'acc-alice', itemId: 'a', from: 'acc-alice', to: 'acc-bob', amount: 1, quantity: 1, item: { id: 'z', productId: 'p-1', quantity: 1 } };
+  const command = {
+    cartId: data.carts[0]!.id,
+    productId: 'p-1',
+    orderNo: 'O-1',
+    accountId: 'acc-alice',
+    itemId: 'a',
+    from: 'acc-alice',
+    to: 'acc-bob',
+    amount: 1,
+    quantity: 1,
+    item: { id: 'z', productId: 'p-1', quantity: 1 },
+  };
   const http = route.http(command);
-  return httpEvent({ method: route.method, path: http.path, pathParameters: http.params, ...(http.body ? { body: http.body } : {}), sub: plan.httpShaped.claimsSub });
+  return httpEvent({
+    method: route.method,
+    path: http.path,
+    pathParameters: http.params,
+    ...(http.body ? { body: http.body } : {}),
+    sub: plan.httpShaped.claimsSub,
+  });
 }
 
 interface Envelope {
@@ -137,7 +170,14 @@ export function describeFuzz(backend: BackendName): void {
     let fns: LoadedFunctions;
     let data: Dataset;
     let before: Snapshot;
-    const stats = { requests: 0, fiveHundreds: 0, byStatus: new Map<string, number>(), byTransport: new Map<string, number>(), ms: 0, snapshotEqual: false };
+    const stats = {
+      requests: 0,
+      fiveHundreds: 0,
+      byStatus: new Map<string, number>(),
+      byTransport: new Map<string, number>(),
+      ms: 0,
+      snapshotEqual: false,
+    };
 
     beforeAll(async () => {
       fixture = await backendFixture(backend, 'fuzz');
@@ -146,7 +186,11 @@ export function describeFuzz(backend: BackendName): void {
       before = await snapshot(fixture);
     });
     afterAll(async () => {
-      const count = (m: Map<string, number>) => [...m].sort().map(([k, n]) => `${k}: ${n}`).join(', ');
+      const count = (m: Map<string, number>) =>
+        [...m]
+          .sort()
+          .map(([k, n]) => `${k}: ${n}`)
+          .join(', ');
       process.stdout.write(
         `[fuzz ${backend}] seed ${seed}, ${stats.requests} requests (${count(stats.byTransport)}) in ${(stats.ms / 1000).toFixed(1)} s; ` +
           `statuses ${count(stats.byStatus)}; 5xx: ${stats.fiveHundreds}; snapshot equal: ${stats.snapshotEqual}\n`,
@@ -155,38 +199,42 @@ export function describeFuzz(backend: BackendName): void {
       await fixture?.cleanup();
     });
 
-    it(`refuses ${runs} generated malformed and malicious requests (seed ${seed}) with a 4xx envelope and no write`, async () => {
-      const started = Date.now();
-      await fc.assert(
-        fc.asyncProperty(plans(data), async (plan) => {
-          stats.requests++;
-          stats.byTransport.set(plan.transport, (stats.byTransport.get(plan.transport) ?? 0) + 1);
-          const raw =
-            plan.transport === 'http'
-              ? await fns.http(plan.route)(eventOf(plan), lambdaContext())
-              : await (async () => {
-                  const event = directEvent(plan, data);
-                  return fns.handler(plan.route)(event, signedFor(contextOf(plan.identity), event));
-                })();
-          const status = plan.transport === 'http' ? (raw as { statusCode: number }).statusCode : (raw as Envelope).code;
-          if (status >= 500) stats.fiveHundreds++;
-          dump?.(plan, raw, data);
-          const envelope = checkAnswer(plan, raw);
-          if (plan.transport === 'http') {
-            // Every HTTP answer is one docs/openapi.json declares for the route, error code included.
-            const { statusCode, headers, body } = raw as { statusCode: number; headers: Record<string, string>; body: string };
-            expect(openApiProblems(plan.route, statusCode, JSON.parse(body), headers)).toEqual([]);
-          }
-          const key = `${envelope.code} ${envelope.error}`;
-          stats.byStatus.set(key, (stats.byStatus.get(key) ?? 0) + 1);
-        }),
-        { seed, numRuns: runs, endOnFailure: true },
-      );
-      stats.ms = Date.now() - started;
-      expect(stats.fiveHundreds).toBe(0);
-      const after = await snapshot(fixture);
-      expect(after).toEqual(before);
-      stats.snapshotEqual = true;
-    }, Math.max(120_000, runs * 12));
+    it(
+      `refuses ${runs} generated malformed and malicious requests (seed ${seed}) with a 4xx envelope and no write`,
+      async () => {
+        const started = Date.now();
+        await fc.assert(
+          fc.asyncProperty(plans(data), async (plan) => {
+            stats.requests++;
+            stats.byTransport.set(plan.transport, (stats.byTransport.get(plan.transport) ?? 0) + 1);
+            const raw =
+              plan.transport === 'http'
+                ? await fns.http(plan.route)(eventOf(plan), lambdaContext())
+                : await (async () => {
+                    const event = directEvent(plan, data);
+                    return fns.handler(plan.route)(event, signedFor(contextOf(plan.identity), event));
+                  })();
+            const status = plan.transport === 'http' ? (raw as { statusCode: number }).statusCode : (raw as Envelope).code;
+            if (status >= 500) stats.fiveHundreds++;
+            dump?.(plan, raw, data);
+            const envelope = checkAnswer(plan, raw);
+            if (plan.transport === 'http') {
+              // Every HTTP answer is one docs/openapi.json declares for the route, error code included.
+              const { statusCode, headers, body } = raw as { statusCode: number; headers: Record<string, string>; body: string };
+              expect(openApiProblems(plan.route, statusCode, JSON.parse(body), headers)).toEqual([]);
+            }
+            const key = `${envelope.code} ${envelope.error}`;
+            stats.byStatus.set(key, (stats.byStatus.get(key) ?? 0) + 1);
+          }),
+          { seed, numRuns: runs, endOnFailure: true },
+        );
+        stats.ms = Date.now() - started;
+        expect(stats.fiveHundreds).toBe(0);
+        const after = await snapshot(fixture);
+        expect(after).toEqual(before);
+        stats.snapshotEqual = true;
+      },
+      Math.max(120_000, runs * 12),
+    );
   });
 }

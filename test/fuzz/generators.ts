@@ -59,26 +59,53 @@ function directPlan(base: Base): fc.Arbitrary<DirectPlan> {
   const route = ROUTES[base.route];
   const known = [...route.payloadKeys, 'lang'];
   const fields = toFields(base.command);
-  const withLang = fc.option(fc.constantFrom('"zh"', '"en"'), { nil: undefined }).map((lang): Fields => (lang ? [...fields, ['lang', lang]] : fields));
+  const withLang = fc
+    .option(fc.constantFrom('"zh"', '"en"'), { nil: undefined })
+    .map((lang): Fields => (lang ? [...fields, ['lang', lang]] : fields));
   type Draft = { kinds: string[]; early: boolean; payload: string; httpShaped?: boolean };
   const mutated: fc.Arbitrary<Draft> = fc.oneof(
-    { arbitrary: withLang.chain((f) => mutations(known, true)(f)).map(([kind, f]) => ({ kinds: [`payload: ${kind}`], early: false, payload: toText(f) })), weight: 8 },
-    { arbitrary: fc.constantFrom(...NOT_OBJECTS).map((payload) => ({ kinds: ['payload not an object'], early: true, payload })), weight: 1 },
-    { arbitrary: BAD_VALUE.lang.map((lang) => ({ kinds: ['bad lang'], early: true, payload: toText([...fields, ['lang', lang]]) })), weight: 1 },
     {
-      arbitrary: fc.integer({ min: 16 * 1024, max: 64 * 1024 }).map((n) => ({ kinds: ['oversize payload'], early: false, payload: toText([...fields, ['padding', JSON.stringify('a'.repeat(n))]]) })),
+      arbitrary: withLang
+        .chain((f) => mutations(known, true)(f))
+        .map(([kind, f]) => ({ kinds: [`payload: ${kind}`], early: false, payload: toText(f) })),
+      weight: 8,
+    },
+    {
+      arbitrary: fc.constantFrom(...NOT_OBJECTS).map((payload) => ({ kinds: ['payload not an object'], early: true, payload })),
       weight: 1,
     },
     {
-      arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })
+      arbitrary: BAD_VALUE.lang.map((lang) => ({ kinds: ['bad lang'], early: true, payload: toText([...fields, ['lang', lang]]) })),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.integer({ min: 16 * 1024, max: 64 * 1024 }).map((n) => ({
+        kinds: ['oversize payload'],
+        early: false,
+        payload: toText([...fields, ['padding', JSON.stringify('a'.repeat(n))]]),
+      })),
+      weight: 1,
+    },
+    {
+      arbitrary: fc
+        .dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })
         .filter((o) => !('lang' in o))
-        .filter((o) => Object.keys(o).some((k) => !known.includes(k)) || route.payloadKeys.some((k) => !(k in o) && !['strategy', 'idempotencyKey'].includes(k)))
+        .filter(
+          (o) =>
+            Object.keys(o).some((k) => !known.includes(k)) ||
+            route.payloadKeys.some((k) => !(k in o) && !['strategy', 'idempotencyKey'].includes(k)),
+        )
         .map((o) => ({ kinds: ['junk payload'], early: false, payload: JSON.stringify(o) })),
       weight: 1,
     },
   );
   const plain: fc.Arbitrary<Draft> = withLang.map((f) => ({ kinds: [], early: false, payload: toText(f) }));
-  const shaped: fc.Arbitrary<Draft> = fc.constant({ kinds: ['API Gateway-shaped event invoked with Cognito'], early: false, payload: '{}', httpShaped: true });
+  const shaped: fc.Arbitrary<Draft> = fc.constant({
+    kinds: ['API Gateway-shaped event invoked with Cognito'],
+    early: false,
+    payload: '{}',
+    httpShaped: true,
+  });
   const identity: fc.Arbitrary<Identity> = fc.oneof(
     // The dataset's owners are JWT users; a trusted caller names them. A Cognito identity is an owner of its own
     // (cognito:<id>), so it appears below only where the verdict does not depend on who owns what.
@@ -86,7 +113,18 @@ function directPlan(base: Base): fc.Arbitrary<DirectPlan> {
     { arbitrary: fc.constant<Identity>({ kind: 'none' }), weight: 1 },
     {
       arbitrary: fc
-        .constantFrom('wrong secret', 'stale', 'future', 'renamed', 'no sig', 'iat as text', 'sub not a string', 'huge sub', 'empty cognito id', 'not an object')
+        .constantFrom(
+          'wrong secret',
+          'stale',
+          'future',
+          'renamed',
+          'no sig',
+          'iat as text',
+          'sub not a string',
+          'huge sub',
+          'empty cognito id',
+          'not an object',
+        )
         .map((how): Identity => ({ kind: 'forged', how, sub: base.caller })),
       weight: 1,
     },

@@ -23,15 +23,32 @@ export function toFields(command: Command): Fields {
 }
 
 const TYPES: Record<string, FieldType> = {
-  productId: 'id', cartId: 'id', itemId: 'id', accountId: 'id', orderNo: 'id', from: 'id', to: 'id', id: 'id',
-  quantity: 'quantity', amount: 'amount', strategy: 'strategy', idempotencyKey: 'key', item: 'item', lang: 'lang',
+  productId: 'id',
+  cartId: 'id',
+  itemId: 'id',
+  accountId: 'id',
+  orderNo: 'id',
+  from: 'id',
+  to: 'id',
+  id: 'id',
+  quantity: 'quantity',
+  amount: 'amount',
+  strategy: 'strategy',
+  idempotencyKey: 'key',
+  item: 'item',
+  lang: 'lang',
 };
 const OPTIONAL = new Set(['strategy', 'idempotencyKey', 'lang']);
 
 type Mutate = (fields: Fields) => fc.Arbitrary<[string, Fields]>;
 
-const replaceAt = (fields: Fields, index: number, value: string | Fields): Fields => fields.map((e, i) => (i === index ? [e[0], value] : e));
-const insertAt = (fields: Fields, index: number, entry: [string, string]): Fields => [...fields.slice(0, index), entry, ...fields.slice(index)];
+const replaceAt = (fields: Fields, index: number, value: string | Fields): Fields =>
+  fields.map((e, i) => (i === index ? [e[0], value] : e));
+const insertAt = (fields: Fields, index: number, entry: [string, string]): Fields => [
+  ...fields.slice(0, index),
+  entry,
+  ...fields.slice(index),
+];
 
 /** Mutations of one object level whose legal keys are `known`; `nested` reaches into the cart item. */
 export function mutations(known: string[], nested: boolean): Mutate {
@@ -42,8 +59,18 @@ export function mutations(known: string[], nested: boolean): Mutate {
     const targets = fields.map((_, i) => i).filter((i) => fields[i]![0] !== 'lang');
     if (targets.length > 0) {
       options.push(
-        fc.constantFrom(...targets).chain((i) => BAD_VALUE[TYPES[fields[i]![0]] ?? 'id'].map((bad): [string, Fields] => [`bad ${fields[i]![0]}`, replaceAt(fields, i, bad)])),
-        fc.constantFrom(...targets).chain((i) => fc.oneof(injectionObjectText, deepText).map((bad): [string, Fields] => [`injection in ${fields[i]![0]}`, replaceAt(fields, i, bad)])),
+        fc
+          .constantFrom(...targets)
+          .chain((i) =>
+            BAD_VALUE[TYPES[fields[i]![0]] ?? 'id'].map((bad): [string, Fields] => [`bad ${fields[i]![0]}`, replaceAt(fields, i, bad)]),
+          ),
+        fc
+          .constantFrom(...targets)
+          .chain((i) =>
+            fc
+              .oneof(injectionObjectText, deepText)
+              .map((bad): [string, Fields] => [`injection in ${fields[i]![0]}`, replaceAt(fields, i, bad)]),
+          ),
       );
     }
     if (required.length > 0) {
@@ -51,17 +78,26 @@ export function mutations(known: string[], nested: boolean): Mutate {
     }
     const absentOptional = known.filter((k) => OPTIONAL.has(k) && k !== 'lang' && !fields.some((e) => e[0] === k));
     if (absentOptional.length > 0) {
-      options.push(fc.constantFrom(...absentOptional).chain((k) => BAD_VALUE[TYPES[k]!].map((bad): [string, Fields] => [`bad ${k}`, [...fields, [k, bad]]])));
+      options.push(
+        fc
+          .constantFrom(...absentOptional)
+          .chain((k) => BAD_VALUE[TYPES[k]!].map((bad): [string, Fields] => [`bad ${k}`, [...fields, [k, bad]]])),
+      );
     }
     options.push(
       fc
         .tuple(unknownKey(known), anyJsonText, fc.nat(fields.length))
-        .map(([key, value, at]): [string, Fields] => [`unknown key ${JSON.stringify(key).slice(0, 20)}`, insertAt(fields, at, [key, value])]),
+        .map(([key, value, at]): [string, Fields] => [
+          `unknown key ${JSON.stringify(key).slice(0, 20)}`,
+          insertAt(fields, at, [key, value]),
+        ]),
     );
     const itemAt = fields.findIndex((e) => e[0] === 'item' && typeof e[1] !== 'string');
     if (nested && itemAt >= 0) {
       const item = fields[itemAt]![1] as Fields;
-      options.push(mutations(ITEM_KEYS, false)(item).map(([kind, mutated]): [string, Fields] => [`item: ${kind}`, replaceAt(fields, itemAt, mutated)]));
+      options.push(
+        mutations(ITEM_KEYS, false)(item).map(([kind, mutated]): [string, Fields] => [`item: ${kind}`, replaceAt(fields, itemAt, mutated)]),
+      );
     }
     return fc.oneof(...options);
   };

@@ -54,7 +54,10 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
   const cart = fc.constantFrom(...data.carts);
   const account = fc.constantFrom(...data.accounts);
   const order = fc.constantFrom(...data.orders);
-  const anyAccountId = fc.oneof(account.map((a) => a.id), unknownId);
+  const anyAccountId = fc.oneof(
+    account.map((a) => a.id),
+    unknownId,
+  );
   return {
     getProduct: fc.tuple(user, fc.record({ productId: unknownId })).map(base('getProduct', 'no such product', [404])),
     purchase: fc.oneof(
@@ -73,22 +76,45 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
         .map(base('purchase', 'sold out', [422])),
     ),
     getOrder: fc.oneof(
-      order.chain((o) => fc.tuple(otherThan(o.uid), fc.constant({ orderNo: o.orderNo }))).map(base('getOrder', "another user's order", [404])),
+      order
+        .chain((o) => fc.tuple(otherThan(o.uid), fc.constant({ orderNo: o.orderNo })))
+        .map(base('getOrder', "another user's order", [404])),
       fc.tuple(user, fc.record({ orderNo: unknownId })).map(base('getOrder', 'no such order', [404])),
     ),
     // Cart ids are scoped to their owner, so "another user's cart" is the caller's own new cart: what must be
     // refused is an item of no product (whoever's id), or an item id the owner's cart already holds.
     addCartItem: fc.oneof(
       cart
-        .chain((c) => fc.tuple(user, fc.record({ cartId: fc.oneof(fc.constant(c.id), validItemId), item: fc.record({ id: validItemId, productId: unknownId, quantity }) })))
+        .chain((c) =>
+          fc.tuple(
+            user,
+            fc.record({
+              cartId: fc.oneof(fc.constant(c.id), validItemId),
+              item: fc.record({ id: validItemId, productId: unknownId, quantity }),
+            }),
+          ),
+        )
         .map(base('addCartItem', 'no such product', [404])),
       cart
-        .chain((c) => fc.tuple(fc.constant(c.owner), fc.record({ cartId: fc.constant(c.id), item: fc.record({ id: fc.constantFrom(...c.itemIds), productId: fc.constant('p-1'), quantity }) })))
+        .chain((c) =>
+          fc.tuple(
+            fc.constant(c.owner),
+            fc.record({
+              cartId: fc.constant(c.id),
+              item: fc.record({ id: fc.constantFrom(...c.itemIds), productId: fc.constant('p-1'), quantity }),
+            }),
+          ),
+        )
         .map(base('addCartItem', 'an item id the cart holds', [409])),
     ),
     removeCartItem: fc.oneof(
       cart
-        .chain((c) => fc.tuple(otherThan(c.owner), fc.record({ cartId: fc.constant(c.id), itemId: fc.oneof(fc.constantFrom(...c.itemIds), validItemId) })))
+        .chain((c) =>
+          fc.tuple(
+            otherThan(c.owner),
+            fc.record({ cartId: fc.constant(c.id), itemId: fc.oneof(fc.constantFrom(...c.itemIds), validItemId) }),
+          ),
+        )
         .map(base('removeCartItem', "another user's cart", [404])),
       cart
         .chain((c) => fc.tuple(fc.constant(c.owner), fc.record({ cartId: fc.constant(c.id), itemId: unknownId })))
@@ -123,10 +149,14 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
           ),
         )
         .map(base('transfer', 'more than the balance', [422])),
-      fc.tuple(user, anyAccountId, amount).map(([caller, id, n]) => base('transfer', 'from equals to', [400])([caller, { from: id, to: id, amount: n }])),
+      fc
+        .tuple(user, anyAccountId, amount)
+        .map(([caller, id, n]) => base('transfer', 'from equals to', [400])([caller, { from: id, to: id, amount: n }])),
     ),
     getAccount: fc.oneof(
-      account.chain((a) => fc.tuple(otherThan(a.owner), fc.constant({ accountId: a.id }))).map(base('getAccount', "another user's account", [404])),
+      account
+        .chain((a) => fc.tuple(otherThan(a.owner), fc.constant({ accountId: a.id })))
+        .map(base('getAccount', "another user's account", [404])),
       fc.tuple(user, fc.record({ accountId: unknownId })).map(base('getAccount', 'no such account', [404])),
     ),
   };

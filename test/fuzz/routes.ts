@@ -18,7 +18,12 @@ export const ITEM_KEYS = ['id', 'productId', 'quantity'];
 const s = (v: unknown) => String(v);
 
 export const ROUTES: Record<RouteName, Route> = {
-  getProduct: { method: 'GET', access: 'public', http: (c) => ({ path: `/products/${s(c.productId)}`, params: { id: s(c.productId) } }), payloadKeys: ['productId'] },
+  getProduct: {
+    method: 'GET',
+    access: 'public',
+    http: (c) => ({ path: `/products/${s(c.productId)}`, params: { id: s(c.productId) } }),
+    payloadKeys: ['productId'],
+  },
   purchase: {
     method: 'POST',
     access: 'user',
@@ -31,7 +36,12 @@ export const ROUTES: Record<RouteName, Route> = {
     bodyKeys: ['quantity', 'strategy'],
     payloadKeys: ['productId', 'quantity', 'strategy', 'idempotencyKey'],
   },
-  getOrder: { method: 'GET', access: 'user', http: (c) => ({ path: `/orders/${s(c.orderNo)}`, params: { orderNo: s(c.orderNo) } }), payloadKeys: ['orderNo'] },
+  getOrder: {
+    method: 'GET',
+    access: 'user',
+    http: (c) => ({ path: `/orders/${s(c.orderNo)}`, params: { orderNo: s(c.orderNo) } }),
+    payloadKeys: ['orderNo'],
+  },
   addCartItem: {
     method: 'POST',
     access: 'user',
@@ -45,13 +55,28 @@ export const ROUTES: Record<RouteName, Route> = {
     http: (c) => ({ path: `/carts/${s(c.cartId)}/items/${s(c.itemId)}`, params: { id: s(c.cartId), itemId: s(c.itemId) } }),
     payloadKeys: ['cartId', 'itemId'],
   },
-  getCart: { method: 'GET', access: 'user', http: (c) => ({ path: `/carts/${s(c.cartId)}`, params: { id: s(c.cartId) } }), payloadKeys: ['cartId'] },
+  getCart: {
+    method: 'GET',
+    access: 'user',
+    http: (c) => ({ path: `/carts/${s(c.cartId)}`, params: { id: s(c.cartId) } }),
+    payloadKeys: ['cartId'],
+  },
   transfer: {
     method: 'POST',
     access: 'user',
-    http: (c) => ({ path: '/transfers', params: {}, body: { from: c.from, to: c.to, amount: c.amount }, ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}) }),
+    http: (c) => ({
+      path: '/transfers',
+      params: {},
+      body: { from: c.from, to: c.to, amount: c.amount },
+      ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}),
+    }),
     bodyKeys: ['from', 'to', 'amount'],
     payloadKeys: ['from', 'to', 'amount', 'idempotencyKey'],
   },
-  getAccount: { method: 'GET', access: 'user', http: (c) => ({ path: `/accounts/${s(c.accountId)}`, params: { id: s(c.accountId) } }), payloadKeys: ['accountId'] },
+  getAccount: {
+    method: 'GET',
+    access: 'user',
+    http: (c) => ({ path: `/accounts/${s(c.accountId)}`, params: { id: s(c.accountId) } }),
+    payloadKeys: ['accountId'],
+  },
 };

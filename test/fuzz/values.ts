@@ -19,17 +19,88 @@ const json = (value: unknown) => JSON.stringify(value) ?? 'null';
 
 /** Strings that mean something to DynamoDB expressions, MongoDB paths or a parser. */
 export const EXPRESSION_STRINGS = [
-  '#a', ':v', '#id', ':id', 'attribute_exists(x)', 'attribute_not_exists(id)', 'id = :v OR attribute_exists(id)',
-  'size(items) > :n', 'a.b', 'items.#id', 'items[0]', 'balance.x', '$where', '$ne', '$gt', '$regex', '$expr',
-  'SET balance = :x', 'REMOVE items', ')', '(', 'this.owner', 'function(){return true}', '__proto__', 'constructor',
-  '{"$ne":null}', '[$ne]=1', "' OR '1'='1", 'a\u0000b', '\u0000', '../etc/passwd', '%2e%2e', 'a b', 'a\nb',
+  '#a',
+  ':v',
+  '#id',
+  ':id',
+  'attribute_exists(x)',
+  'attribute_not_exists(id)',
+  'id = :v OR attribute_exists(id)',
+  'size(items) > :n',
+  'a.b',
+  'items.#id',
+  'items[0]',
+  'balance.x',
+  '$where',
+  '$ne',
+  '$gt',
+  '$regex',
+  '$expr',
+  'SET balance = :x',
+  'REMOVE items',
+  ')',
+  '(',
+  'this.owner',
+  'function(){return true}',
+  '__proto__',
+  'constructor',
+  '{"$ne":null}',
+  '[$ne]=1',
+  "' OR '1'='1",
+  'a\u0000b',
+  '\u0000',
+  '../etc/passwd',
+  '%2e%2e',
+  'a b',
+  'a\nb',
 ];
 
 /** Characters outside the id alphabet, ASCII and not: any one of them makes an id invalid. */
 const ODD_CHARS = [
-  ' ', '.', '$', '#', ':', '(', ')', '[', ']', '{', '}', '\u0000', '\n', '\t', '"', "'", '/', '\\', '=', '<', '>', ',',
-  ';', '*', '?', '%', '+', '@', '!', '~', '`', '|', '&', '\u00e9', '\u5546', '\u200b', '\ufeff', '\u{1F600}', '\ud800',
-  '\udfff', '\u202e', '\uff41', '\u0430', '\u0301',
+  ' ',
+  '.',
+  '$',
+  '#',
+  ':',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '\u0000',
+  '\n',
+  '\t',
+  '"',
+  "'",
+  '/',
+  '\\',
+  '=',
+  '<',
+  '>',
+  ',',
+  ';',
+  '*',
+  '?',
+  '%',
+  '+',
+  '@',
+  '!',
+  '~',
+  '`',
+  '|',
+  '&',
+  '\u00e9',
+  '\u5546',
+  '\u200b',
+  '\ufeff',
+  '\u{1F600}',
+  '\ud800',
+  '\udfff',
+  '\u202e',
+  '\uff41',
+  '\u0430',
+  '\u0301',
 ];
 
 const idChars = (max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{0,${max}}$`));
@@ -41,19 +112,36 @@ export const validItemId = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
 /** Objects that are MongoDB operators, DynamoDB attribute values or prototype keys, as JSON text. */
 export const injectionObjectText: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
-    '{"$gt": ""}', '{"$ne": null}', '{"$gte": 0}', '{"$in": ["p-1"]}', '{"$regex": ".*"}', '{"$where": "sleep(100)"}',
-    '{"$exists": true}', '{"$expr": {"$eq": [1, 1]}}', '{"S": "acc-alice"}', '{"N": "1"}', '{"__proto__": {"admin": true}}',
-    '{"constructor": {"prototype": {"admin": true}}}', '{"prototype": 1}', '{"a.b": 1}', '["$ne", null]', '[]', '{}',
+    '{"$gt": ""}',
+    '{"$ne": null}',
+    '{"$gte": 0}',
+    '{"$in": ["p-1"]}',
+    '{"$regex": ".*"}',
+    '{"$where": "sleep(100)"}',
+    '{"$exists": true}',
+    '{"$expr": {"$eq": [1, 1]}}',
+    '{"S": "acc-alice"}',
+    '{"N": "1"}',
+    '{"__proto__": {"admin": true}}',
+    '{"constructor": {"prototype": {"admin": true}}}',
+    '{"prototype": 1}',
+    '{"a.b": 1}',
+    '["$ne", null]',
+    '[]',
+    '{}',
   ),
   fc
-    .tuple(fc.constantFrom('$gt', '$ne', '$in', '$set', '$where', '$or', '__proto__', 'constructor', 'prototype', 'a.b', '$'), fc.jsonValue({ maxDepth: 2 }))
+    .tuple(
+      fc.constantFrom('$gt', '$ne', '$in', '$set', '$where', '$or', '__proto__', 'constructor', 'prototype', 'a.b', '$'),
+      fc.jsonValue({ maxDepth: 2 }),
+    )
     .map(([key, value]) => `{${json(key)}: ${json(value)}}`),
 );
 
 /** A value nested deeper than any input needs. */
-export const deepText = fc.integer({ min: 9, max: 300 }).chain((depth) =>
-  fc.constantFrom('{"a":', '[').map((open) => `${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}`),
-);
+export const deepText = fc
+  .integer({ min: 9, max: 300 })
+  .chain((depth) => fc.constantFrom('{"a":', '[').map((open) => `${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}`));
 
 const nonStringText = fc.oneof(
   fc.integer().map(json),
@@ -92,7 +180,10 @@ export const BAD_VALUE: Record<FieldType, fc.Arbitrary<string>> = {
   amount: fc
     .oneof(
       fc.integer({ max: 0 }).map(json),
-      fc.maxSafeNat().filter((n) => n > 1e12).map(json),
+      fc
+        .maxSafeNat()
+        .filter((n) => n > 1e12)
+        .map(json),
       fc.double().map(json),
       fc.integer({ min: 1, max: 10_000 }).map((n) => json(String(n))),
       fc.constantFrom('1000000000001', '9007199254740992', '1e400', '-0', '0.01', '99.5', '"100"', 'false', 'null', '[100]'),
@@ -100,16 +191,26 @@ export const BAD_VALUE: Record<FieldType, fc.Arbitrary<string>> = {
     )
     .filter(parses(isAmount)),
   strategy: fc
-    .oneof(fc.constantFrom('ATOMIC', 'Atomic', ' atomic', 'atomic ', 'lock', 'optimistic', '', 'transaction\u0000', '$where'), fc.string({ maxLength: 12 }))
+    .oneof(
+      fc.constantFrom('ATOMIC', 'Atomic', ' atomic', 'atomic ', 'lock', 'optimistic', '', 'transaction\u0000', '$where'),
+      fc.string({ maxLength: 12 }),
+    )
     .map(json)
     .filter(parses((v) => (STRATEGIES as readonly unknown[]).includes(v)))
     .chain((text) => fc.oneof(fc.constant(text), nonStringText)),
   key: fc
-    .oneof(fc.constantFrom('', 'a b', 'a,b', 'k'.repeat(129), '\u043a\u043b\u044e\u0447', 'a\u0000', '$x', '#a', 'a/b', 'a;b'), fc.string({ maxLength: 20 }))
+    .oneof(
+      fc.constantFrom('', 'a b', 'a,b', 'k'.repeat(129), '\u043a\u043b\u044e\u0447', 'a\u0000', '$x', '#a', 'a/b', 'a;b'),
+      fc.string({ maxLength: 20 }),
+    )
     .filter((s) => !KEY_RULE.test(s))
     .map(json)
     .chain((text) => fc.oneof(fc.constant(text), nonStringText)),
-  item: fc.oneof(nonStringText.filter((t) => !t.startsWith('{') || t === '{}'), injectionObjectText, deepText),
+  item: fc.oneof(
+    nonStringText.filter((t) => !t.startsWith('{') || t === '{}'),
+    injectionObjectText,
+    deepText,
+  ),
   lang: fc
     .oneof(fc.constantFrom('fr', 'EN', 'zh-CN', 'en-US', '', 'en ', '*'), fc.string({ maxLength: 6 }))
     .map(json)
@@ -119,19 +220,46 @@ export const BAD_VALUE: Record<FieldType, fc.Arbitrary<string>> = {
 
 /** Idempotency-Key header values that are not keys (headers are strings). */
 export const badKeyHeader = fc
-  .oneof(fc.constantFrom('', ' ', 'a b', 'a,b', 'k'.repeat(129), '\u043a\u043b\u044e\u0447', 'a\u0000', '$x', 'a/b'), fc.string({ maxLength: 20 }))
+  .oneof(
+    fc.constantFrom('', ' ', 'a b', 'a,b', 'k'.repeat(129), '\u043a\u043b\u044e\u0447', 'a\u0000', '$x', 'a/b'),
+    fc.string({ maxLength: 20 }),
+  )
   .filter((s) => !KEY_RULE.test(s));
 
 /** Keys no input may carry, and user ids that must never count. */
 export const HOSTILE_KEYS = [
-  '__proto__', 'constructor', 'prototype', '$where', '$gt', '$ne', '$set', '$expr', '$', 'a.b', 'items.a', 'balance.x', '.',
-  'uid', 'owner', 'sub', 'userId', 'cognitoIdentityId', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', '',
-  'id\u0000', '\u5546\u54c1',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '$where',
+  '$gt',
+  '$ne',
+  '$set',
+  '$expr',
+  '$',
+  'a.b',
+  'items.a',
+  'balance.x',
+  '.',
+  'uid',
+  'owner',
+  'sub',
+  'userId',
+  'cognitoIdentityId',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  '',
+  'id\u0000',
+  '\u5546\u54c1',
 ];
 
 /** A key that is none of `known`: hostile, or random. */
 export const unknownKey = (known: readonly string[]) =>
-  fc.oneof({ arbitrary: fc.constantFrom(...HOSTILE_KEYS), weight: 3 }, { arbitrary: fc.string({ maxLength: 16 }), weight: 1 }).filter((k) => !known.includes(k));
+  fc
+    .oneof({ arbitrary: fc.constantFrom(...HOSTILE_KEYS), weight: 3 }, { arbitrary: fc.string({ maxLength: 16 }), weight: 1 })
+    .filter((k) => !known.includes(k));
 
 /** Any JSON value, as text. */
 export const anyJsonText = fc.oneof(fc.jsonValue({ maxDepth: 2 }).map(json), injectionObjectText);

@@ -47,7 +47,11 @@ describe('the demo server', () => {
   });
 
   it('mints one local development token per buyer', async () => {
-    const res = await fetch(`${demo.url}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subs: ['buyer-1', 'buyer.2'] }) });
+    const res = await fetch(`${demo.url}/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subs: ['buyer-1', 'buyer.2'] }),
+    });
     const { tokens } = (await res.json()) as { tokens: string[] };
     expect(tokens.map(claims)).toEqual([
       expect.objectContaining({ sub: 'buyer-1', iss: JWT_ISSUER_URL, aud: JWT_AUDIENCE }),
@@ -56,7 +60,8 @@ describe('the demo server', () => {
   });
 
   it('refuses a token request that is not a JSON POST of valid ids', async () => {
-    const post = (body: string, type = 'application/json') => fetch(`${demo.url}/tokens`, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${demo.url}/tokens`, { method: 'POST', headers: { 'content-type': type }, body });
     expect((await fetch(`${demo.url}/tokens`)).status).toBe(405);
     expect((await post('subs=a', 'application/x-www-form-urlencoded')).status).toBe(405);
     for (const body of ['{', '{}', '{"subs":[]}', '{"subs":["a b"]}', '{"subs":[1]}', JSON.stringify({ subs: Array(1001).fill('a') })]) {
@@ -69,7 +74,8 @@ describe('the demo settings', () => {
   it('takes the port from LOCKLESS_DEMO_PORT, 3100 by default, and refuses anything else', () => {
     expect(demoPort({})).toBe(3100);
     expect(demoPort({ LOCKLESS_DEMO_PORT: '4100' })).toBe(4100);
-    for (const bad of ['0', '70000', '31a', '-1', ' 3100']) expect(() => demoPort({ LOCKLESS_DEMO_PORT: bad })).toThrow(/LOCKLESS_DEMO_PORT/);
+    for (const bad of ['0', '70000', '31a', '-1', ' 3100'])
+      expect(() => demoPort({ LOCKLESS_DEMO_PORT: bad })).toThrow(/LOCKLESS_DEMO_PORT/);
   });
 
   it('allows the page by both of its loopback names', () => {

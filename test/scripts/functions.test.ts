@@ -1,7 +1,9 @@
 /** The deployed functions block (scripts/serverless/functions.cjs): transports, scopes, reserved concurrency. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const deployed = require('../../scripts/serverless/functions.cjs') as {
-  functionsFor(env: Record<string, string>): Record<string, { handler: string; reservedConcurrency?: number; events?: Array<{ httpApi: { authorizer?: { scopes?: string[] } } }> }>;
+  functionsFor(
+    env: Record<string, string>,
+  ): Record<string, { handler: string; reservedConcurrency?: number; events?: Array<{ httpApi: { authorizer?: { scopes?: string[] } } }> }>;
 };
 
 describe('the functions block', () => {
@@ -10,12 +12,19 @@ describe('the functions block', () => {
     expect(Object.keys(fns)).toHaveLength(16);
     expect(fns.transfer).toMatchObject({ handler: 'dist/transfer/index.handler' });
     expect(fns.transfer!.events).toBeUndefined();
-    expect(fns.transferHttp).toMatchObject({ handler: 'dist/transfer/index.httpHandler', events: [{ httpApi: { method: 'POST', path: '/transfers' } }] });
+    expect(fns.transferHttp).toMatchObject({
+      handler: 'dist/transfer/index.httpHandler',
+      events: [{ httpApi: { method: 'POST', path: '/transfers' } }],
+    });
   });
 
   it('sets reserved concurrency per function from LOCKLESS_RESERVED_CONCURRENCY', () => {
     const fns = deployed.functionsFor({ LOCKLESS_RESERVED_CONCURRENCY: 'transferHttp=50, purchase=5' });
-    expect([fns.transferHttp!.reservedConcurrency, fns.purchase!.reservedConcurrency, fns.transfer!.reservedConcurrency]).toEqual([50, 5, undefined]);
+    expect([fns.transferHttp!.reservedConcurrency, fns.purchase!.reservedConcurrency, fns.transfer!.reservedConcurrency]).toEqual([
+      50,
+      5,
+      undefined,
+    ]);
     expect(() => deployed.functionsFor({ LOCKLESS_RESERVED_CONCURRENCY: 'transferHtp=5' })).toThrow(/not a function/);
     expect(() => deployed.functionsFor({ LOCKLESS_RESERVED_CONCURRENCY: 'transfer=lots' })).toThrow(/<function>=<count>/);
   });

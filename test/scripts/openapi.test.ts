@@ -61,7 +61,10 @@ describe('the OpenAPI document', () => {
       .sort();
     const fromDocument = Object.entries(openApiDocument.paths)
       .flatMap(([path, methods]) =>
-        Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${(op as unknown as { security: unknown[] }).security.length > 0 ? 'token' : 'public'}`),
+        Object.entries(methods).map(
+          ([method, op]) =>
+            `${method.toUpperCase()} ${path} ${(op as unknown as { security: unknown[] }).security.length > 0 ? 'token' : 'public'}`,
+        ),
       )
       .sort();
     expect(fromDocument).toEqual(fromServerless);
@@ -71,7 +74,9 @@ describe('the OpenAPI document', () => {
   it('names every public error code, with its status', () => {
     const schema = openApiDocument.components.schemas.ErrorCode as { enum: string[] };
     expect(schema.enum.sort()).toEqual(Object.keys(ERROR_CODES).sort());
-    const declared = new Set(Object.values(openApiDocument.paths).flatMap((methods) => Object.values(methods).flatMap((op) => errorCodesOf(op.operationId))));
+    const declared = new Set(
+      Object.values(openApiDocument.paths).flatMap((methods) => Object.values(methods).flatMap((op) => errorCodesOf(op.operationId))),
+    );
     // Every code but the ones only direct invocation can answer appears on some route.
     expect([...Object.keys(ERROR_CODES)].filter((code) => !declared.has(code as keyof typeof ERROR_CODES))).toEqual([]);
   });
@@ -96,7 +101,9 @@ describe('the OpenAPI document', () => {
       fc
         .tuple(
           fc.record(
-            Object.fromEntries(keys.map((key) => [key, fc.oneof({ weight: 4, arbitrary: valid[key] ?? id }, { weight: 1, arbitrary: value })])),
+            Object.fromEntries(
+              keys.map((key) => [key, fc.oneof({ weight: 4, arbitrary: valid[key] ?? id }, { weight: 1, arbitrary: value })]),
+            ),
             { requiredKeys: [] },
           ),
           fc.option(fc.tuple(fc.constantFrom('uid', 'owner', 'extra'), value), { freq: 5 }),
@@ -181,7 +188,13 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     await check('getOrder', { method: 'GET', path: `/orders/${order}`, pathParameters: { orderNo: order }, sub: 'bob' }, 404);
 
     let transfers = 0;
-    const transfer = (body: unknown, sub = 'alice') => ({ method: 'POST', path: '/transfers', body, sub, headers: { 'idempotency-key': `oa-t-${++transfers}` } });
+    const transfer = (body: unknown, sub = 'alice') => ({
+      method: 'POST',
+      path: '/transfers',
+      body,
+      sub,
+      headers: { 'idempotency-key': `oa-t-${++transfers}` },
+    });
     await check('transfer', transfer({ from: 'acc-alice', to: 'acc-bob', amount: 1 }), 200);
     await check('transfer', transfer({ from: 'acc-alice-2', to: 'acc-bob', amount: 10_000 }), 422);
     await check('transfer', transfer({ from: 'acc-bob', to: 'acc-alice', amount: 1 }), 403);
@@ -192,7 +205,13 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     await check('getAccount', { method: 'GET', path: '/accounts/acc-bob', pathParameters: { id: 'acc-bob' }, sub: 'alice' }, 404);
 
     const cart = 'oa-cart';
-    const add = (item: unknown) => ({ method: 'POST', path: `/carts/${cart}/items`, pathParameters: { id: cart }, body: item, sub: 'alice' });
+    const add = (item: unknown) => ({
+      method: 'POST',
+      path: `/carts/${cart}/items`,
+      pathParameters: { id: cart },
+      body: item,
+      sub: 'alice',
+    });
     await check('addCartItem', add({ id: 'i1', productId: product, quantity: 1 }), 200);
     await check('addCartItem', add({ id: 'i1', productId: product, quantity: 1 }), 409);
     await check('addCartItem', add({ id: 'i2', productId: 'nx', quantity: 1 }), 404);
@@ -211,6 +230,8 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     expect(openApiProblems('getProduct', 409, { code: 409, msg: 'x', error: 'ITEM_EXISTS' })).not.toEqual([]);
     expect(openApiProblems('purchase', 422, { code: 422, msg: 'x', error: 'CART_FULL' })).not.toEqual([]);
     expect(openApiProblems('getOrder', 200, { code: 200, msg: 'x', data: { orderNo: 'o' } })).not.toEqual([]);
-    expect(openApiProblems('getProduct', 200, { code: 200, msg: 'x', data: { id: 'p', name: 'n', price: 1, stock: 1, version: 1 } }, {})).not.toEqual([]);
+    expect(
+      openApiProblems('getProduct', 200, { code: 200, msg: 'x', data: { id: 'p', name: 'n', price: 1, stock: 1, version: 1 } }, {}),
+    ).not.toEqual([]);
   });
 });

@@ -15,15 +15,31 @@ const guard = require('../../scripts/serverless/stageGuard.cjs') as { problems(s
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 
-const provider = (environment: Record<string, string>, issuerUrl = 'https://issuer.example.com') => ({ environment, httpApi: { authorizers: { jwtAuth: { issuerUrl } } } });
+const provider = (environment: Record<string, string>, issuerUrl = 'https://issuer.example.com') => ({
+  environment,
+  httpApi: { authorizers: { jwtAuth: { issuerUrl } } },
+});
 
 describe('the stage guard', () => {
   it('lets dev through whatever it is configured with', () => {
-    expect(guard.problems('dev', provider({ LOCKLESS_DYNAMODB_ENDPOINT: 'http://localhost:8000', LOCKLESS_TRUSTED_CALLER_SECRET: 's' }, 'https://auth.lockless.local'))).toEqual([]);
+    expect(
+      guard.problems(
+        'dev',
+        provider(
+          { LOCKLESS_DYNAMODB_ENDPOINT: 'http://localhost:8000', LOCKLESS_TRUSTED_CALLER_SECRET: 's' },
+          'https://auth.lockless.local',
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('lets a deployed stage through with a real issuer, no endpoint and secrets by parameter name', () => {
-    expect(guard.problems('prod', provider({ LOCKLESS_DYNAMODB_ENDPOINT: '', LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER: '/lockless/prod/trusted' }))).toEqual([]);
+    expect(
+      guard.problems(
+        'prod',
+        provider({ LOCKLESS_DYNAMODB_ENDPOINT: '', LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER: '/lockless/prod/trusted' }),
+      ),
+    ).toEqual([]);
   });
 
   it.each([
@@ -43,11 +59,22 @@ describe('the stage guard', () => {
     const home = await mkdtemp(join(tmpdir(), 'lockless-home-'));
     try {
       const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-      const refused = run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', out], {
-        cwd: ROOT,
-        env: { ...env, HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', JWT_ISSUER_URL: 'https://issuer.example.com', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' },
-        timeout: 120_000,
-      });
+      const refused = run(
+        process.execPath,
+        [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', out],
+        {
+          cwd: ROOT,
+          env: {
+            ...env,
+            HOME: home,
+            SLS_TELEMETRY_DISABLED: '1',
+            SLS_NOTIFICATIONS_MODE: 'off',
+            JWT_ISSUER_URL: 'https://issuer.example.com',
+            DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+          },
+          timeout: 120_000,
+        },
+      );
       const failure = await refused.then(
         () => 'packaged',
         (err: { stdout?: string; stderr?: string }) => `${err.stdout ?? ''}${err.stderr ?? ''}`,

@@ -5,12 +5,19 @@ describe('configuration', () => {
     expect(setting('LOCKLESS_MONGODB_URI', { MONGODB_URI: 'mongodb://old' })).toBe('mongodb://old');
     expect(setting('LOCKLESS_MONGODB_URI', { LOCKLESS_MONGODB_URI: 'mongodb://new', MONGODB_URI: 'mongodb://old' })).toBe('mongodb://new');
     // serverless.yml writes '' for "none": empty is unset, so it does not hide an old name.
-    expect(setting('LOCKLESS_DYNAMODB_ENDPOINT', { LOCKLESS_DYNAMODB_ENDPOINT: '', DYNAMODB_ENDPOINT: 'http://old:8000' })).toBe('http://old:8000');
+    expect(setting('LOCKLESS_DYNAMODB_ENDPOINT', { LOCKLESS_DYNAMODB_ENDPOINT: '', DYNAMODB_ENDPOINT: 'http://old:8000' })).toBe(
+      'http://old:8000',
+    );
     expect(setting('LOCKLESS_DYNAMODB_ENDPOINT', {})).toBeUndefined();
   });
 
-  it('builds the functions\' configuration from one environment, defaults included', () => {
-    const config = readConfig({ LOCKLESS_BACKEND: 'mongodb', MONGODB_URI_PARAMETER: '/p', LOCKLESS_DB_MAX_SOCKETS: '7', LOCKLESS_STAGE: 'prod' });
+  it("builds the functions' configuration from one environment, defaults included", () => {
+    const config = readConfig({
+      LOCKLESS_BACKEND: 'mongodb',
+      MONGODB_URI_PARAMETER: '/p',
+      LOCKLESS_DB_MAX_SOCKETS: '7',
+      LOCKLESS_STAGE: 'prod',
+    });
     expect(config).toMatchObject({
       backend: 'mongodb',
       bundled: false,

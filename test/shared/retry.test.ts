@@ -21,7 +21,9 @@ describe('retry', () => {
   it('returns the first success with the number of attempts', async () => {
     const deps = clockDeps();
     let calls = 0;
-    const result = await retry(async () => (++calls < 3 ? { done: false, failure: 'busy' } : { done: true, value: 'ok' }), policy, { deps });
+    const result = await retry(async () => (++calls < 3 ? { done: false, failure: 'busy' } : { done: true, value: 'ok' }), policy, {
+      deps,
+    });
     expect(result).toEqual({ ok: true, value: 'ok', attempts: 3 });
     expect(deps.slept).toEqual([5, 10]);
   });

@@ -46,7 +46,11 @@ describe('createStore', () => {
       failed: [{ field: 'stock', op: 'gte', value: 1 }],
       current: stock0,
     });
-    expect(await store.update('products', 'p1', { expectVersion: 3, inc: { stock: 1 } })).toEqual({ ok: false, reason: 'version_conflict', current: stock0 });
+    expect(await store.update('products', 'p1', { expectVersion: 3, inc: { stock: 1 } })).toEqual({
+      ok: false,
+      reason: 'version_conflict',
+      current: stock0,
+    });
   });
 
   it('answers INTERNAL when an evaluated refusal contradicts the conditions', async () => {
@@ -57,7 +61,10 @@ describe('createStore', () => {
   it('tries a read-after refusal again, three times in all, before answering INTERNAL', async () => {
     const { hooks: h, sent } = hooks();
     const store = createStore({ schema, hooks: h, refusedDocument: 'read-after', retryDeps: noWait });
-    await expect(store.update('products', 'p1', { inc: { stock: 1 } })).rejects.toMatchObject({ code: 'INTERNAL', details: { attempts: 3 } });
+    await expect(store.update('products', 'p1', { inc: { stock: 1 } })).rejects.toMatchObject({
+      code: 'INTERNAL',
+      details: { attempts: 3 },
+    });
     expect(sent).toEqual(['write', 'write', 'write']);
   });
 
@@ -65,7 +72,11 @@ describe('createStore', () => {
     let runs = 0;
     const { hooks: contended } = hooks({ transact: async () => (runs++, { ok: false, reason: 'throttled', attempts: 1 }) });
     const store = createStore({ schema, hooks: contended, refusedDocument: 'evaluated', retryDeps: noWait });
-    expect(await store.transact([{ kind: 'insert', collection: 'products', doc: { id: 'p0' } }])).toEqual({ ok: false, reason: 'throttled', attempts: 1 });
+    expect(await store.transact([{ kind: 'insert', collection: 'products', doc: { id: 'p0' } }])).toEqual({
+      ok: false,
+      reason: 'throttled',
+      attempts: 1,
+    });
     expect(runs).toBe(1);
   });
 
@@ -73,11 +84,28 @@ describe('createStore', () => {
     const store = createStore({ schema, hooks: hooks().hooks, refusedDocument: 'evaluated' });
     const result = await store.transact([
       { kind: 'insert', label: 'first', collection: 'products', doc: { id: 'p0' } },
-      { kind: 'update', label: 'second', collection: 'products', id: 'p1', spec: { guards: [{ field: 'stock', op: 'gt', value: 0 }], inc: { stock: -1 } } },
+      {
+        kind: 'update',
+        label: 'second',
+        collection: 'products',
+        id: 'p1',
+        spec: { guards: [{ field: 'stock', op: 'gt', value: 0 }], inc: { stock: -1 } },
+      },
     ]);
-    expect(result).toEqual({ ok: false, index: 1, label: 'second', reason: 'guard_failed', failed: [{ field: 'stock', op: 'gt', value: 0 }], current: stock0 });
+    expect(result).toEqual({
+      ok: false,
+      index: 1,
+      label: 'second',
+      reason: 'guard_failed',
+      failed: [{ field: 'stock', op: 'gt', value: 0 }],
+      current: stock0,
+    });
     const { hooks: first } = hooks({ transact: async () => ({ ok: false, index: 0, current: stock0 }) });
-    expect(await createStore({ schema, hooks: first, refusedDocument: 'evaluated' }).transact([{ kind: 'insert', label: 'only', collection: 'products', doc: { id: 'p1' } }])).toEqual({
+    expect(
+      await createStore({ schema, hooks: first, refusedDocument: 'evaluated' }).transact([
+        { kind: 'insert', label: 'only', collection: 'products', doc: { id: 'p1' } },
+      ]),
+    ).toEqual({
       ok: false,
       index: 0,
       label: 'only',

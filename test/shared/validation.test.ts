@@ -59,7 +59,8 @@ describe('ids', () => {
   it('limits idempotency keys to 1-128 of A-Z a-z 0-9 _ - . :', () => {
     expect(IdempotencyKey.safeParse('pay-42:retry.1').success).toBe(true);
     expect(IdempotencyKey.safeParse('k'.repeat(128)).success).toBe(true);
-    for (const bad of ['', 'k'.repeat(129), 'a b', 'a,b', 'a\u0000', '$gt', '#a', 'ключ']) expect(IdempotencyKey.safeParse(bad).success).toBe(false);
+    for (const bad of ['', 'k'.repeat(129), 'a b', 'a,b', 'a\u0000', '$gt', '#a', 'ключ'])
+      expect(IdempotencyKey.safeParse(bad).success).toBe(false);
   });
 });
 
@@ -109,7 +110,9 @@ describe('assertSafeInput', () => {
   it(`caps the JSON size at ${MAX_INPUT_BYTES} bytes when asked to`, () => {
     const at = { x: 'a'.repeat(MAX_INPUT_BYTES - '{"x":""}'.length) };
     expect(() => assertSafeInput(at, 'payload', MAX_INPUT_BYTES)).not.toThrow();
-    expect(issuesOf(() => assertSafeInput({ x: `${at.x}a` }, 'payload', MAX_INPUT_BYTES))).toEqual([{ field: 'payload', message: expect.stringMatching(/at most/) }]);
+    expect(issuesOf(() => assertSafeInput({ x: `${at.x}a` }, 'payload', MAX_INPUT_BYTES))).toEqual([
+      { field: 'payload', message: expect.stringMatching(/at most/) },
+    ]);
     expect(issuesOf(() => assertSafeInput({ x: 1n }, 'payload', MAX_INPUT_BYTES))).toHaveLength(1);
   });
 
@@ -121,13 +124,17 @@ describe('assertSafeInput', () => {
 
 describe('parseInput (direct payloads)', () => {
   it('refuses forbidden keys before the schema, and unknown fields with the schema', () => {
-    expect(issuesOf(() => parseInput(PurchasePayload, JSON.parse('{"productId":"1","quantity":1,"__proto__":{"uid":"bob"}}'), 'payload'))).toEqual([
-      { field: 'payload', message: 'key "__proto__" is a reserved key' },
+    expect(
+      issuesOf(() => parseInput(PurchasePayload, JSON.parse('{"productId":"1","quantity":1,"__proto__":{"uid":"bob"}}'), 'payload')),
+    ).toEqual([{ field: 'payload', message: 'key "__proto__" is a reserved key' }]);
+    expect(
+      issuesOf(() =>
+        parseInput(AddCartItemPayload, { cartId: 'c', item: { id: 'a', productId: 'p', quantity: 1, uid: 'bob' } }, 'payload'),
+      ),
+    ).toEqual([expect.objectContaining({ field: 'payload.item.uid' })]);
+    expect(issuesOf(() => parseInput(TransferPayload, { from: 'a', to: 'a', amount: 1 }, 'payload'))).toEqual([
+      expect.objectContaining({ field: 'payload.to' }),
     ]);
-    expect(issuesOf(() => parseInput(AddCartItemPayload, { cartId: 'c', item: { id: 'a', productId: 'p', quantity: 1, uid: 'bob' } }, 'payload'))).toEqual([
-      expect.objectContaining({ field: 'payload.item.uid' }),
-    ]);
-    expect(issuesOf(() => parseInput(TransferPayload, { from: 'a', to: 'a', amount: 1 }, 'payload'))).toEqual([expect.objectContaining({ field: 'payload.to' })]);
   });
 
   it('refuses an oversized, absurdly nested or cyclic payload as too large, without overflowing the stack', () => {
@@ -137,7 +144,9 @@ describe('parseInput (direct payloads)', () => {
     cyclic.self = cyclic;
     const wide = { productId: '1', quantity: 1, x: Array.from({ length: 1_000_000 }, () => 0) };
     for (const payload of [{ productId: '1', quantity: 1, x: deep }, cyclic, wide, { productId: 'p'.repeat(5_000_000), quantity: 1 }]) {
-      expect(issuesOf(() => parseInput(PurchasePayload, payload, 'payload'))).toEqual([{ field: 'payload', message: expect.stringMatching(/at most/) }]);
+      expect(issuesOf(() => parseInput(PurchasePayload, payload, 'payload'))).toEqual([
+        { field: 'payload', message: expect.stringMatching(/at most/) },
+      ]);
     }
   });
 

@@ -34,7 +34,12 @@ export function loadAll(backend: BackendName, fixture: BackendFixture): LoadedFu
  * A Lambda context carrying a trusted caller's assertion for `sub` (the way a trusted server invokes), signed
  * for the payload when it is invoked (events.ts `invoke`, `signedFor`).
  */
-export function trustedContext(sub: string, secret = TRUSTED_SECRET, now = Date.now(), options: { stage?: string; functionName?: string } = {}) {
+export function trustedContext(
+  sub: string,
+  secret = TRUSTED_SECRET,
+  now = Date.now(),
+  options: { stage?: string; functionName?: string } = {},
+) {
   return trustedCallerContext(secret, sub, { now, ...options });
 }
 
@@ -61,12 +66,23 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
   for (const cart of carts) {
     for (const itemId of cart.itemIds) {
       const body = { id: itemId, productId: 'p-1', quantity: 1 };
-      await expect200(call(fns.http('addCartItem'), { method: 'POST', path: `/carts/${cart.id}/items`, pathParameters: { id: cart.id }, body, sub: cart.owner }));
+      await expect200(
+        call(fns.http('addCartItem'), {
+          method: 'POST',
+          path: `/carts/${cart.id}/items`,
+          pathParameters: { id: cart.id },
+          body,
+          sub: cart.owner,
+        }),
+      );
     }
   }
 
   const orders: Dataset['orders'] = [];
-  for (const [uid, strategy, key] of [['alice', 'transaction', 'seed-order-1'], ['bob', 'atomic', 'seed-order-2']] as const) {
+  for (const [uid, strategy, key] of [
+    ['alice', 'transaction', 'seed-order-1'],
+    ['bob', 'atomic', 'seed-order-2'],
+  ] as const) {
     const answer = await expect200(
       call(fns.http('purchase'), {
         method: 'POST',

@@ -18,7 +18,7 @@ export function fakeDeps(store: ConditionalStore, overrides: Partial<OperationDe
     store,
     now: () => clock,
     // A small LCG: reproducible jitter.
-    random: () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31),
+    random: () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31,
     sleep: async (ms) => {
       slept.push(ms);
       clock += ms;

@@ -89,7 +89,11 @@ const pendingAssertions = new WeakMap<Context, PendingAssertion>();
  * the payload is known: `invoke` (or `signedFor`) completes it, for the context's function name unless
  * `functionName` says otherwise.
  */
-export function trustedCallerContext(secret: string, sub: string, options: { now?: number; stage?: string; functionName?: string } = {}): Context {
+export function trustedCallerContext(
+  secret: string,
+  sub: string,
+  options: { now?: number; stage?: string; functionName?: string } = {},
+): Context {
   const context = lambdaContext();
   pendingAssertions.set(context, { secret, sub, stage: options.stage ?? 'dev', now: options.now, functionName: options.functionName });
   return context;
@@ -100,7 +104,10 @@ export function signedFor(context: Context, payload: unknown): Context {
   const pending = pendingAssertions.get(context);
   if (!pending) return context;
   const target = { functionName: pending.functionName ?? context.functionName, stage: pending.stage, payload };
-  return { ...context, clientContext: { custom: { lockless: signCallerAssertion(pending.secret, pending.sub, target, pending.now) } } as never };
+  return {
+    ...context,
+    clientContext: { custom: { lockless: signCallerAssertion(pending.secret, pending.sub, target, pending.now) } } as never,
+  };
 }
 
 /** A context whose Invoke carried `lockless` as its client context's custom field: where a trusted server's assertion arrives. */
@@ -124,7 +131,15 @@ export interface Answer {
 }
 
 /** Invokes a handler and parses its envelope. */
-export async function call(handler: (event: unknown, context: Context) => Promise<unknown>, input: EventInput, remainingMs?: number): Promise<Answer> {
-  const raw = (await handler(httpEvent(input), lambdaContext(remainingMs))) as { statusCode: number; headers: Record<string, string>; body: string };
+export async function call(
+  handler: (event: unknown, context: Context) => Promise<unknown>,
+  input: EventInput,
+  remainingMs?: number,
+): Promise<Answer> {
+  const raw = (await handler(httpEvent(input), lambdaContext(remainingMs))) as {
+    statusCode: number;
+    headers: Record<string, string>;
+    body: string;
+  };
   return { statusCode: raw.statusCode, headers: raw.headers, body: JSON.parse(raw.body) };
 }

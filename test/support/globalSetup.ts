@@ -25,10 +25,7 @@ export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[test servers] ${line}\n`);
   const t0 = Date.now();
   const external = setting('LOCKLESS_DYNAMODB_ENDPOINT');
-  const [dynamo, mongo] = await Promise.allSettled([
-    external ? Promise.resolve(undefined) : startDynamoDbLocal(),
-    startMongo({ log }),
-  ]);
+  const [dynamo, mongo] = await Promise.allSettled([external ? Promise.resolve(undefined) : startDynamoDbLocal(), startMongo({ log })]);
   if (dynamo.status === 'fulfilled' && dynamo.value) started.dynamo = dynamo.value;
   if (mongo.status === 'fulfilled') started.mongo = mongo.value;
   if (dynamo.status === 'rejected' || mongo.status === 'rejected') {

@@ -7,7 +7,18 @@
 import { COLLECTIONS, type Schema } from '../../shared/collections';
 import { guardHolds } from '../../shared/conditions';
 import { AppError } from '../../shared/errors';
-import type { ConditionalStore, Doc, InsertResult, NewDoc, RemoveResult, TxOptions, TxResult, TxWrite, UpdateSpec, WriteResult } from '../../shared/store';
+import type {
+  ConditionalStore,
+  Doc,
+  InsertResult,
+  NewDoc,
+  RemoveResult,
+  TxOptions,
+  TxResult,
+  TxWrite,
+  UpdateSpec,
+  WriteResult,
+} from '../../shared/store';
 import { createStore, type PlannedWrite, type StoreHooks } from '../../shared/storeCore';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -93,7 +104,8 @@ export class MemoryStore implements ConditionalStore {
         }
         for (const { write } of planned) {
           if (write.kind === 'insert') this.table(write.collection).set(write.doc.id, { ...clone(write.doc), version: 1 } as Doc);
-          if (write.kind === 'update') this.table(write.collection).set(write.id, apply(this.table(write.collection).get(write.id)!, write.spec));
+          if (write.kind === 'update')
+            this.table(write.collection).set(write.id, apply(this.table(write.collection).get(write.id)!, write.spec));
         }
         return { ok: true, attempts: 1 };
       },

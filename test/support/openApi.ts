@@ -11,7 +11,16 @@ import { join } from 'node:path';
 export const OPENAPI_PATH = join(__dirname, '..', '..', 'docs', 'openapi.json');
 
 type Document = {
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, { headers?: Record<string, unknown>; content: Record<string, { schema: unknown }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        responses: Record<string, { headers?: Record<string, unknown>; content: Record<string, { schema: unknown }> }>;
+      }
+    >
+  >;
   components: { schemas: Record<string, unknown> };
 };
 

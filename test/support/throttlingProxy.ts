@@ -12,7 +12,8 @@ const TRANSACT = 'DynamoDB_20120810.TransactWriteItems';
 // The message and reason AWS documents for TransactWriteItems cancelled by throttling.
 const THROTTLING_REASON = {
   Code: 'ThrottlingError',
-  Message: 'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
+  Message:
+    'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
 };
 
 export interface ThrottlingProxy {

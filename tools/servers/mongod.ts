@@ -68,13 +68,19 @@ async function startWineMongod(options: MongoOptions): Promise<MongoHandle> {
 
   const args = [
     exe,
-    '--dbpath', `Z:${dbPath}`,
-    '--bind_ip', '127.0.0.1',
-    '--port', String(port),
-    '--replSet', REPL_SET,
-    '--wiredTigerCacheSizeGB', '0.25',
+    '--dbpath',
+    `Z:${dbPath}`,
+    '--bind_ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--replSet',
+    REPL_SET,
+    '--wiredTigerCacheSizeGB',
+    '0.25',
     // Mandatory under Wine: mongod's diagnostics thread crashes about a second after start without it.
-    '--setParameter', 'diagnosticDataCollectionEnabled=false',
+    '--setParameter',
+    'diagnosticDataCollectionEnabled=false',
   ];
   const child = spawn(WINE64, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -197,7 +203,12 @@ async function startNativeMongod(options: MongoOptions): Promise<MongoHandle> {
     };
   } catch (err) {
     // If the timeout won, stop whatever the download eventually starts instead of leaking it.
-    started.then((r) => r.stop(), () => {}).catch(() => {});
+    started
+      .then(
+        (r) => r.stop(),
+        () => {},
+      )
+      .catch(() => {});
     throw err;
   } finally {
     clearTimeout(timer);

@@ -3,8 +3,9 @@ import { lowerCased, parseBody, type Transport } from '../transport';
 
 /** The part of the Fetch API this transport uses. */
 export type FetchLike = (
-    url: string,
-    init: { method: string; headers: Record<string, string>; body?: string; signal?: unknown },) => Promise<{ status: number; text(): Promise<string>; headers: { forEach(fn: (value: string, name: string) => void): void } }>
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: unknown },
+) => Promise<{ status: number; text(): Promise<string>; headers: { forEach(fn: (value: string, name: string) => void): void } }>;
 
 // Module-local declarations of the globals this file may find; no DOM or Node typings are assumed.
 declare const fetch: FetchLike | undefined;

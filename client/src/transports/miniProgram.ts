@@ -35,7 +35,7 @@ function requestTransport(api: MiniProgramApi | undefined, name: string): Transp
         dataType: 'text',
         responseType: 'text',
         success: (res) => resolve({ status: res.statusCode, body: parseBody(res.data), headers: lowerCased(res.header) }),
-        fail: (err) => reject(new Error((err?.errMsg) || `${name}.request failed`)),
+        fail: (err) => reject(new Error(err?.errMsg || `${name}.request failed`)),
       });
     });
 }

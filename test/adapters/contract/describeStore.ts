@@ -48,7 +48,11 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
       it('refuses, changing nothing, when the version moved on, and answers not_found for a missing document', async () => {
         const doc = await product();
         await store.update(P, doc.id, { inc: { stock: -1 } });
-        expect(await store.remove(P, doc.id, 1)).toMatchObject({ ok: false, reason: 'version_conflict', current: { id: doc.id, version: 2, stock: 9 } });
+        expect(await store.remove(P, doc.id, 1)).toMatchObject({
+          ok: false,
+          reason: 'version_conflict',
+          current: { id: doc.id, version: 2, stock: 9 },
+        });
         expect(await store.get(P, doc.id)).toMatchObject({ version: 2, stock: 9 });
         expect(await store.remove(P, uid('missing'), 1)).toEqual({ ok: false, reason: 'not_found' });
       });
@@ -94,9 +98,7 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
 
       it('lets exactly one of 20 concurrent inserts of one id win', async () => {
         const id = uid('race');
-        const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => store.insert(P, { id, writer: i })),
-        );
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.insert(P, { id, writer: i })));
         const winners = results.filter((r) => r.ok);
         expect(winners).toHaveLength(1);
         expect(results.filter((r) => !r.ok && r.reason === 'already_exists')).toHaveLength(19);
@@ -251,7 +253,10 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
       const ids = (doc: Doc | null) => ((doc?.items as { id: string }[]) ?? []).map((e) => e.id).sort();
 
       it('removes one element by key and bumps the version', async () => {
-        const c = await cart([{ id: 'x', qty: 1 }, { id: 'y', qty: 2 }]);
+        const c = await cart([
+          { id: 'x', qty: 1 },
+          { id: 'y', qty: 2 },
+        ]);
         const result = await store.update('carts', c.id, { pull: { field: 'items', key: 'x' } });
         expect(result.ok && result.doc.version).toBe(2);
         expect(result.ok && ids(result.doc)).toEqual(['y']);
@@ -285,9 +290,7 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
         const added = await store.update('carts', c.id, { push: { field: 'items', element } });
         expect(added.ok && added.doc.items).toEqual([element]);
         const dup = await store.update('carts', c.id, { push: { field: 'items', element: { id: 'x', qty: 9 } } });
-        expect(dup.ok === false && dup.reason === 'guard_failed' && dup.failed).toEqual([
-          { field: 'items', op: 'lacksElement', key: 'x' },
-        ]);
+        expect(dup.ok === false && dup.reason === 'guard_failed' && dup.failed).toEqual([{ field: 'items', op: 'lacksElement', key: 'x' }]);
         expect((await store.get('carts', c.id))?.items).toEqual([element]);
       });
 
@@ -324,11 +327,14 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
         ['setting the version', () => store.update(P, 'x', { set: { version: 99 } })],
         ['the same field twice', () => store.update(P, 'x', { set: { a: 1 }, inc: { a: 1 } })],
         ['a fractional increment', () => store.update(P, 'x', { inc: { a: 0.5 } })],
-        ['a transaction touching one document twice', () =>
-          store.transact([
-            { kind: 'update', collection: P, id: 'x', spec: { inc: { a: 1 } } },
-            { kind: 'update', collection: P, id: 'x', spec: { inc: { a: 1 } } },
-          ])],
+        [
+          'a transaction touching one document twice',
+          () =>
+            store.transact([
+              { kind: 'update', collection: P, id: 'x', spec: { inc: { a: 1 } } },
+              { kind: 'update', collection: P, id: 'x', spec: { inc: { a: 1 } } },
+            ]),
+        ],
       ];
       it.each(bad)('%s', async (_name, call) => {
         await expect(call()).rejects.toThrow(/invalid store spec/);
@@ -416,12 +422,19 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
         const results = await Promise.all(
           Array.from({ length: 10 }, (_, i) =>
             store.transact([
-              { kind: 'update', collection: P, id: doc.id, spec: { guards: [{ field: 'stock', op: 'gte', value: 1 }], inc: { stock: -1 } } },
+              {
+                kind: 'update',
+                collection: P,
+                id: doc.id,
+                spec: { guards: [{ field: 'stock', op: 'gte', value: 1 }], inc: { stock: -1 } },
+              },
               { kind: 'insert', collection: 'orders', doc: { id: `${doc.id}-once-${i}`, productId: doc.id } },
             ]),
           ),
         );
-        expect(results.every((r) => (r.ok ? r.attempts === 1 : isContended(r) ? r.attempts === 1 : r.reason === 'guard_failed'))).toBe(true);
+        expect(results.every((r) => (r.ok ? r.attempts === 1 : isContended(r) ? r.attempts === 1 : r.reason === 'guard_failed'))).toBe(
+          true,
+        );
         const committed = results.filter((r) => r.ok).length;
         expect(committed).toBeGreaterThanOrEqual(1);
         expect((await store.get(P, doc.id))?.stock).toBe(10 - committed);
@@ -432,7 +445,12 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
         const results = await Promise.all(
           Array.from({ length: 30 }, async (_, i) => {
             const writes: TxWrite[] = [
-              { kind: 'update', collection: P, id: doc.id, spec: { guards: [{ field: 'stock', op: 'gte', value: 1 }], inc: { stock: -1 } } },
+              {
+                kind: 'update',
+                collection: P,
+                id: doc.id,
+                spec: { guards: [{ field: 'stock', op: 'gte', value: 1 }], inc: { stock: -1 } },
+              },
               { kind: 'insert', collection: 'orders', doc: { id: `${doc.id}-order-${i}`, productId: doc.id } },
             ];
             const { result, attempts } = await transactUntilDecided(() => store.transact(writes), { maxAttempts: 50, deps: realRetryDeps });

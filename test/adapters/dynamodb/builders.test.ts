@@ -82,8 +82,16 @@ describe('buildUpdate', () => {
     ['inc with ADD (missing counts as 0)', { inc: { stock: -2, sold: 2 }, bumpVersion: false }, 'ADD stock -2, sold 2'],
     ['the version bump by default', { set: { a: 1 } }, 'SET a = 1 ADD version 1'],
     ['pull as one REMOVE of a map entry', { pull: { field: 'items', key: 'e1' }, bumpVersion: false }, 'REMOVE items.e1'],
-    ['push as one SET of a map entry', { push: { field: 'items', element: { id: 'e1', qty: 2 } } }, 'SET items.e1 = {"id":"e1","qty":2} ADD version 1'],
-    ['a keyed array set as a map', { set: { items: [{ id: 'b' }, { id: 'a' }] } }, 'SET items = {"b":{"id":"b"},"a":{"id":"a"}} ADD version 1'],
+    [
+      'push as one SET of a map entry',
+      { push: { field: 'items', element: { id: 'e1', qty: 2 } } },
+      'SET items.e1 = {"id":"e1","qty":2} ADD version 1',
+    ],
+    [
+      'a keyed array set as a map',
+      { set: { items: [{ id: 'b' }, { id: 'a' }] } },
+      'SET items = {"b":{"id":"b"},"a":{"id":"a"}} ADD version 1',
+    ],
   ])('builds %s', (_name, spec, update) => {
     expect(resolve(buildUpdate(spec, cart)).update).toBe(update);
   });
@@ -122,7 +130,15 @@ describe('guards', () => {
   });
 
   it('reuses one placeholder per name and omits empty values', () => {
-    const params = buildCheck({ guards: [{ field: 'a', op: 'exists' }, { field: 'a', op: 'notExists' }] }, plain);
+    const params = buildCheck(
+      {
+        guards: [
+          { field: 'a', op: 'exists' },
+          { field: 'a', op: 'notExists' },
+        ],
+      },
+      plain,
+    );
     expect(params).toEqual({
       ConditionExpression: 'attribute_exists(#n0) AND attribute_exists(#n1) AND attribute_not_exists(#n1)',
       ExpressionAttributeNames: { '#n0': 'id', '#n1': 'a' },

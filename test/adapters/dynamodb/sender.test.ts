@@ -34,11 +34,21 @@ describe('DynamoDB adapter on DynamoDB Local', () => {
 
   it('stores a keyed array as a map keyed by element id and shows it as an array sorted by id', async () => {
     const id = uid('cart');
-    await store.insert('carts', { id, items: [{ id: 'b', qty: 2 }, { id: 'a', qty: 1 }] });
+    await store.insert('carts', {
+      id,
+      items: [
+        { id: 'b', qty: 2 },
+        { id: 'a', qty: 1 },
+      ],
+    });
     await store.update('carts', id, { push: { field: 'items', element: { id: 'c', qty: 3 } } });
 
     expect((await rawItem('carts', id))?.items).toEqual({ a: { id: 'a', qty: 1 }, b: { id: 'b', qty: 2 }, c: { id: 'c', qty: 3 } });
-    expect((await store.get('carts', id))?.items).toEqual([{ id: 'a', qty: 1 }, { id: 'b', qty: 2 }, { id: 'c', qty: 3 }]);
+    expect((await store.get('carts', id))?.items).toEqual([
+      { id: 'a', qty: 1 },
+      { id: 'b', qty: 2 },
+      { id: 'c', qty: 3 },
+    ]);
   });
 
   it('stores the TTL field as a plain number and enables TTL on its table', async () => {
@@ -77,9 +87,7 @@ describe('DynamoDB adapter on DynamoDB Local', () => {
 
     const outcomes = await Promise.allSettled([
       ...Array.from({ length: 25 }, () => store.update(P, doc.doc.id, decrement)),
-      ...Array.from({ length: 25 }, () =>
-        store.transact([{ kind: 'update', collection: P, id: doc.doc.id, spec: decrement }]),
-      ),
+      ...Array.from({ length: 25 }, () => store.transact([{ kind: 'update', collection: P, id: doc.doc.id, spec: decrement }])),
     ]);
 
     const applied = outcomes.filter((o) => o.status === 'fulfilled' && o.value.ok).length;
@@ -201,12 +209,20 @@ describe('DynamoDB adapter transaction conflicts (forced)', () => {
   it('under the operation policy: counts the runs of a transaction that committed after conflicts, each with its own token', async () => {
     const { send, client } = conflictingClient();
     const conflicted = send.getMockImplementation()!;
-    send.mockImplementation(async () => ({}) as never).mockImplementationOnce(conflicted).mockImplementationOnce(conflicted);
+    send
+      .mockImplementation(async () => ({}) as never)
+      .mockImplementationOnce(conflicted)
+      .mockImplementationOnce(conflicted);
     const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: noWait });
 
-    expect(await transactUntilDecided(() => store.transact(writes), { maxAttempts: 5, deps: noWait })).toEqual({ result: { ok: true, attempts: 1 }, attempts: 3 });
+    expect(await transactUntilDecided(() => store.transact(writes), { maxAttempts: 5, deps: noWait })).toEqual({
+      result: { ok: true, attempts: 1 },
+      attempts: 3,
+    });
     expect(send).toHaveBeenCalledTimes(3);
-    const tokens = send.mock.calls.map((call) => (call as unknown as [{ input: { ClientRequestToken: string } }])[0].input.ClientRequestToken);
+    const tokens = send.mock.calls.map(
+      (call) => (call as unknown as [{ input: { ClientRequestToken: string } }])[0].input.ClientRequestToken,
+    );
     expect(new Set(tokens).size).toBe(3);
   });
 
@@ -216,7 +232,9 @@ describe('DynamoDB adapter transaction conflicts (forced)', () => {
     const deps: RetryDeps = { now: () => clock.now, random: () => 0.99, sleep: async (ms) => void (clock.now += ms) };
     const store = createDynamoStore({ client, tablePrefix: 't-', schema: COLLECTIONS, retryDeps: deps });
 
-    await expect(transactUntilDecided(() => store.transact(writes, { deadline: 1_030 }), { maxAttempts: 50, deadline: 1_030, deps })).rejects.toMatchObject({
+    await expect(
+      transactUntilDecided(() => store.transact(writes, { deadline: 1_030 }), { maxAttempts: 50, deadline: 1_030, deps }),
+    ).rejects.toMatchObject({
       code: 'TRANSACTION_CONFLICT',
       details: { exhausted: 'deadline' },
     });

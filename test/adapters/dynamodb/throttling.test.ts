@@ -23,7 +23,11 @@ let fns: LoadedFunctions;
 beforeAll(async () => {
   fixture = await dynamoFixture('throttling');
   proxy = await startThrottlingProxy(dynamoEndpoint());
-  store = createDynamoStore({ client: createDynamoDocumentClient({ endpoint: proxy.endpoint }), tablePrefix: fixture.tablePrefix!, schema: COLLECTIONS });
+  store = createDynamoStore({
+    client: createDynamoDocumentClient({ endpoint: proxy.endpoint }),
+    tablePrefix: fixture.tablePrefix!,
+    schema: COLLECTIONS,
+  });
   fns = loadFunctions(['purchase', 'getProduct'], { ...backendEnv('dynamodb', fixture), LOCKLESS_DYNAMODB_ENDPOINT: proxy.endpoint });
 });
 afterEach(() => {
@@ -38,7 +42,12 @@ afterAll(async () => {
 });
 
 const purchaseWrites = (productId: string, orderId: string): TxWrite[] => [
-  { kind: 'update', collection: 'products', id: productId, spec: { guards: [{ field: 'stock', op: 'gte', value: 1 }], inc: { stock: -1 } } },
+  {
+    kind: 'update',
+    collection: 'products',
+    id: productId,
+    spec: { guards: [{ field: 'stock', op: 'gte', value: 1 }], inc: { stock: -1 } },
+  },
   { kind: 'insert', collection: 'orders', doc: { id: orderId, productId } },
 ];
 
@@ -46,7 +55,11 @@ describe('a throttled DynamoDB transaction', () => {
   it('comes back from the store as a value, applied nothing', async () => {
     await fixture.store.insert('products', { id: 'p-once', stock: 10 });
     proxy.throttleNext(1);
-    expect(await store.transact(purchaseWrites('p-once', 'o-once'), { deadline: Date.now() + 10_000 })).toEqual({ ok: false, reason: 'throttled', attempts: 1 });
+    expect(await store.transact(purchaseWrites('p-once', 'o-once'), { deadline: Date.now() + 10_000 })).toEqual({
+      ok: false,
+      reason: 'throttled',
+      attempts: 1,
+    });
     expect(await fixture.store.get('products', 'p-once')).toMatchObject({ stock: 10, version: 1 });
   });
 
@@ -55,7 +68,11 @@ describe('a throttled DynamoDB transaction', () => {
     const before = proxy.counts();
     proxy.throttleNext(3);
     const deadline = Date.now() + 10_000;
-    const result = await transactUntilDecided(() => store.transact(purchaseWrites('p-retry', 'o-retry'), { deadline }), { maxAttempts: 10, deadline, deps: realRetryDeps });
+    const result = await transactUntilDecided(() => store.transact(purchaseWrites('p-retry', 'o-retry'), { deadline }), {
+      maxAttempts: 10,
+      deadline,
+      deps: realRetryDeps,
+    });
     expect(result).toEqual({ result: { ok: true, attempts: 1 }, attempts: 4 });
     expect(proxy.counts().throttled - before.throttled).toBe(3);
     expect(await fixture.store.get('products', 'p-retry')).toMatchObject({ stock: 9, version: 2 });
@@ -68,7 +85,11 @@ describe('a throttled DynamoDB transaction', () => {
     const before = proxy.counts();
     const deadline = Date.now() + 800;
     await expect(
-      transactUntilDecided(() => store.transact(purchaseWrites('p-hot', 'o-hot'), { deadline }), { maxAttempts: 1_000, deadline, deps: realRetryDeps }),
+      transactUntilDecided(() => store.transact(purchaseWrites('p-hot', 'o-hot'), { deadline }), {
+        maxAttempts: 1_000,
+        deadline,
+        deps: realRetryDeps,
+      }),
     ).rejects.toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
       retryable: true,
@@ -90,7 +111,13 @@ describe('purchases through the handler while DynamoDB throttles', () => {
   const buy = (productId: string, buyer: string, remainingMs?: number) =>
     call(
       fns.http('purchase'),
-      { method: 'POST', path: `/products/${productId}/purchase`, pathParameters: { id: productId }, body: { quantity: 1, strategy: 'transaction' }, sub: buyer },
+      {
+        method: 'POST',
+        path: `/products/${productId}/purchase`,
+        pathParameters: { id: productId },
+        body: { quantity: 1, strategy: 'transaction' },
+        sub: buyer,
+      },
       remainingMs,
     );
 

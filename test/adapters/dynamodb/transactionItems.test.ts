@@ -14,7 +14,15 @@ const planned = (write: TxWrite, shape = {}): PlannedWrite => ({
 
 describe('buildTxItem', () => {
   it('builds an Update on the table, keyed by id, asking for the item it was checked against', () => {
-    const item = buildTxItem(planned({ kind: 'update', collection: 'products', id: 'p1', spec: { guards: [{ field: 'stock', op: 'gte', value: 2 }], inc: { stock: -2 } } }), 'x-products');
+    const item = buildTxItem(
+      planned({
+        kind: 'update',
+        collection: 'products',
+        id: 'p1',
+        spec: { guards: [{ field: 'stock', op: 'gte', value: 2 }], inc: { stock: -2 } },
+      }),
+      'x-products',
+    );
     expect(item.Update).toMatchObject({ TableName: 'x-products', Key: { id: 'p1' }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
     expect(item.Update?.UpdateExpression).toBe('ADD #n0 :v0, #n1 :v1');
     expect(item.Update?.ConditionExpression).toBe('attribute_exists(#n2) AND (attribute_type(#n0, :v2) AND #n0 >= :v3)');
@@ -23,7 +31,10 @@ describe('buildTxItem', () => {
 
   it('builds a Put of the stored item, with version 1 and keyed arrays as maps, only if the id is new', () => {
     const item = buildTxItem(
-      planned({ kind: 'insert', collection: 'carts', doc: { id: 'c1', version: 7, items: [{ id: 'a', quantity: 1 }] } }, { keyedArrays: ['items'] }),
+      planned(
+        { kind: 'insert', collection: 'carts', doc: { id: 'c1', version: 7, items: [{ id: 'a', quantity: 1 }] } },
+        { keyedArrays: ['items'] },
+      ),
       'x-carts',
     );
     expect(item).toEqual({
@@ -56,7 +67,10 @@ describe('cancellationOf', () => {
   const old = marshall({ id: 'p1', stock: 0, version: 4 });
 
   it('names the first write whose condition failed, with the item it was checked against', () => {
-    expect(cancellationOf([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: old }, { Code: 'ConditionalCheckFailed' }])).toEqual({ failed: 1, item: old });
+    expect(cancellationOf([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: old }, { Code: 'ConditionalCheckFailed' }])).toEqual({
+      failed: 1,
+      item: old,
+    });
   });
 
   it('names a failed insert of an absent item without an item', () => {
@@ -64,7 +78,10 @@ describe('cancellationOf', () => {
   });
 
   it('prefers a failed condition over a conflict, and reads a conflict alone as retryable', () => {
-    expect(cancellationOf([{ Code: 'TransactionConflict' }, { Code: 'ConditionalCheckFailed', Item: old }])).toEqual({ failed: 1, item: old });
+    expect(cancellationOf([{ Code: 'TransactionConflict' }, { Code: 'ConditionalCheckFailed', Item: old }])).toEqual({
+      failed: 1,
+      item: old,
+    });
     expect(cancellationOf([{ Code: 'None' }, { Code: 'TransactionConflict' }])).toBe('conflict');
   });
 

@@ -40,7 +40,10 @@ describe('failureOf', () => {
 describe('send', () => {
   it('never resends a conditional write whose answer was lost: the outcome is unknown', async () => {
     const { request, calls } = flaky(requestTimeout());
-    await expect(send('conditional-write', request, deps)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { outcome: 'unknown' } });
+    await expect(send('conditional-write', request, deps)).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      details: { outcome: 'unknown' },
+    });
     expect(calls.n).toBe(1);
   });
 
@@ -64,7 +67,7 @@ describe('send', () => {
     expect(calls.n).toBe(3);
   });
 
-  it('passes the service\'s deliberate answers through untouched', async () => {
+  it("passes the service's deliberate answers through untouched", async () => {
     const failed = named('ConditionalCheckFailedException');
     const { request, calls } = flaky(failed);
     await expect(send('conditional-write', request, deps)).rejects.toBe(failed);

@@ -19,10 +19,7 @@ describe('guardClause', () => {
     [{ field: 'lockedBy', op: 'exists' }, { lockedBy: { $exists: true } }],
     [{ field: 'lockedBy', op: 'notExists' }, { lockedBy: { $exists: false } }],
     [{ field: 'items', op: 'hasElement', key: 'e1' }, { items: { $elemMatch: { id: { $eq: 'e1' } } } }],
-    [
-      { field: 'items', op: 'lacksElement', key: 'e1' },
-      { items: { $type: 'array', $not: { $elemMatch: { id: { $eq: 'e1' } } } } },
-    ],
+    [{ field: 'items', op: 'lacksElement', key: 'e1' }, { items: { $type: 'array', $not: { $elemMatch: { id: { $eq: 'e1' } } } } }],
   ];
 
   it.each(cases)('%j', (guard, expected) => {
@@ -57,11 +54,7 @@ describe('buildFilter', () => {
     expect(buildFilter('p1', { expectVersion: 2, guards })).toEqual({
       _id: { $eq: 'p1' },
       version: { $eq: 2 },
-      $and: [
-        { stock: { $gte: 1, ...NOT_AN_ARRAY } },
-        { stock: { $lte: 100, ...NOT_AN_ARRAY } },
-        { stock: { $exists: true } },
-      ],
+      $and: [{ stock: { $gte: 1, ...NOT_AN_ARRAY } }, { stock: { $lte: 100, ...NOT_AN_ARRAY } }, { stock: { $exists: true } }],
     });
   });
 
@@ -69,10 +62,7 @@ describe('buildFilter', () => {
     const pull = buildFilter('c1', { guards: effectiveGuards({ pull: { field: 'items', key: 'x' } }) });
     expect(pull.$and).toEqual([{ items: { $elemMatch: { id: { $eq: 'x' } } } }]);
     const push = buildFilter('c1', { guards: effectiveGuards({ push: { field: 'items', element: { id: 'y' } } }) });
-    expect(push.$and).toEqual([
-      { items: { $exists: true } },
-      { items: { $type: 'array', $not: { $elemMatch: { id: { $eq: 'y' } } } } },
-    ]);
+    expect(push.$and).toEqual([{ items: { $exists: true } }, { items: { $type: 'array', $not: { $elemMatch: { id: { $eq: 'y' } } } } }]);
   });
 });
 

@@ -45,7 +45,10 @@ describe('storage', () => {
       guards: [{ field: 'expiresAt', op: 'gt', value: now }],
       set: { expiresAt: now + 120 },
     });
-    const expired = await fx.store.update('idempotency', id, { guards: [{ field: 'expiresAt', op: 'lt', value: now }], set: { state: 'x' } });
+    const expired = await fx.store.update('idempotency', id, {
+      guards: [{ field: 'expiresAt', op: 'lt', value: now }],
+      set: { state: 'x' },
+    });
 
     expect(live).toMatchObject({ ok: true, doc: { expiresAt: now + 120, version: 2 } });
     expect(expired).toMatchObject({ ok: false, reason: 'guard_failed', current: { expiresAt: now + 120 } });
@@ -109,17 +112,23 @@ describe('the built filter agrees with guardHolds on the real server', () => {
   it('for random documents and guards', async () => {
     const collection = fx.db.collection<StoredDocument>('agreement');
     await fc.assert(
-      fc.asyncProperty(fc.array(doc, { minLength: 1, maxLength: 12 }), fc.array(guard, { minLength: 1, maxLength: 6 }), async (docs, guards) => {
-        const run = randomUUID();
-        const stored = docs.map((fields, i) => toStored({ id: `${run}-${i}`, ...fields }, {}));
-        await collection.insertMany(stored);
-        const readBack = (await collection.find({ _id: { $in: stored.map((s) => s._id) } }).toArray()).map((s) => fromStored(s, {}));
-        for (const g of [...guards.map((one) => [one]), guards]) {
-          const matched = await collection.find({ _id: { $in: stored.map((s) => s._id) }, $and: g.map((one) => guardClause(one)) }).toArray();
-          const expected = readBack.filter((d) => g.every((one) => guardHolds(d, one))).map((d) => d.id);
-          expect({ guards: g, ids: matched.map((m) => m._id).sort() }).toEqual({ guards: g, ids: expected.sort() });
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(doc, { minLength: 1, maxLength: 12 }),
+        fc.array(guard, { minLength: 1, maxLength: 6 }),
+        async (docs, guards) => {
+          const run = randomUUID();
+          const stored = docs.map((fields, i) => toStored({ id: `${run}-${i}`, ...fields }, {}));
+          await collection.insertMany(stored);
+          const readBack = (await collection.find({ _id: { $in: stored.map((s) => s._id) } }).toArray()).map((s) => fromStored(s, {}));
+          for (const g of [...guards.map((one) => [one]), guards]) {
+            const matched = await collection
+              .find({ _id: { $in: stored.map((s) => s._id) }, $and: g.map((one) => guardClause(one)) })
+              .toArray();
+            const expected = readBack.filter((d) => g.every((one) => guardHolds(d, one))).map((d) => d.id);
+            expect({ guards: g, ids: matched.map((m) => m._id).sort() }).toEqual({ guards: g, ids: expected.sort() });
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

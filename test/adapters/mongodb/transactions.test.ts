@@ -160,13 +160,16 @@ describe('MongoDB transactions under contention', () => {
     await fx.store.insert('accounts', { id: a, balance: 1_000 });
     await fx.store.insert('accounts', { id: b, balance: 1_000 });
     const transfer = (from: string, to: string): TxWrite[] => [
-      { kind: 'update', collection: 'accounts', id: from, spec: { guards: [{ field: 'balance', op: 'gte', value: 10 }], inc: { balance: -10 } } },
+      {
+        kind: 'update',
+        collection: 'accounts',
+        id: from,
+        spec: { guards: [{ field: 'balance', op: 'gte', value: 10 }], inc: { balance: -10 } },
+      },
       { kind: 'update', collection: 'accounts', id: to, spec: { inc: { balance: 10 } } },
     ];
 
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => underPolicy(i % 2 ? transfer(a, b) : transfer(b, a), 100)),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => underPolicy(i % 2 ? transfer(a, b) : transfer(b, a), 100)));
 
     expect(results.every((r) => r.result.ok)).toBe(true);
     const [left, right] = [await fx.store.get('accounts', a), await fx.store.get('accounts', b)];

@@ -12,7 +12,8 @@ describe('ssmSecretReader', () => {
   });
   afterAll(() => ssm.close());
 
-  const reader = () => ssmSecretReader({ endpoint: ssm.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const reader = () =>
+    ssmSecretReader({ endpoint: ssm.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
   it('asks GetParameter for the decrypted SecureString, once, and caches the value', async () => {
     const read = reader();

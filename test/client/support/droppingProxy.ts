@@ -45,7 +45,14 @@ export async function startDroppingProxy(upstreamUrl: string, options: ProxyOpti
       forwarded += 1;
       const answer = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
         const out = request(
-          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, agent },
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: upstream.host },
+            agent,
+          },
           (up) => readAll(up).then((b) => resolve({ status: up.statusCode ?? 502, headers: up.headers, body: b }), reject),
         );
         out.on('error', reject);

@@ -20,8 +20,14 @@ function probe() {
   const seen: Seen[] = [];
   const pending: Array<(value: unknown) => void> = [];
   const handler: LambdaHandler = (event, context) => {
-    const sub = (event as { requestContext?: { authorizer?: { jwt?: { claims?: { sub?: string } } } } }).requestContext?.authorizer?.jwt?.claims?.sub;
-    seen.push({ requestId: context.awsRequestId, remainingAtStart: context.getRemainingTimeInMillis(), clientContext: context.clientContext, sub });
+    const sub = (event as { requestContext?: { authorizer?: { jwt?: { claims?: { sub?: string } } } } }).requestContext?.authorizer?.jwt
+      ?.claims?.sub;
+    seen.push({
+      requestId: context.awsRequestId,
+      remainingAtStart: context.getRemainingTimeInMillis(),
+      clientContext: context.clientContext,
+      sub,
+    });
     return new Promise((resolve) => pending.push(resolve));
   };
   return { seen, pending, handler };
@@ -100,7 +106,11 @@ describe('createLocalInvoker', () => {
     const handler: LambdaHandler = async (_event, context) => {
       contexts.push(context);
       await new Promise((resolve) => setTimeout(resolve, contexts.length === 1 ? 3_000 : 1_000));
-      return { requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis(), caller: (context.clientContext as any)?.custom?.caller };
+      return {
+        requestId: context.awsRequestId,
+        remaining: context.getRemainingTimeInMillis(),
+        caller: (context.clientContext as any)?.custom?.caller,
+      };
     };
     const invoke = createLocalInvoker({ name: 'purchase', load: () => handler, timeoutMs: 10_000, concurrency: 4, maxQueueMs: 60_000 });
 
@@ -153,7 +163,9 @@ describe('createLocalInvoker', () => {
       data: { outcome: 'unknown', requestId: 'req-late' },
     });
     expect(ERROR_CODES[body.error as keyof typeof ERROR_CODES].retryable).toBe(true);
-    expect(loggedLines()).toEqual([expect.objectContaining({ fn: 'purchase', requestId: 'req-late', status: 503, reason: 'timeout', transport: 'http' })]);
+    expect(loggedLines()).toEqual([
+      expect.objectContaining({ fn: 'purchase', requestId: 'req-late', status: 503, reason: 'timeout', transport: 'http' }),
+    ]);
   });
 
   it('frees the slot of a timed-out run for the next request of the same function', async () => {
@@ -178,7 +190,8 @@ describe('createLocalInvoker', () => {
       throw new Error('boom');
     };
     const rejecting: LambdaHandler = () => Promise.reject(new Error('later boom'));
-    const make = (load: () => LambdaHandler) => createLocalInvoker({ name: 'purchase', load, timeoutMs: 10_000, concurrency: 1, maxQueueMs: 60_000 });
+    const make = (load: () => LambdaHandler) =>
+      createLocalInvoker({ name: 'purchase', load, timeoutMs: 10_000, concurrency: 1, maxQueueMs: 60_000 });
 
     // Act
     const answers = (await Promise.all([
@@ -192,11 +205,20 @@ describe('createLocalInvoker', () => {
     // Assert: Chinese by default, the internal text nowhere
     for (const answer of answers) {
       expect(answer.statusCode).toBe(503);
-      expect(JSON.parse(answer.body)).toMatchObject({ code: 503, error: 'SERVICE_UNAVAILABLE', msg: '服务暂时不可用，请稍后重试', data: { outcome: 'unknown' } });
+      expect(JSON.parse(answer.body)).toMatchObject({
+        code: 503,
+        error: 'SERVICE_UNAVAILABLE',
+        msg: '服务暂时不可用，请稍后重试',
+        data: { outcome: 'unknown' },
+      });
       expect(answer.body).not.toMatch(/boom|Cannot find/);
     }
     // The cause is kept for the log, where a request id in the answer finds it.
-    expect(loggedLines().map((l) => [l.requestId, l.reason, l.cause?.message]).sort()).toEqual([
+    expect(
+      loggedLines()
+        .map((l) => [l.requestId, l.reason, l.cause?.message])
+        .sort(),
+    ).toEqual([
       ['r1', 'crash', 'boom'],
       ['r2', 'crash', 'later boom'],
       ['r3', 'crash', 'Cannot find module'],
@@ -207,7 +229,13 @@ describe('createLocalInvoker', () => {
     // Arrange
     const { handler } = probe();
     const hanging = createLocalInvoker({ name: 'purchase', load: () => handler, timeoutMs: 10_000, concurrency: 1, maxQueueMs: 60_000 });
-    const crashing = createLocalInvoker({ name: 'purchase', load: () => () => Promise.reject(new Error('boom')), timeoutMs: 10_000, concurrency: 1, maxQueueMs: 60_000 });
+    const crashing = createLocalInvoker({
+      name: 'purchase',
+      load: () => () => Promise.reject(new Error('boom')),
+      timeoutMs: 10_000,
+      concurrency: 1,
+      maxQueueMs: 60_000,
+    });
 
     // Act
     const late = hanging({ productId: '1' }, offlineContext('r1'));

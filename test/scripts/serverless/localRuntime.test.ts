@@ -20,9 +20,18 @@ let lambda: LambdaClient;
 
 beforeAll(async () => {
   // One invocation of a function at a time, so that two requests to it must wait for each other.
-  offline = await startOffline({ httpPort: await freePort(), lambdaPort: await freePort(), cwd: FIXTURE, env: { LOCKLESS_OFFLINE_CONCURRENCY: '1' } });
+  offline = await startOffline({
+    httpPort: await freePort(),
+    lambdaPort: await freePort(),
+    cwd: FIXTURE,
+    env: { LOCKLESS_OFFLINE_CONCURRENCY: '1' },
+  });
   client = httpClient(offline.httpUrl, { maxSockets: 8, timeoutMs: 60_000 });
-  lambda = new LambdaClient({ endpoint: offline.lambdaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  lambda = new LambdaClient({
+    endpoint: offline.lambdaEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 afterAll(async () => {
   client?.close();
@@ -70,7 +79,10 @@ it('fails a direct invocation that overruns its timeout as Lambda does: a Functi
 });
 
 it('gives concurrent invocations their own identity, request id and a deadline counted from their own start', async () => {
-  const [alice, bob] = await Promise.all([client.send('GET', '/context', { sub: 'alice' }), client.send('GET', '/context', { sub: 'bob' })]);
+  const [alice, bob] = await Promise.all([
+    client.send('GET', '/context', { sub: 'alice' }),
+    client.send('GET', '/context', { sub: 'bob' }),
+  ]);
 
   const seen = [alice, bob].map((a) => a.body);
   expect(seen.map((s) => s.sub)).toEqual(['alice', 'bob']);

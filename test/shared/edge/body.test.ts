@@ -6,7 +6,8 @@ import { httpEvent } from '../../support/events';
 /** The ApiRequest of a POST carrying `body` with these headers (content type application/json unless given). */
 function request(body: string | undefined, headers: Record<string, string> = {}) {
   const event = httpEvent({ method: 'POST', path: '/transfers', body, headers });
-  if (Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) delete (event.headers as Record<string, string>)['content-type'];
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'content-type'))
+    delete (event.headers as Record<string, string>)['content-type'];
   Object.assign(event.headers, headers);
   return fromHttpEvent(event);
 }
@@ -53,7 +54,9 @@ describe('readJsonObject', () => {
     '',
     `application/json; charset=utf-8${' '.repeat(200)}`,
   ])('refuses the content type %j', (contentType) => {
-    expect(refusal('{"amount":1}', { 'content-type': contentType })).toEqual([{ field: 'headers.content-type', message: expect.any(String) }]);
+    expect(refusal('{"amount":1}', { 'content-type': contentType })).toEqual([
+      { field: 'headers.content-type', message: expect.any(String) },
+    ]);
   });
 
   it('refuses a body without a content type (a form post is not JSON)', () => {

@@ -12,7 +12,7 @@ describe('beforeDeadline', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
-  it('keeps the work\'s own error', async () => {
+  it("keeps the work's own error", async () => {
     await expect(beforeDeadline(Promise.reject(new Error('boom')), Date.now() + 1_000)).rejects.toThrow('boom');
   });
 });

@@ -4,7 +4,10 @@ import { httpEvent, lambdaContext } from '../../support/events';
 type Event = ReturnType<typeof httpEvent> & Record<string, unknown>;
 
 function event(overrides: Partial<Parameters<typeof httpEvent>[0]> = {}, extra: Record<string, unknown> = {}): Event {
-  return { ...httpEvent({ method: 'POST', path: '/products/1/purchase', pathParameters: { id: '1' }, sub: 'alice', ...overrides }), ...extra };
+  return {
+    ...httpEvent({ method: 'POST', path: '/products/1/purchase', pathParameters: { id: '1' }, sub: 'alice', ...overrides }),
+    ...extra,
+  };
 }
 
 /** The issues refuseInvalidInput throws for the request read from `e` (none: []). */
@@ -21,14 +24,19 @@ function issues(e: unknown) {
 
 describe('fromHttpEvent', () => {
   it('reads method, path parameters, lower-cased headers, the verified sub and the language', () => {
-    const req = fromHttpEvent(event({ headers: { 'Accept-Language': 'en-US', 'Idempotency-Key': 'k-1' }, body: '{"quantity":1}' }), lambdaContext());
+    const req = fromHttpEvent(
+      event({ headers: { 'Accept-Language': 'en-US', 'Idempotency-Key': 'k-1' }, body: '{"quantity":1}' }),
+      lambdaContext(),
+    );
     expect(req).toMatchObject({ method: 'POST', sub: 'alice', lang: 'en', body: '{"quantity":1}', issues: [] });
     expect(req.pathParams.id).toBe('1');
     expect(req.headers['idempotency-key']).toBe('k-1');
   });
 
   it('takes identity only from the authorizer claims', () => {
-    expect(fromHttpEvent(event({ sub: undefined, headers: { 'x-user': 'alice', sub: 'alice' }, body: '{"sub":"alice"}' })).sub).toBeUndefined();
+    expect(
+      fromHttpEvent(event({ sub: undefined, headers: { 'x-user': 'alice', sub: 'alice' }, body: '{"sub":"alice"}' })).sub,
+    ).toBeUndefined();
     const bad = event();
     (bad.requestContext as any).authorizer.jwt.claims.sub = 42;
     expect(fromHttpEvent(bad).sub).toBeUndefined();
@@ -80,7 +88,9 @@ describe('fromHttpEvent', () => {
       { field: 'headers.idempotency-key', message: 'must not be sent twice' },
     ]);
     expect(issues(event({ body: '{}', headers: { 'Idempotency-Key': 'a', 'idempotency-key': 'a' } }))).toEqual([]);
-    expect(issues(event({ body: '{}', headers: { 'x-big': 'a'.repeat(MAX_HEADER_BYTES) } }))).toEqual([{ field: 'headers', message: expect.stringMatching(/at most/) }]);
+    expect(issues(event({ body: '{}', headers: { 'x-big': 'a'.repeat(MAX_HEADER_BYTES) } }))).toEqual([
+      { field: 'headers', message: expect.stringMatching(/at most/) },
+    ]);
     // A long Accept-Language within the cap is only negotiated on its first characters.
     expect(fromHttpEvent(event({ headers: { 'accept-language': `${'x;q=0.1,'.repeat(1000)}en` } })).lang).toBe('zh');
   });

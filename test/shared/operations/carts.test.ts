@@ -83,7 +83,10 @@ describe('addItem', () => {
 
   it('refuses an item whose product does not exist, and writes nothing', async () => {
     const { memory, deps, calls } = setup();
-    await expect(addItem(deps, 'alice', 'c1', item('a', { productId: 'no-such-product' }))).rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND', status: 404 });
+    await expect(addItem(deps, 'alice', 'c1', item('a', { productId: 'no-such-product' }))).rejects.toMatchObject({
+      code: 'PRODUCT_NOT_FOUND',
+      status: 404,
+    });
     expect(calls).toEqual(['get']);
     expect(memory.all('carts')).toEqual([]);
   });
@@ -91,7 +94,11 @@ describe('addItem', () => {
   it(`refuses a cart beyond ${MAX_CARTS_PER_OWNER} per owner, and writes nothing`, async () => {
     const { memory, deps } = setup();
     for (let i = 0; i < MAX_CARTS_PER_OWNER; i++) await addItem(deps, 'alice', `c-${i}`, item('a'));
-    await expect(addItem(deps, 'alice', 'one-more', item('a'))).rejects.toMatchObject({ code: 'CART_LIMIT_REACHED', status: 422, details: { limit: MAX_CARTS_PER_OWNER } });
+    await expect(addItem(deps, 'alice', 'one-more', item('a'))).rejects.toMatchObject({
+      code: 'CART_LIMIT_REACHED',
+      status: 422,
+      details: { limit: MAX_CARTS_PER_OWNER },
+    });
     expect(await memory.get('carts', cartKey('alice', 'one-more'))).toBeNull();
     expect(await memory.get('carts', cartCountKey('alice'))).toMatchObject({ carts: MAX_CARTS_PER_OWNER });
     // Existing carts still take items, and other owners have their own count.
@@ -101,7 +108,12 @@ describe('addItem', () => {
 
   it(`refuses the item after ${MAX_CART_ITEMS} and changes nothing`, async () => {
     const { memory, deps } = setup();
-    const items = Array.from({ length: MAX_CART_ITEMS }, (_, i) => ({ id: `i${i}`, productId: 'p1', quantity: 1, addedAt: '2026-11-25T07:00:00.000Z' }));
+    const items = Array.from({ length: MAX_CART_ITEMS }, (_, i) => ({
+      id: `i${i}`,
+      productId: 'p1',
+      quantity: 1,
+      addedAt: '2026-11-25T07:00:00.000Z',
+    }));
     await seededCart(memory, { items, itemCount: MAX_CART_ITEMS });
     await expect(addItem(deps, 'alice', 'c1', item('one-more'))).rejects.toMatchObject({
       code: 'CART_FULL',
@@ -117,7 +129,13 @@ describe('addItem', () => {
     const racing: ConditionalStore = {
       ...deps.store,
       transact: async (writes, options) => {
-        await memory.insert('carts', { id: KEY, cartId: 'c1', owner: 'alice', items: [{ id: 'z', productId: 'p2', quantity: 1, addedAt: '2026-11-25T07:59:00.000Z' }], itemCount: 1 });
+        await memory.insert('carts', {
+          id: KEY,
+          cartId: 'c1',
+          owner: 'alice',
+          items: [{ id: 'z', productId: 'p2', quantity: 1, addedAt: '2026-11-25T07:59:00.000Z' }],
+          itemCount: 1,
+        });
         return deps.store.transact(writes, options);
       },
     };
@@ -217,7 +235,9 @@ describe('getCart', () => {
   it('shows only the public fields of an item', async () => {
     const { memory, deps } = setup();
     await seededCart(memory, { items: [{ id: 'x', productId: 'p1', quantity: 2, addedAt: '2026-11-25T07:00:00.000Z', note: 'internal' }] });
-    expect((await getCart(deps, 'alice', 'c1')).items).toEqual([{ id: 'x', productId: 'p1', quantity: 2, addedAt: '2026-11-25T07:00:00.000Z' }]);
+    expect((await getCart(deps, 'alice', 'c1')).items).toEqual([
+      { id: 'x', productId: 'p1', quantity: 2, addedAt: '2026-11-25T07:00:00.000Z' },
+    ]);
   });
 
   it('keeps the order items were added in when the clock moves on', async () => {

@@ -67,7 +67,9 @@ describe.each(['atomic', 'version', 'transaction'] as const)('idempotent purchas
     const deps = fakeDeps(store);
     for (const key of ['k-1', 'k-2', 'k-3']) {
       await expect(purchase(deps, buy({ strategy, idempotencyKey: key }))).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });
-      await expect(purchase(deps, buy({ strategy, productId: 'no-such', idempotencyKey: `${key}-x` }))).rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND' });
+      await expect(purchase(deps, buy({ strategy, productId: 'no-such', idempotencyKey: `${key}-x` }))).rejects.toMatchObject({
+        code: 'PRODUCT_NOT_FOUND',
+      });
     }
     expect(store.all(IDEMPOTENCY)).toEqual([]);
   });
@@ -113,7 +115,10 @@ describe('idempotent purchase under a lease (atomic, version)', () => {
     const store = await shop();
     const deps = fakeDeps(store);
     await pending(store, deps, deps.now() + 60_000, 'O-HELD');
-    await expect(purchase(deps, buy({ deadline: deps.now() + 500 }))).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', status: 409 });
+    await expect(purchase(deps, buy({ deadline: deps.now() + 500 }))).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+      status: 409,
+    });
     expect(await store.get('products', 'p1')).toMatchObject({ stock: 10 });
     expect(store.all('orders')).toHaveLength(0);
   });
@@ -123,7 +128,17 @@ describe('idempotent purchase under a lease (atomic, version)', () => {
     const deps = fakeDeps(store);
     // The crashed holder took a unit and created order O-CRASH, then died before marking the record done.
     await store.update('products', 'p1', { inc: { stock: -1, sold: 1 } });
-    await store.insert('orders', { id: 'O-CRASH', orderNo: 'O-CRASH', uid: 'alice', productId: 'p1', quantity: 1, price: 100, amount: 100, status: 'created', createdAt: 'x' });
+    await store.insert('orders', {
+      id: 'O-CRASH',
+      orderNo: 'O-CRASH',
+      uid: 'alice',
+      productId: 'p1',
+      quantity: 1,
+      price: 100,
+      amount: 100,
+      status: 'created',
+      createdAt: 'x',
+    });
     await pending(store, deps, deps.now() - 1, 'O-CRASH');
     const taken = await purchase(deps, buy());
     expect(taken.replayed).toBe(false);

@@ -52,7 +52,17 @@ describe.each(BACKENDS)('idempotency records on %s', (backend) => {
     const input = buy(productId, strategy);
     const req = { uid: 'alice', op: 'purchase' as const, key: input.idempotencyKey!, command: { productId, quantity: 1, strategy } };
     const data = {
-      order: { orderNo: 'O-OLD', uid: 'alice', productId, quantity: 1, price: 100, amount: 100, status: 'created', createdAt: '2026-11-25T07:00:00.000Z', version: 1 },
+      order: {
+        orderNo: 'O-OLD',
+        uid: 'alice',
+        productId,
+        quantity: 1,
+        price: 100,
+        amount: 100,
+        status: 'created',
+        createdAt: '2026-11-25T07:00:00.000Z',
+        version: 1,
+      },
       stock: null,
       attempts: 1,
       strategy,
@@ -90,7 +100,14 @@ describe.each(BACKENDS)('idempotency records on %s', (backend) => {
       state: 'done',
       response: { status: 200, msg: 'TRANSFERRED', data },
     });
-    const again = await transfer(deps, { uid: 'alice', from: 'old-a', to: 'old-b', amount: 10, deadline: FAR, idempotencyKey: 'k-old-transfer' });
+    const again = await transfer(deps, {
+      uid: 'alice',
+      from: 'old-a',
+      to: 'old-b',
+      amount: 10,
+      deadline: FAR,
+      idempotencyKey: 'k-old-transfer',
+    });
     expect(again).toEqual({ data, replayed: true });
     expect(await fixture.store.get('accounts', 'old-a')).toMatchObject({ balance: 100, version: 1 });
   });

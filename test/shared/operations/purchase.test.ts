@@ -115,8 +115,11 @@ describe('purchase (transaction): the snapshot must still hold at commit', () =>
     const inner = await seeded(10, 1999);
     // As a store answers a transaction that lost to concurrent writes twice, then commits on its third run.
     let contended = 2;
-    const store = { ...withFaults(inner, {}), transact: async (...args: Parameters<MemoryStore['transact']>) =>
-      contended-- > 0 ? ({ ok: false, reason: 'contention', attempts: 1 } as const) : inner.transact(...args) };
+    const store = {
+      ...withFaults(inner, {}),
+      transact: async (...args: Parameters<MemoryStore['transact']>) =>
+        contended-- > 0 ? ({ ok: false, reason: 'contention', attempts: 1 } as const) : inner.transact(...args),
+    };
     const deps = fakeDeps(store);
     const keyed = input({ strategy: 'transaction', quantity: 1, idempotencyKey: 'k-runs' });
     const first = await purchase(deps, keyed);

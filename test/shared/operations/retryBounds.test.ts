@@ -13,7 +13,14 @@ import { MemoryStore } from '../../support/memoryStore';
 
 const FAR = Date.UTC(2030, 0, 1);
 const bound = worstCaseStoreCalls(DEFAULT_POLICIES);
-const buy = (over: Partial<PurchaseInput> = {}): PurchaseInput => ({ uid: 'alice', productId: 'p1', quantity: 1, strategy: 'atomic', deadline: FAR, ...over });
+const buy = (over: Partial<PurchaseInput> = {}): PurchaseInput => ({
+  uid: 'alice',
+  productId: 'p1',
+  quantity: 1,
+  strategy: 'atomic',
+  deadline: FAR,
+  ...over,
+});
 
 async function shop(): Promise<MemoryStore> {
   const store = new MemoryStore();
@@ -54,7 +61,8 @@ describe('the most store calls one request makes', () => {
     const flaky: ConditionalStore = {
       ...memory,
       get: (c, id) => memory.get(c, id),
-      update: (c, id, spec) => (spec.inc?.sold && spec.inc.sold < 0 && restocks++ < 2 ? Promise.reject(new Error('injected')) : memory.update(c, id, spec)),
+      update: (c, id, spec) =>
+        spec.inc?.sold && spec.inc.sold < 0 && restocks++ < 2 ? Promise.reject(new Error('injected')) : memory.update(c, id, spec),
       insert: (c, doc) => (c === 'orders' && orderInserts++ < 3 ? Promise.reject(new Error('injected')) : memory.insert(c, doc)),
       remove: (c, id, v) => memory.remove(c, id, v),
       transact: (w, o) => memory.transact(w, o),
@@ -203,7 +211,9 @@ describe('the most store calls one request makes', () => {
     };
     const { store, calls } = countingStore(losing);
     // Act
-    await expect(purchase(fakeDeps(store), buy({ strategy, idempotencyKey: 'k' }))).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+    await expect(purchase(fakeDeps(store), buy({ strategy, idempotencyKey: 'k' }))).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+    });
     // Assert: each of the 8 rounds read the record and lost its claim or lease, and nothing was sold.
     expect(calls.filter((c) => c === 'get').length).toBeGreaterThanOrEqual(8);
     expect(calls.length).toBeLessThanOrEqual(limit(bound));
@@ -217,11 +227,16 @@ describe('the most store calls one request makes', () => {
     const losing: ConditionalStore = {
       ...memory,
       get: (c, id) => memory.get(c, id),
-      transact: async (writes) => (++runs % T !== 0 ? { ok: false, reason: 'contention', attempts: 1 } : { ok: false, reason: 'already_exists', index: 0, label: writes[0]?.label }),
+      transact: async (writes) =>
+        ++runs % T !== 0
+          ? { ok: false, reason: 'contention', attempts: 1 }
+          : { ok: false, reason: 'already_exists', index: 0, label: writes[0]?.label },
       close: async () => {},
     } as ConditionalStore;
     const { store, calls } = countingStore(losing);
-    await expect(transfer(fakeDeps(store), { uid: 'alice', from: 'a', to: 'b', amount: 1, deadline: FAR, idempotencyKey: 'k' })).rejects.toMatchObject({
+    await expect(
+      transfer(fakeDeps(store), { uid: 'alice', from: 'a', to: 'b', amount: 1, deadline: FAR, idempotencyKey: 'k' }),
+    ).rejects.toMatchObject({
       code: 'IDEMPOTENCY_IN_PROGRESS',
     });
     expect(calls).toHaveLength(bound.keyedTransfer);
@@ -233,10 +248,14 @@ describe('the most store calls one request makes', () => {
     const deps = fakeDeps(memory);
     const holder = purchase(fakeDeps(memory, { now: deps.now }), buy({ idempotencyKey: 'k', deadline: deps.now() + 60_000 }));
     await holder;
-    await memory.update('idempotency', (await memory.all('idempotency'))[0]!.id, { set: { state: 'pending', leaseUntil: deps.now() + 60_000 } });
+    await memory.update('idempotency', (await memory.all('idempotency'))[0]!.id, {
+      set: { state: 'pending', leaseUntil: deps.now() + 60_000 },
+    });
     const { store, calls } = countingStore(memory);
     // Act
-    await expect(purchase({ ...deps, store }, buy({ idempotencyKey: 'k', deadline: deps.now() + 1_000 }))).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+    await expect(purchase({ ...deps, store }, buy({ idempotencyKey: 'k', deadline: deps.now() + 1_000 }))).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+    });
     // Assert
     expect(calls.every((c) => c === 'get')).toBe(true);
     expect(calls.length).toBeLessThanOrEqual(1 + 1_000 / 20);
@@ -253,11 +272,16 @@ describe('the most store calls one request makes', () => {
       insert: (c, doc) => memory.insert(c, doc),
       remove: (c, id, v) => memory.remove(c, id, v),
       // Each round's new-cart transaction loses to contention until its last run, which finds the cart taken.
-      transact: async () => (++runs % CREATE_CART_ATTEMPTS !== 0 ? { ok: false, reason: 'contention', attempts: 1 } : { ok: false, reason: 'already_exists', index: 1 }),
+      transact: async () =>
+        ++runs % CREATE_CART_ATTEMPTS !== 0
+          ? { ok: false, reason: 'contention', attempts: 1 }
+          : { ok: false, reason: 'already_exists', index: 1 },
       close: async () => {},
     };
     const { store, calls } = countingStore(flapping);
-    await expect(addItem(fakeDeps(store), 'alice', 'c1', { id: 'a', productId: 'p2', quantity: 1 })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    await expect(addItem(fakeDeps(store), 'alice', 'c1', { id: 'a', productId: 'p2', quantity: 1 })).rejects.toMatchObject({
+      code: 'VERSION_CONFLICT',
+    });
     expect(calls).toHaveLength(bound.addCartItem);
   });
 });

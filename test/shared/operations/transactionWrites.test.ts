@@ -31,7 +31,17 @@ describe('purchaseWrites', () => {
         kind: 'insert',
         label: 'order',
         collection: 'orders',
-        doc: { id: 'O-1', orderNo: 'O-1', uid: 'alice', productId: 'p1', quantity: 2, price: 250, amount: 500, status: 'created', createdAt: '2026-01-01T00:00:00.000Z' },
+        doc: {
+          id: 'O-1',
+          orderNo: 'O-1',
+          uid: 'alice',
+          productId: 'p1',
+          quantity: 2,
+          price: 250,
+          amount: 500,
+          status: 'created',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
       },
     ]);
   });

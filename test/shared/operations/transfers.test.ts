@@ -11,7 +11,14 @@ async function bank() {
   await store.insert('accounts', { id: 'b', owner: 'bob', balance: 50 });
   return store;
 }
-const move = (over: Partial<TransferInput> = {}): TransferInput => ({ uid: 'alice', from: 'a', to: 'b', amount: 300, deadline: FAR, ...over });
+const move = (over: Partial<TransferInput> = {}): TransferInput => ({
+  uid: 'alice',
+  from: 'a',
+  to: 'b',
+  amount: 300,
+  deadline: FAR,
+  ...over,
+});
 
 describe('transfer', () => {
   it('debits, credits and writes the ledger entry together', async () => {
