@@ -1,18 +1,8 @@
 /** createClient with fake transports: requests built, keys kept across retries, what is retried, results. */
 import { createClient, type ClientOptions, type Result, type PurchaseOutcome } from '../../client/src';
+import { ORDER } from './support/order';
 import { envelope, fakeClock, fakeTransport, type Scripted } from './support/fakeTransport';
 
-const ORDER = {
-  orderNo: 'O1',
-  uid: 'u1',
-  productId: 'p1',
-  quantity: 1,
-  price: 990,
-  amount: 990,
-  status: 'created',
-  createdAt: '2026-01-01T00:00:00Z',
-  version: 1,
-};
 const BOUGHT = envelope(200, { msg: 'Purchase completed', data: { order: ORDER, stock: 9, attempts: 1, strategy: 'atomic' } });
 const UNAVAILABLE = envelope(503, { msg: 'busy', error: 'SERVICE_UNAVAILABLE', data: { requestId: 'r1', outcome: 'unknown' } });
 const IN_PROGRESS = envelope(409, { msg: 'in progress', error: 'IDEMPOTENCY_IN_PROGRESS' });

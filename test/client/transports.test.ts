@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, fetchTransport, uniTransport, wxTransport, type Transport } from '../../client/src';
+import { ORDER } from './support/order';
 import { fakeMiniProgram, type FakeMiniProgram } from './support/fakeMiniProgram';
 
 interface Seen {
@@ -14,18 +15,6 @@ interface Seen {
   headers: IncomingMessage['headers'];
   body: string;
 }
-
-const ORDER = {
-  orderNo: 'O1',
-  uid: 'u1',
-  productId: 'p1',
-  quantity: 1,
-  price: 990,
-  amount: 990,
-  status: 'created',
-  createdAt: '2026-01-01T00:00:00Z',
-  version: 1,
-};
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
