@@ -38,6 +38,13 @@ export interface MongoSettings {
   maxPoolSize: number;
 }
 
+export interface AdminSettings {
+  /** The JWT claim that lists the caller's groups (Cognito user pools: `cognito:groups`). */
+  claim: string;
+  /** The group whose members are admins. */
+  group: string;
+}
+
 export interface FunctionConfig {
   backend: Backend;
   /** True inside an esbuild bundle (esbuild.config.mjs defines it). */
@@ -47,6 +54,8 @@ export interface FunctionConfig {
   /** The one Cognito identity pool whose identities count on direct invocation; unset: none do. */
   cognitoIdentityPoolId?: string;
   trustedCallerSecret: SecretSource;
+  /** Who may call admin routes over HTTP: a verified JWT whose `claim` lists `group` (admin.ts). */
+  admin: AdminSettings;
   dynamodb: DynamoSettings;
   mongodb: MongoSettings;
 }
@@ -128,6 +137,10 @@ export function readConfig(env: Env = process.env): FunctionConfig {
     trustedCallerSecret: {
       value: setting('LOCKLESS_TRUSTED_CALLER_SECRET', env),
       parameter: setting('LOCKLESS_TRUSTED_CALLER_SECRET_PARAMETER', env),
+    },
+    admin: {
+      claim: setting('LOCKLESS_ADMIN_CLAIM', env) ?? 'cognito:groups',
+      group: setting('LOCKLESS_ADMIN_GROUP', env) ?? 'lockless-admin',
     },
     dynamodb: dynamoSettings(env),
     mongodb: mongoSettings(env),

@@ -33,6 +33,8 @@ export const COGNITO_OWNER_PREFIX = 'cognito:';
 
 export interface CallerAssertion {
   sub: string;
+  /** Set only on an admin's assertion; it is part of what is signed. */
+  admin?: true;
   /** Issued at, epoch seconds. */
   iat: number;
   sig: string;
@@ -55,17 +57,36 @@ export interface DirectIdentityConfig {
   stage: string;
 }
 
-function signature(secret: string, sub: string, iat: number, target: AssertionTarget): string {
-  const text = ['lockless-invoke-v2', target.functionName, target.stage, sub, String(iat), sha256Hex(canonicalJson(target.payload))].join(
-    '\n',
-  );
+/** A verified direct caller: the owner id, and whether a trusted server marked the call as an admin's. */
+export interface DirectCaller {
+  sub: string;
+  admin: boolean;
+}
+
+function signature(secret: string, sub: string, iat: number, target: AssertionTarget, admin: boolean): string {
+  // An admin assertion signs a different first line, so no user assertion verifies as an admin one.
+  const text = [
+    admin ? 'lockless-invoke-v2-admin' : 'lockless-invoke-v2',
+    target.functionName,
+    target.stage,
+    sub,
+    String(iat),
+    sha256Hex(canonicalJson(target.payload)),
+  ].join('\n');
   return createHmac('sha256', secret).update(text).digest('base64url');
 }
 
 /** For trusted servers (and tests): the assertion that names the end user of one direct invocation. */
-export function signCallerAssertion(secret: string, sub: string, target: AssertionTarget, now: number = Date.now()): CallerAssertion {
+export function signCallerAssertion(
+  secret: string,
+  sub: string,
+  target: AssertionTarget,
+  now: number = Date.now(),
+  options: { admin?: boolean } = {},
+): CallerAssertion {
   const iat = Math.floor(now / 1000);
-  return { sub, iat, sig: signature(secret, sub, iat, target) };
+  const admin = options.admin === true;
+  return { sub, iat, sig: signature(secret, sub, iat, target, admin), ...(admin ? { admin: true as const } : {}) };
 }
 
 /** A JWT or trusted-caller subject that may be an owner: non-empty, bounded, and not in Cognito's namespace. */
@@ -73,33 +94,37 @@ export function isUserSub(sub: unknown): sub is string {
   return typeof sub === 'string' && sub.length > 0 && sub.length <= MAX_SUB_LENGTH && !sub.startsWith(COGNITO_OWNER_PREFIX);
 }
 
-function verifiedAssertion(raw: unknown, secret: string | undefined, target: AssertionTarget, now: number): string | undefined {
+function verifiedAssertion(raw: unknown, secret: string | undefined, target: AssertionTarget, now: number): DirectCaller | undefined {
   if (!secret || secret.length < MIN_SECRET_LENGTH) return undefined;
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const { sub, iat, sig } = raw as Partial<CallerAssertion>;
+  const { sub, iat, sig, admin: adminFlag } = raw as Partial<Record<keyof CallerAssertion, unknown>>;
   if (!isUserSub(sub)) return undefined;
+  // Only `true` or absent: any other value is a malformed assertion, not a user one.
+  if (adminFlag !== undefined && adminFlag !== true) return undefined;
+  const admin = adminFlag === true;
   if (typeof iat !== 'number' || !Number.isSafeInteger(iat) || typeof sig !== 'string') return undefined;
   const age = now / 1000 - iat;
   if (age > ASSERTION_MAX_AGE_S || age < -ASSERTION_MAX_SKEW_S) return undefined;
-  const expected = Buffer.from(signature(secret, sub, iat, target));
+  const expected = Buffer.from(signature(secret, sub, iat, target, admin));
   const given = Buffer.from(sig);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? sub : undefined;
+  return expected.length === given.length && timingSafeEqual(expected, given) ? { sub, admin } : undefined;
 }
 
-function cognitoOwner(context: Context | undefined, poolId: string | undefined): string | undefined {
+function cognitoOwner(context: Context | undefined, poolId: string | undefined): DirectCaller | undefined {
   const id = context?.identity?.cognitoIdentityId;
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_SUB_LENGTH) return undefined;
   if (!poolId || context?.identity?.cognitoIdentityPoolId !== poolId) return undefined;
-  return `${COGNITO_OWNER_PREFIX}${id}`;
+  // An identity-pool caller is an end user's device: never an admin.
+  return { sub: `${COGNITO_OWNER_PREFIX}${id}`, admin: false };
 }
 
-/** The verified caller (owner id) of a direct invocation of `payload`, or undefined. */
+/** The verified caller of a direct invocation of `payload` (owner id, admin or not), or undefined. */
 export function directCaller(
   context: Context | undefined,
   payload: unknown,
   config: DirectIdentityConfig,
   now = Date.now(),
-): string | undefined {
+): DirectCaller | undefined {
   if (context?.identity?.cognitoIdentityId) return cognitoOwner(context, config.cognitoIdentityPoolId);
   const clientContext = context?.clientContext as { custom?: Record<string, unknown>; Custom?: Record<string, unknown> } | undefined;
   const custom = clientContext?.custom ?? clientContext?.Custom;

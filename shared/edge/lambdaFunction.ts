@@ -22,6 +22,7 @@ import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } f
 import { parseInput, type Schema } from '../validation';
 import { beforeDeadline } from './deadline';
 import { directCaller, isUserSub, type DirectIdentityConfig } from './directIdentity';
+import { isAdminByClaims } from './admin';
 import { secretFrom } from './secrets';
 
 export interface Call {
@@ -32,6 +33,8 @@ export interface Call {
   /** Epoch ms by which the answer must be on its way. */
   deadline: number;
   transport: 'http' | 'direct';
+  /** Whether the verified caller is an admin (admin.ts); always true when the function's access is 'admin'. */
+  admin: boolean;
 }
 
 /** The verified caller of a function whose access is 'user' (the wrapper has already refused anonymous calls). Errors: UNAUTHORIZED. */
@@ -42,8 +45,11 @@ export function callerOf(call: Call): string {
 
 export interface FunctionSpec<C> {
   name: string;
-  /** 'user': a verified identity is required (401 UNAUTHORIZED first, before any validation). */
-  access: 'user' | 'public';
+  /**
+   * 'user': a verified identity is required (401 UNAUTHORIZED first, before any validation).
+   * 'admin': the same, and the caller must be an admin (403 FORBIDDEN, also before any validation).
+   */
+  access: 'user' | 'public' | 'admin';
   /** The validated command from an HTTP request (path, body, headers); throws INVALID_REQUEST. */
   fromHttp(req: ApiRequest): C;
   /** The strict schema of a direct payload (its optional `lang` is taken off first). */
@@ -68,7 +74,7 @@ function directLang(payload: Record<string, unknown>): Lang {
 export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandler; httpHandler: HttpHandler } {
   // Configuration is read once, when the container loads the function, like the store's.
   // The trusted-caller secret may live in SSM (secrets.ts): its read starts now, at cold start.
-  const { cognitoIdentityPoolId, stage, trustedCallerSecret } = config();
+  const { cognitoIdentityPoolId, stage, trustedCallerSecret, admin: adminSettings } = config();
   const readSecret = () => {
     const pending = secretFrom('LOCKLESS_TRUSTED_CALLER_SECRET', trustedCallerSecret);
     pending.catch(() => {});
@@ -84,27 +90,30 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       throw err;
     }
   };
-  const requireSub = (sub: string | undefined) => {
-    if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
+  const requireAccess = (sub: string | undefined, admin: boolean) => {
+    if (spec.access !== 'public' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
+    if (spec.access === 'admin' && !admin) throw new AppError('FORBIDDEN', 'admin route');
   };
 
   async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<APIGatewayProxyStructuredResultV2> {
     let req: ApiRequest | undefined;
     let sub: string | undefined;
+    let admin = false;
     try {
       req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
       // A claim in Cognito's owner namespace is no user of the JWT issuer (directIdentity.ts).
       sub = isUserSub(req.sub) ? req.sub : undefined;
-      requireSub(sub);
+      admin = sub !== undefined && isAdminByClaims(req.claims, adminSettings);
+      requireAccess(sub, admin);
       refuseInvalidInput(req);
       const command = spec.fromHttp(req);
-      const call: Call = { sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
+      const call: Call = { sub, admin, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
-      log('info', req.requestId, 'http', result.status ?? 200, started, sub);
+      log('info', req.requestId, 'http', result.status ?? 200, started, sub, admin);
       return toHttp(successEnvelope(result, req.lang), result.headers);
     } catch (thrown) {
       const requestId = req?.requestId ?? context?.awsRequestId ?? 'unknown';
-      return toHttp(failure(thrown, req?.lang ?? DEFAULT_LANG, requestId, 'http', started, sub));
+      return toHttp(failure(thrown, req?.lang ?? DEFAULT_LANG, requestId, 'http', started, sub, admin));
     }
   }
 
@@ -112,6 +121,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     const requestId = context?.awsRequestId || 'unknown';
     let lang: Lang = DEFAULT_LANG;
     let sub: string | undefined;
+    let admin = false;
     try {
       if (typeof event !== 'object' || event === null || Array.isArray(event)) {
         throw new AppError('INVALID_REQUEST', 'payload must be a JSON object', {
@@ -120,15 +130,17 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       }
       const { lang: _lang, ...payload } = event as Record<string, unknown>;
       lang = directLang(event as Record<string, unknown>);
-      sub = directCaller(context, event, await identity());
-      requireSub(sub);
+      const caller = directCaller(context, event, await identity());
+      sub = caller?.sub;
+      admin = caller?.admin === true;
+      requireAccess(sub, admin);
       const command = parseInput(spec.direct, payload, 'payload');
-      const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
+      const call: Call = { sub, admin, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
-      log('info', requestId, 'direct', result.status ?? 200, started, sub);
+      log('info', requestId, 'direct', result.status ?? 200, started, sub, admin);
       return successEnvelope(result, lang);
     } catch (thrown) {
-      return failure(thrown, lang, requestId, 'direct', started, sub);
+      return failure(thrown, lang, requestId, 'direct', started, sub, admin);
     }
   }
 
@@ -139,10 +151,11 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     transport: Call['transport'],
     started: number,
     caller: string | undefined,
+    admin: boolean,
   ): Envelope {
     const err = toAppError(thrown);
     // The cause stays in the log; the client sees the code and, at 5xx, the request id.
-    log(err.status >= 500 ? 'error' : 'info', requestId, transport, err.status, started, caller, {
+    log(err.status >= 500 ? 'error' : 'info', requestId, transport, err.status, started, caller, admin, {
       error: err.code,
       ...(err.status >= 500 ? { cause: err.cause ?? err } : {}),
     });
@@ -157,9 +170,19 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     status: number,
     started: number,
     caller: string | undefined,
+    admin: boolean,
     extra = {},
   ) {
-    logLine(level, { fn: spec.name, requestId, transport, status, ...(caller ? { caller } : {}), ms: Date.now() - started, ...extra });
+    logLine(level, {
+      fn: spec.name,
+      requestId,
+      transport,
+      status,
+      ...(caller ? { caller } : {}),
+      ...(admin ? { admin } : {}),
+      ms: Date.now() - started,
+      ...extra,
+    });
   }
 
   return {

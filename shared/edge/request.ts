@@ -23,6 +23,8 @@ export interface ApiRequest {
   body?: string;
   /** The verified caller, when there is one. */
   sub?: string;
+  /** The claims the gateway's JWT authorizer verified (a prototype-less copy), or undefined. */
+  claims?: Readonly<Record<string, unknown>>;
   requestId: string;
   lang: Lang;
   /** Epoch ms by which the answer must be on its way (the Lambda's deadline minus a margin). */
@@ -137,7 +139,9 @@ export function fromHttpEvent(event: unknown, context?: Context): ApiRequest {
   const headers = readHeaders(e.headers, issues);
   readQuery(e.rawQueryString, plainMap(e.queryStringParameters), issues);
   const body = readBody(e.body, e.isBase64Encoded === true, method, issues);
-  const sub = e.requestContext.authorizer?.jwt?.claims?.sub;
+  const verified = e.requestContext.authorizer?.jwt?.claims;
+  const claims = verified ? Object.assign(Object.create(null) as Record<string, unknown>, verified) : undefined;
+  const sub = claims?.sub;
   return {
     method,
     path: e.rawPath ?? e.requestContext.http.path ?? '',
@@ -145,6 +149,7 @@ export function fromHttpEvent(event: unknown, context?: Context): ApiRequest {
     headers,
     body,
     sub: typeof sub === 'string' && sub.length > 0 ? sub : undefined,
+    claims,
     requestId: context?.awsRequestId || e.requestContext.requestId || 'unknown',
     lang: negotiateLang(headers['accept-language']),
     deadline: deadlineFrom(context),

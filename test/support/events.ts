@@ -12,6 +12,8 @@ export interface EventInput {
   headers?: Record<string, string>;
   /** The verified `sub` claim; omit for an anonymous request. */
   sub?: string;
+  /** More verified claims (e.g. `{ 'cognito:groups': '[lockless-admin]' }`, see adminClaims); only with `sub`. */
+  claims?: Record<string, unknown>;
   /** The route template API Gateway matched (e.g. `POST /products/{id}/purchase`); defaults to method and path. */
   route?: string;
 }
@@ -37,7 +39,7 @@ export function httpEvent(input: EventInput) {
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
       http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent },
-      ...(input.sub ? { authorizer: { jwt: { claims: { sub: input.sub }, scopes: [] } } } : {}),
+      ...(input.sub ? { authorizer: { jwt: { claims: { ...input.claims, sub: input.sub }, scopes: [] } } } : {}),
     },
     pathParameters: input.pathParameters,
     body,
@@ -67,6 +69,9 @@ export function lambdaContext(remainingMs = 10_000, extra: Partial<Context> = {}
 /** The identity pool the test functions are configured with (LOCKLESS_COGNITO_IDENTITY_POOL_ID). */
 export const TEST_IDENTITY_POOL = 'us-east-1:lockless-test-pool';
 
+/** The claims of an admin's JWT as API Gateway's HTTP API hands them over (array claims flattened to `[a b]`). */
+export const adminClaims = { 'cognito:groups': '[staff lockless-admin]' };
+
 /** A context as Lambda builds it for an Invoke made with Cognito identity-pool credentials. */
 export function cognitoContext(cognitoIdentityId: string, remainingMs?: number, poolId = TEST_IDENTITY_POOL): Context {
   return lambdaContext(remainingMs, { identity: { cognitoIdentityId, cognitoIdentityPoolId: poolId } });
@@ -78,6 +83,7 @@ export const cognitoOwner = (cognitoIdentityId: string) => `cognito:${cognitoIde
 interface PendingAssertion {
   secret: string;
   sub: string;
+  admin?: boolean;
   now?: number;
   stage: string;
   functionName?: string;
@@ -92,10 +98,17 @@ const pendingAssertions = new WeakMap<Context, PendingAssertion>();
 export function trustedCallerContext(
   secret: string,
   sub: string,
-  options: { now?: number; stage?: string; functionName?: string } = {},
+  options: { now?: number; stage?: string; functionName?: string; admin?: boolean } = {},
 ): Context {
   const context = lambdaContext();
-  pendingAssertions.set(context, { secret, sub, stage: options.stage ?? 'dev', now: options.now, functionName: options.functionName });
+  pendingAssertions.set(context, {
+    secret,
+    sub,
+    stage: options.stage ?? 'dev',
+    now: options.now,
+    functionName: options.functionName,
+    admin: options.admin,
+  });
   return context;
 }
 
@@ -106,7 +119,9 @@ export function signedFor(context: Context, payload: unknown): Context {
   const target = { functionName: pending.functionName ?? context.functionName, stage: pending.stage, payload };
   return {
     ...context,
-    clientContext: { custom: { lockless: signCallerAssertion(pending.secret, pending.sub, target, pending.now) } } as never,
+    clientContext: {
+      custom: { lockless: signCallerAssertion(pending.secret, pending.sub, target, pending.now, { admin: pending.admin }) },
+    } as never,
   };
 }
 
