@@ -11,11 +11,24 @@ export interface CollectionShape {
   keyedArrays?: string[];
   /** A field holding an expiry in epoch seconds, removed by the backend's TTL (DynamoDB TTL, Mongo TTL index). */
   ttlField?: string;
+  /**
+   * Secondary indexes by name: documents with the same `partition` value, ordered by `sort` (then by id).
+   * DynamoDB: a global secondary index of that name; MongoDB: a compound index. Read with the port's `list`.
+   */
+  indexes?: Record<string, IndexShape>;
+}
+
+/** One secondary index: both fields are top-level; a document lacking either is not in the index. */
+export interface IndexShape {
+  partition: string;
+  sort: string;
+  /** The sort field's type, which DynamoDB's key schema must declare. */
+  sortType: 'string' | 'number';
 }
 
 export type CollectionName = keyof typeof collections;
 
-export const COLLECTIONS: Readonly<Record<CollectionName, CollectionShape>> = collections;
+export const COLLECTIONS: Readonly<Record<CollectionName, CollectionShape>> = collections as Record<CollectionName, CollectionShape>;
 
 export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
 

@@ -127,6 +127,37 @@ export interface TxOptions {
   deadline?: number;
 }
 
+/**
+ * Where a page of `list` starts: just after the document with this sort value and id (the last one of the
+ * previous page). A position, not a snapshot: documents written since then show up where they sort.
+ */
+export interface ListPosition {
+  sort: string | number;
+  id: string;
+}
+
+/**
+ * A read of one partition of a declared index (collections.json `indexes`), in sort order. `equals` names the
+ * index's partition field and nothing else; `after` continues from a previous page's `next`.
+ */
+export interface ListQuery {
+  index: string;
+  equals: Record<string, string>;
+  order: 'asc' | 'desc';
+  /** 1 to MAX_LIST_LIMIT. */
+  limit: number;
+  after?: ListPosition;
+}
+
+/** At most `limit` documents; `next` is set only when more may follow. */
+export interface ListPage {
+  docs: Doc[];
+  next?: ListPosition;
+}
+
+/** The most documents one `list` call returns: a page, never a scan. */
+export const MAX_LIST_LIMIT = 1_000;
+
 export interface ConditionalStore {
   /** Strongly consistent read; null when absent. */
   get(collection: string, id: string): Promise<Doc | null>;
@@ -141,6 +172,12 @@ export interface ConditionalStore {
    * retried here; only transport failures are resent inside the adapter (unavailable.ts).
    */
   transact(writes: TxWrite[], options?: TxOptions): Promise<TxResult>;
+  /**
+   * One page of an index's partition in sort order. Documents with equal sort values come in an order the
+   * backend keeps from page to page (by id on MongoDB; DynamoDB's own), so paging neither repeats nor skips one.
+   * Eventually consistent on DynamoDB (a GSI): a document written a moment ago may be missing from it.
+   */
+  list(collection: string, query: ListQuery): Promise<ListPage>;
   /** Releases connections (tests and scripts; handlers keep the store for the life of the container). */
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@
  * document it saw (null when there is none). The core turns that document into the port's failure value with
  * shared/conditions.ts classifyFailure.
  */
-import type { CollectionShape, Schema } from './collections';
+import type { CollectionShape, IndexShape, Schema } from './collections';
 import {
   InvalidSpecError,
   assertKey,
@@ -20,11 +20,14 @@ import {
   type WriteConditions,
 } from './conditions';
 import { AppError } from './errors';
+import { validateListQuery } from './listQuery';
 import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from './retry';
 import {
   txFailure,
   type ConditionalStore,
   type Doc,
+  type ListPage,
+  type ListQuery,
   type NewDoc,
   type TxContended,
   type TxOptions,
@@ -67,6 +70,11 @@ export interface StoreHooks {
     writes: PlannedWrite[],
     options: TxOptions,
   ): Promise<{ ok: true; attempts: number } | (Refused & { index: number }) | TxContended>;
+  /**
+   * One page of `index` (already checked against the collection's shape): at most `query.limit` documents in
+   * the port's order (listQuery.ts), `next` only when more may follow.
+   */
+  list(collection: string, shape: CollectionShape, index: IndexShape, query: ListQuery): Promise<ListPage>;
   close(): Promise<void>;
 }
 
@@ -179,6 +187,12 @@ export function createStore(options: StoreCoreOptions): ConditionalStore {
         return txFailure(write, out.index, { ok: false, reason: 'already_exists', ...(out.current ? { current: out.current } : {}) });
       }
       return txFailure(write, out.index, classify(out.current, txConditions(write), `transaction write ${out.index}`));
+    },
+
+    async list(collection, query) {
+      const shape = shapeOf(collection);
+      const index = validateListQuery(collection, shape, query);
+      return hooks.list(collection, shape, index, query);
     },
 
     close: () => hooks.close(),

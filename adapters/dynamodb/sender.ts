@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CollectionShape, Schema } from '../../shared/collections';
@@ -16,6 +16,7 @@ import type { RetryDeps, RetryPolicy } from '../../shared/retry';
 import type { ConditionalStore, Doc } from '../../shared/store';
 import { createStore, type Refused, type StoreHooks } from '../../shared/storeCore';
 import { buildInsertCondition, buildRemoveCondition, buildTxItem, buildUpdate, cancellationOf, type CancellationReason } from './builders';
+import { buildListQuery, pageOf } from './list';
 import { fromStoredItem, toStoredItem } from './storedDocument';
 import { send } from './unavailable';
 
@@ -177,6 +178,13 @@ function dynamoHooks(options: DynamoStoreOptions): StoreHooks {
         const { shape } = planned[cancellation.failed]!;
         return { ok: false, index: cancellation.failed, current: docFrom(shape, cancellation.item) };
       }
+    },
+
+    async list(collection, shape, index, query) {
+      const input = buildListQuery(tableOf(collection), query.index, index, query);
+      const out = await send('read', () => client.send(new QueryCommand(input)), deps);
+      const items = (out.Items ?? []).map((item) => fromStoredItem(shape, item));
+      return pageOf(items, query.limit, index, out.LastEvaluatedKey !== undefined);
     },
 
     async close() {

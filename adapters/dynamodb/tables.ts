@@ -14,9 +14,9 @@ import {
   waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
-import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeDefinition, CreateTableCommandInput, DynamoDBClient, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { COLLECTIONS, COLLECTION_NAMES } from '../../shared/collections';
-import type { CollectionName } from '../../shared/collections';
+import type { CollectionName, CollectionShape } from '../../shared/collections';
 
 /** Waiter timing in seconds: DynamoDB Local is ACTIVE at once, a real table within seconds to a minute. */
 const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 180 } as const;
@@ -28,14 +28,38 @@ export function tableName(prefix: string, collection: string): string {
   return `${prefix}${collection}`;
 }
 
-/** CreateTable input for one collection: key `id` (S), PAY_PER_REQUEST. */
+/** CreateTable input for one collection: key `id` (S), PAY_PER_REQUEST, a GSI per declared index. */
 export function createTableInput(prefix: string, collection: CollectionName): CreateTableCommandInput {
+  const indexes = globalSecondaryIndexes(COLLECTIONS[collection]);
   return {
     TableName: tableName(prefix, collection),
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    AttributeDefinitions: attributeDefinitions(COLLECTIONS[collection]),
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     BillingMode: 'PAY_PER_REQUEST',
+    ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
   };
+}
+
+/** `id`, and every field a declared index is keyed on, each once. */
+function attributeDefinitions(shape: CollectionShape): AttributeDefinition[] {
+  const types = new Map<string, 'S' | 'N'>([['id', 'S']]);
+  for (const index of Object.values(shape.indexes ?? {})) {
+    types.set(index.partition, 'S');
+    types.set(index.sort, index.sortType === 'string' ? 'S' : 'N');
+  }
+  return [...types].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}
+
+/** One GSI per declared index (collections.json), projecting whole items: `list` returns documents. */
+function globalSecondaryIndexes(shape: CollectionShape): GlobalSecondaryIndex[] {
+  return Object.entries(shape.indexes ?? {}).map(([IndexName, index]) => ({
+    IndexName,
+    KeySchema: [
+      { AttributeName: index.partition, KeyType: 'HASH' },
+      { AttributeName: index.sort, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  }));
 }
 
 async function tableExists(client: DynamoDBClient, TableName: string): Promise<boolean> {

@@ -4,13 +4,15 @@
  */
 import type { Db } from 'mongodb';
 import type { Schema } from '../../shared/collections';
+import { indexKeys } from './list';
 
 /** Mongo's code when a collection is created twice; two deploys racing may both try. */
 const NAMESPACE_EXISTS = 48;
 
 /**
- * Creates every collection of `schema` that does not exist yet and a TTL index on each `ttlField`
- * (`expireAfterSeconds: 0`: a document goes when the Date in that field passes). Idempotent.
+ * Creates every collection of `schema` that does not exist yet, a TTL index on each `ttlField`
+ * (`expireAfterSeconds: 0`: a document goes when the Date in that field passes), and each declared `indexes`
+ * entry (read by the port's `list`). Idempotent.
  *
  * Collections are created up front because an insert inside a transaction that implicitly creates its
  * collection can conflict with other transactions (and is refused by older servers).
@@ -29,6 +31,10 @@ export async function ensureIndexes(db: Db, schema: Schema): Promise<void> {
     }
     if (shape.ttlField) {
       await db.collection(name).createIndex({ [shape.ttlField]: 1 }, { expireAfterSeconds: 0, name: `${shape.ttlField}_ttl` });
+    }
+    // The port's `list` indexes (collections.json), named as declared.
+    for (const [indexName, index] of Object.entries(shape.indexes ?? {})) {
+      await db.collection(name).createIndex(indexKeys(index), { name: indexName });
     }
   }
 }

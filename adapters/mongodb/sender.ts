@@ -23,6 +23,7 @@ import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from '../../sh
 import type { ConditionalStore, Doc, TxContended, TxOptions } from '../../shared/store';
 import { createStore, type PlannedWrite, type Refused, type StoreHooks } from '../../shared/storeCore';
 import { buildFilter, buildUpdate, plan, type MongoWrite } from './builders';
+import { buildListQuery } from './list';
 import { fromStored, toStored, type StoredDocument } from './storedDocument';
 import { withUnavailableErrors } from './unavailable';
 
@@ -125,6 +126,14 @@ function mongoHooks(options: MongoStoreOptions): StoreHooks {
     },
 
     transact: (planned, txOptions) => runTransaction(client, deps, planned, txOptions),
+
+    async list(name, shape, index, query) {
+      const { filter, sort, limit } = buildListQuery(index, query);
+      const found = await collectionOf(name).find(filter, { sort, limit }).toArray();
+      const docs = found.slice(0, query.limit).map((stored) => fromStored(stored, shape));
+      const last = docs.at(-1);
+      return found.length > query.limit && last ? { docs, next: { sort: last[index.sort] as string | number, id: last.id } } : { docs };
+    },
 
     async close() {
       await client.close();

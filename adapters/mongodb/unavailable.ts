@@ -58,6 +58,7 @@ export function withUnavailableErrors(store: ConditionalStore): ConditionalStore
     insert: wrap(store.insert.bind(store), true),
     remove: wrap(store.remove.bind(store), true),
     transact: wrap(store.transact.bind(store), true),
+    list: wrap(store.list.bind(store), false),
     close: () => store.close(),
   };
 }

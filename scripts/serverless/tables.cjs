@@ -42,6 +42,24 @@ function tableResource(stage, collection, shape) {
     BillingMode: 'PAY_PER_REQUEST',
     PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
   };
+  const indexes = Object.entries(shape.indexes || {});
+  if (indexes.length > 0) {
+    // The port's `list` indexes (shared/collections.json), as adapters/dynamodb/tables.ts creates them locally.
+    const types = new Map([['id', 'S']]);
+    for (const [, index] of indexes) {
+      types.set(index.partition, 'S');
+      types.set(index.sort, index.sortType === 'string' ? 'S' : 'N');
+    }
+    properties.AttributeDefinitions = [...types].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+    properties.GlobalSecondaryIndexes = indexes.map(([IndexName, index]) => ({
+      IndexName,
+      KeySchema: [
+        { AttributeName: index.partition, KeyType: 'HASH' },
+        { AttributeName: index.sort, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+  }
   if (shape.ttlField) properties.TimeToLiveSpecification = { AttributeName: shape.ttlField, Enabled: true };
   if (!RETAINED.includes(collection)) return { Type: 'AWS::DynamoDB::Table', Properties: properties };
   properties.DeletionProtectionEnabled = true;

@@ -19,6 +19,7 @@ function hooks(over: Partial<StoreHooks> = {}): { hooks: StoreHooks; sent: strin
       insert: refuse,
       remove: refuse,
       transact: async () => (sent.push('transact'), { ok: false as const, index: 1, current: stock0 }),
+      list: async () => (sent.push('list'), { docs: [] }),
       close: async () => {},
       ...over,
     },

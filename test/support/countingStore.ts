@@ -9,6 +9,7 @@ export function countingStore(store: ConditionalStore): { store: ConditionalStor
     insert: (c, doc) => (calls.push('insert'), store.insert(c, doc)),
     remove: (c, id, v) => (calls.push('remove'), store.remove(c, id, v)),
     transact: (writes, options) => (calls.push('transact'), store.transact(writes, options)),
+    list: (c, query) => (calls.push('list'), store.list(c, query)),
     close: () => store.close(),
   };
   return { store: wrapped, calls };

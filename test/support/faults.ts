@@ -36,6 +36,7 @@ export function withFaults(store: ConditionalStore, plan: FaultPlan): Conditiona
     },
     remove: (collection, id, version) => store.remove(collection, id, version),
     transact: (writes, options) => store.transact(writes, options),
+    list: (collection, query) => store.list(collection, query),
     close: () => store.close(),
   };
 }

@@ -6,11 +6,14 @@
  */
 import { COLLECTIONS, type Schema } from '../../shared/collections';
 import { guardHolds } from '../../shared/conditions';
+import { comparePositions, inIndex, positionOf } from '../../shared/listQuery';
 import { AppError } from '../../shared/errors';
 import type {
   ConditionalStore,
   Doc,
   InsertResult,
+  ListPage,
+  ListQuery,
   NewDoc,
   RemoveResult,
   TxOptions,
@@ -62,6 +65,10 @@ export class MemoryStore implements ConditionalStore {
     return this.core.transact(writes, options);
   }
 
+  list(collection: string, query: ListQuery): Promise<ListPage> {
+    return this.core.list(collection, query);
+  }
+
   async close(): Promise<void> {}
 
   /** Each hook checks and applies with no await in between: JavaScript runs it without interleaving. */
@@ -108,6 +115,17 @@ export class MemoryStore implements ConditionalStore {
             this.table(write.collection).set(write.id, apply(this.table(write.collection).get(write.id)!, write.spec));
         }
         return { ok: true, attempts: 1 };
+      },
+      list: async (collection, _shape, index, query) => {
+        const sign = query.order === 'asc' ? 1 : -1;
+        const partition = query.equals[index.partition];
+        const matching = [...this.table(collection).values()]
+          .filter((doc) => inIndex(doc, index) && doc[index.partition] === partition)
+          .filter((doc) => !query.after || sign * comparePositions(positionOf(doc, index), query.after) > 0)
+          .sort((a, b) => sign * comparePositions(positionOf(a, index), positionOf(b, index)));
+        const docs = matching.slice(0, query.limit).map(clone);
+        const last = docs.at(-1);
+        return matching.length > query.limit && last ? { docs, next: positionOf(last, index) } : { docs };
       },
       close: async () => {},
     };

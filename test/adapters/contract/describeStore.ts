@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { transactUntilDecided } from '../../../shared/operations/contention';
 import { realRetryDeps } from '../../../shared/retry';
+import { describeList } from './describeList';
 import { isContended, type ConditionalStore, type Doc, type Guard, type TxWrite } from '../../../shared/store';
 
 export interface StoreFixture {
@@ -29,6 +30,8 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
     afterAll(async () => {
       await fixture?.cleanup();
     });
+
+    describeList(() => store);
 
     async function product(fields: Record<string, unknown> = {}): Promise<Doc> {
       const id = uid('p');

@@ -36,6 +36,7 @@ function answering(memory: MemoryStore, transact: ConditionalStore['transact']):
     insert: (c, doc) => memory.insert(c, doc),
     remove: (c, id, v) => memory.remove(c, id, v),
     transact,
+    list: (c, q) => memory.list(c, q),
     close: async () => {},
   };
 }
@@ -66,6 +67,7 @@ describe('the most store calls one request makes', () => {
       insert: (c, doc) => (c === 'orders' && orderInserts++ < 3 ? Promise.reject(new Error('injected')) : memory.insert(c, doc)),
       remove: (c, id, v) => memory.remove(c, id, v),
       transact: (w, o) => memory.transact(w, o),
+      list: (c, q) => memory.list(c, q),
       close: async () => {},
     };
     const { store, calls } = countingStore(flaky);
@@ -89,6 +91,7 @@ describe('the most store calls one request makes', () => {
       insert: (c, doc) => memory.insert(c, doc),
       remove: (c, id, v) => memory.remove(c, id, v),
       transact: (w, o) => memory.transact(w, o),
+      list: (c, q) => memory.list(c, q),
       close: async () => {},
     };
     const { store, calls } = countingStore(interfering);
@@ -111,6 +114,7 @@ describe('the most store calls one request makes', () => {
       insert: (c, doc) => memory.insert(c, doc),
       remove: (c, id, v) => memory.remove(c, id, v),
       transact: (w, o) => memory.transact(w, o),
+      list: (c, q) => memory.list(c, q),
       close: async () => {},
     };
     const { store, calls } = countingStore(repricing);
@@ -139,6 +143,7 @@ describe('the most store calls one request makes', () => {
       insert: (c, doc) => memory.insert(c, doc),
       remove: (c, id, v) => memory.remove(c, id, v),
       transact: async (w, o) => (++runs >= S && runs < T ? { ok: false, reason: 'contention', attempts: 1 } : memory.transact(w, o)),
+      list: (c, q) => memory.list(c, q),
       close: async () => {},
     };
     const { store, calls } = countingStore(worst);
@@ -207,6 +212,7 @@ describe('the most store calls one request makes', () => {
       insert: (c, doc) => (c === 'idempotency' ? Promise.resolve({ ok: false, reason: 'already_exists' }) : memory.insert(c, doc)),
       remove: (c, id, v) => memory.remove(c, id, v),
       transact: async (writes) => ({ ok: false, reason: 'already_exists', index: 0, label: writes[0]?.label }),
+      list: (c, q) => memory.list(c, q),
       close: async () => {},
     };
     const { store, calls } = countingStore(losing);
@@ -231,6 +237,7 @@ describe('the most store calls one request makes', () => {
         ++runs % T !== 0
           ? { ok: false, reason: 'contention', attempts: 1 }
           : { ok: false, reason: 'already_exists', index: 0, label: writes[0]?.label },
+      list: (c, q) => memory.list(c, q),
       close: async () => {},
     } as ConditionalStore;
     const { store, calls } = countingStore(losing);
@@ -276,6 +283,7 @@ describe('the most store calls one request makes', () => {
         ++runs % CREATE_CART_ATTEMPTS !== 0
           ? { ok: false, reason: 'contention', attempts: 1 }
           : { ok: false, reason: 'already_exists', index: 1 },
+      list: (c, q) => memory.list(c, q),
       close: async () => {},
     };
     const { store, calls } = countingStore(flapping);
