@@ -13,6 +13,7 @@
 import * as z from 'zod/mini';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { message, type SuccessKey } from '../../shared/messages';
+import { CreateProductBody, EditProductBody, RestockBody } from '../../shared/catalogSchemas';
 import { CartItemBody, Id, IdempotencyKey, MAX_INPUT_BYTES, PurchaseBody, TransferBody } from '../../shared/validation';
 import * as responses from './responses';
 
@@ -36,7 +37,12 @@ interface OperationDoc {
   pathParams: string[];
   body?: { schema: z.ZodMiniType; note?: string };
   idempotent?: boolean;
-  success: { msg: SuccessKey; data: z.ZodMiniType; headers?: Record<string, { description: string }> };
+  /** The route reads an If-Match header (a versioned edit). */
+  ifMatch?: boolean;
+  /** Query parameters the route declares (every other one is refused), with their schemas. */
+  query?: Record<string, { schema: z.ZodMiniType; description: string }>;
+  /** `status` defaults to 200. */
+  success: { msg: SuccessKey; data: z.ZodMiniType; status?: number; headers?: Record<string, { description: string }> };
   /** Error codes particular to the route; INVALID_REQUEST, INTERNAL, SERVICE_UNAVAILABLE (and UNAUTHORIZED
    * where a token is needed) are added to every route. */
   errors: ErrorCode[];
@@ -120,6 +126,34 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     success: { msg: 'OK', data: responses.Cart },
     errors: ['CART_NOT_FOUND'],
   },
+  createProduct: {
+    summary: 'Create a product (admin)',
+    description: 'Prices in minor units (fen). `limitPerUser` caps the units one user may hold in live orders of it.',
+    pathParams: [],
+    body: { schema: CreateProductBody },
+    success: { msg: 'PRODUCT_CREATED', status: 201, data: responses.Product, headers: { ETag: { description: 'The new version.' } } },
+    errors: ['FORBIDDEN', 'PRODUCT_EXISTS'],
+  },
+  editProduct: {
+    summary: "Edit a product's name and price (admin), only at the version its If-Match names",
+    description:
+      'Send the ETag of GET /products/{id} as If-Match. A stale one answers 412 with the current ETag and product: merge and send again. ' +
+      'Any write to the product (a sale, a restock) moves its version on.',
+    pathParams: ['id'],
+    ifMatch: true,
+    body: { schema: EditProductBody, note: 'At least one of `name` and `price`.' },
+    success: { msg: 'PRODUCT_UPDATED', data: responses.Product, headers: { ETag: { description: 'The new version.' } } },
+    errors: ['FORBIDDEN', 'PRODUCT_NOT_FOUND', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED'],
+  },
+  restock: {
+    summary: 'Add stock to a product (admin)',
+    description: 'One increment: it never waits for or fails because of purchases. Send an Idempotency-Key so a retry adds once.',
+    pathParams: ['id'],
+    body: { schema: RestockBody },
+    idempotent: true,
+    success: { msg: 'RESTOCKED', data: responses.Restock, headers: REPLAYED_HEADER },
+    errors: ['FORBIDDEN', 'PRODUCT_NOT_FOUND', 'TRANSACTION_CONFLICT', 'IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED'],
+  },
 };
 
 const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as ErrorCode[];
@@ -150,7 +184,7 @@ function successResponse(name: string, doc: OperationDoc) {
       'application/json': {
         schema: {
           allOf: [ref('SuccessEnvelope')],
-          properties: { code: { const: 200 }, data: ref(`${name}Data`) },
+          properties: { code: { const: doc.success.status ?? 200 }, data: ref(`${name}Data`) },
           required: ['data'],
         },
       },
@@ -199,6 +233,18 @@ export function buildOpenApi(): Record<string, unknown> {
         schema: ref('IdempotencyKey'),
       });
     }
+    if (doc.ifMatch) {
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: true,
+        description: 'The ETag of GET /products/{id}. Missing: 428 PRECONDITION_REQUIRED; stale: 412 PRECONDITION_FAILED.',
+        schema: { type: 'string' },
+      });
+    }
+    for (const [param, query] of Object.entries(doc.query ?? {})) {
+      parameters.push({ name: param, in: 'query', required: false, description: query.description, schema: schemaOf(query.schema) });
+    }
     parameters.push({ $ref: '#/components/parameters/AcceptLanguage' });
     const methods = paths[route.path] ?? {};
     paths[route.path] = methods;
@@ -217,7 +263,7 @@ export function buildOpenApi(): Record<string, unknown> {
             },
           }
         : {}),
-      responses: { '200': successResponse(name, doc), ...errorResponses(operation) },
+      responses: { [String(doc.success.status ?? 200)]: successResponse(name, doc), ...errorResponses(operation) },
     };
     if (doc.body) dataSchemas[`${name}Body`] = schemaOf(doc.body.schema);
   }
@@ -308,6 +354,8 @@ export function buildOpenApi(): Record<string, unknown> {
             attempts: { type: 'integer' },
             limit: { type: 'integer' },
             exhausted: { type: 'boolean' },
+            etag: { type: 'string', description: 'PRECONDITION_FAILED: the ETag of the document as it is now.' },
+            current: { description: 'PRECONDITION_FAILED: the document as it is now, for the editor to merge.' },
           },
           additionalProperties: false,
         },

@@ -46,6 +46,14 @@ const OPERATIONS = {
   },
   removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}', tables: { carts: ['UpdateItem'] } },
   getCart: { method: 'GET', path: '/carts/{id}', tables: { carts: ['GetItem'] } },
+  // The catalog (admin routes: the handlers refuse non-admins; the authorizer only verifies the token).
+  createProduct: { method: 'POST', path: '/products', tables: { products: ['PutItem'] } },
+  editProduct: { method: 'PATCH', path: '/products/{id}', tables: { products: ['GetItem', 'UpdateItem'] } },
+  restock: {
+    method: 'POST',
+    path: '/products/{id}/restock',
+    tables: { products: ['UpdateItem'], idempotency: ['GetItem', 'PutItem', 'UpdateItem'] },
+  },
 };
 
 /** The suffix of the API Gateway function of an operation. */

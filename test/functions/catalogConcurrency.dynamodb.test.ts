@@ -1,0 +1,3 @@
+import { describeCatalogConcurrency } from './catalogConcurrency';
+
+describeCatalogConcurrency('dynamodb');
