@@ -126,6 +126,19 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     success: { msg: 'OK', data: responses.Cart },
     errors: ['CART_NOT_FOUND'],
   },
+  listOrders: {
+    summary: "List the caller's orders, newest first, a page at a time",
+    description:
+      'Pass `nextCursor` of one page as `cursor` to get the next; the last page has none. A cursor works only for the caller it ' +
+      'was given to (400 otherwise). Other query parameters are refused.',
+    pathParams: [],
+    query: {
+      limit: { schema: z.string().check(z.regex(/^[1-9][0-9]{0,2}$/)), description: 'Orders per page, 1 to 100 (default 20).' },
+      cursor: { schema: z.string().check(z.minLength(1), z.maxLength(512)), description: '`nextCursor` of the previous page.' },
+    },
+    success: { msg: 'OK', data: responses.OrderPage },
+    errors: [],
+  },
   createProduct: {
     summary: 'Create a product (admin)',
     description: 'Prices in minor units (fen). `limitPerUser` caps the units one user may hold in live orders of it.',

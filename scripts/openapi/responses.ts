@@ -62,3 +62,5 @@ export const Cart = z.strictObject({
 export const ItemRemoved = z.strictObject({ removed: z.literal(true), version: count });
 
 export const Restock = z.strictObject({ productId: z.string(), added: count });
+
+export const OrderPage = z.strictObject({ orders: z.array(Order), nextCursor: z.optional(z.string()) });

@@ -33,6 +33,8 @@ const OPERATIONS = {
     },
   },
   getOrder: { method: 'GET', path: '/orders/{orderNo}', tables: { orders: ['GetItem'] } },
+  // Query reads the orders' byUser index (shared/collections.json): granted on the table's indexes.
+  listOrders: { method: 'GET', path: '/orders', tables: { orders: ['Query'] } },
   transfer: {
     method: 'POST',
     path: '/transfers',
@@ -147,7 +149,10 @@ function roles(stage, parameters = []) {
     const statements = Object.entries(spec.tables).map(([collection, actions]) => ({
       Effect: 'Allow',
       Action: actions.map((action) => `dynamodb:${action}`),
-      Resource: [{ 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] }],
+      Resource: [
+        { 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] },
+        ...(actions.includes('Query') ? [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] }, '/index/*']] }] : []),
+      ],
     }));
     statements.push({
       Effect: 'Allow',

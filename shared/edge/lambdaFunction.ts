@@ -50,6 +50,8 @@ export interface FunctionSpec<C> {
    * 'admin': the same, and the caller must be an admin (403 FORBIDDEN, also before any validation).
    */
   access: 'user' | 'public' | 'admin';
+  /** The query parameters the HTTP route reads (ApiRequest.query); any other one is INVALID_REQUEST. None by default. */
+  query?: readonly string[];
   /** The validated command from an HTTP request (path, body, headers); throws INVALID_REQUEST. */
   fromHttp(req: ApiRequest): C;
   /** The strict schema of a direct payload (its optional `lang` is taken off first). */
@@ -100,7 +102,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     let sub: string | undefined;
     let admin = false;
     try {
-      req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context);
+      req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context, spec.query);
       // A claim in Cognito's owner namespace is no user of the JWT issuer (directIdentity.ts).
       sub = isUserSub(req.sub) ? req.sub : undefined;
       admin = sub !== undefined && isAdminByClaims(req.claims, adminSettings);

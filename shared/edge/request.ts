@@ -3,7 +3,7 @@
  * here; identity comes only from claims the API Gateway JWT authorizer verified, never from the body.
  *
  * Reading an event never trusts its shape: a value of the wrong type is INVALID_REQUEST, not a crash. What the
- * event says about the request itself (a query string, a body on a GET, a body that is not valid base64 or
+ * event says about the request itself (an undeclared query parameter, a body on a GET, a body that is not valid base64 or
  * UTF-8, oversized or ambiguous headers) is collected in `issues` and refused by `refuseInvalidInput`, which
  * the wrapper calls after the identity check so that an anonymous caller is told 401 first.
  */
@@ -19,6 +19,8 @@ export interface ApiRequest {
   pathParams: Record<string, string | undefined>;
   /** Lower-cased header names (a prototype-less object: a header named `__proto__` is just a header). */
   headers: Record<string, string | undefined>;
+  /** The query parameters the route declared (FunctionSpec.query), when sent; any other one is an issue. */
+  query: Record<string, string | undefined>;
   /** The raw body text (base64 already decoded, strictly), or undefined. */
   body?: string;
   /** The verified caller, when there is one. */
@@ -122,22 +124,37 @@ function readBody(raw: string | null | undefined, base64: boolean, method: strin
   }
 }
 
-function readQuery(rawQuery: string | undefined, params: Record<string, string | undefined>, issues: FieldIssue[]): void {
+/**
+ * The declared query parameters; every other one is an issue (a parameter a route does not read is refused,
+ * not ignored, like an unknown body field). API Gateway joins a repeated parameter's values with commas.
+ */
+function readQuery(
+  rawQuery: string | undefined,
+  params: Record<string, string | undefined>,
+  declared: readonly string[],
+  issues: FieldIssue[],
+): Record<string, string | undefined> {
+  const query: Record<string, string | undefined> = Object.create(null);
   const names = Object.keys(params);
-  for (const name of names.slice(0, 10)) issues.push({ field: `query.${name}`, message: 'unknown query parameter' });
-  if (names.length === 0 && rawQuery) issues.push({ field: 'query', message: 'no query parameters are accepted' });
+  const unknown = names.filter((name) => !declared.includes(name));
+  for (const name of unknown.slice(0, 10)) issues.push({ field: `query.${name}`, message: 'unknown query parameter' });
+  for (const name of names) if (declared.includes(name)) query[name] = params[name];
+  if (names.length === 0 && rawQuery) {
+    issues.push({ field: 'query', message: declared.length === 0 ? 'no query parameters are accepted' : 'is not a query string' });
+  }
+  return query;
 }
 
 /**
  * Reads an HTTP API v2 event. Throws INVALID_REQUEST only for an event API Gateway never sends (a header that
  * is not a string...); everything else wrong with the request is left in `issues` for refuseInvalidInput.
  */
-export function fromHttpEvent(event: unknown, context?: Context): ApiRequest {
+export function fromHttpEvent(event: unknown, context?: Context, declaredQuery: readonly string[] = []): ApiRequest {
   const e = parseWith(HttpEvent, event, 'event');
   const issues: FieldIssue[] = [];
   const method = (e.requestContext.http.method ?? 'GET').toUpperCase();
   const headers = readHeaders(e.headers, issues);
-  readQuery(e.rawQueryString, plainMap(e.queryStringParameters), issues);
+  const query = readQuery(e.rawQueryString, plainMap(e.queryStringParameters), declaredQuery, issues);
   const body = readBody(e.body, e.isBase64Encoded === true, method, issues);
   const verified = e.requestContext.authorizer?.jwt?.claims;
   const claims = verified ? Object.assign(Object.create(null) as Record<string, unknown>, verified) : undefined;
@@ -147,6 +164,7 @@ export function fromHttpEvent(event: unknown, context?: Context): ApiRequest {
     path: e.rawPath ?? e.requestContext.http.path ?? '',
     pathParams: plainMap(e.pathParameters),
     headers,
+    query,
     body,
     sub: typeof sub === 'string' && sub.length > 0 ? sub : undefined,
     claims,

@@ -186,6 +186,9 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     const order = data.orders.find((o) => o.uid === 'alice')!.orderNo;
     await check('getOrder', { method: 'GET', path: `/orders/${order}`, pathParameters: { orderNo: order }, sub: 'alice' }, 200);
     await check('getOrder', { method: 'GET', path: `/orders/${order}`, pathParameters: { orderNo: order }, sub: 'bob' }, 404);
+    const page = await check('listOrders', { method: 'GET', path: '/orders', query: { limit: '1' }, sub: 'alice' }, 200);
+    expect(page.body.data.orders).toHaveLength(1);
+    await check('listOrders', { method: 'GET', path: '/orders', query: { cursor: 'x' }, sub: 'alice' }, 400);
 
     let transfers = 0;
     const transfer = (body: unknown, sub = 'alice') => ({

@@ -21,6 +21,7 @@ export const FUNCTION_NAMES = [
   'createProduct',
   'editProduct',
   'restock',
+  'listOrders',
 ];
 
 /** The deployer's secret for trusted server-to-server callers, in the suites that load these functions. */

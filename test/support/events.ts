@@ -14,6 +14,8 @@ export interface EventInput {
   sub?: string;
   /** More verified claims (e.g. `{ 'cognito:groups': '[lockless-admin]' }`, see adminClaims); only with `sub`. */
   claims?: Record<string, unknown>;
+  /** Query parameters, as API Gateway passes them (queryStringParameters and rawQueryString). */
+  query?: Record<string, string>;
   /** The route template API Gateway matched (e.g. `POST /products/{id}/purchase`); defaults to method and path. */
   route?: string;
 }
@@ -26,7 +28,8 @@ export function httpEvent(input: EventInput) {
     version: '2.0',
     routeKey,
     rawPath: input.path,
-    rawQueryString: '',
+    rawQueryString: input.query ? new URLSearchParams(input.query).toString() : '',
+    ...(input.query ? { queryStringParameters: input.query } : {}),
     headers: { 'content-type': 'application/json', ...(input.headers ?? {}) },
     requestContext: {
       accountId: '123456789012',

@@ -1,0 +1,3 @@
+import { describeOrderList } from './orderList';
+
+describeOrderList('dynamodb');
