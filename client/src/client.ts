@@ -9,7 +9,19 @@ import { ownMessage, type Lang } from './messages';
 import { DEFAULT_POLICY, realClock, withRetries, type Clock, type RetryPolicy } from './retry';
 import { fillPath, ROUTES } from './routes';
 import type { Operation, Transport } from './transport';
-import type { Account, Cart, Product, Order, PurchaseOutcome, RemoveOutcome, Result, Strategy, TransferOutcome } from './types';
+import type {
+  Account,
+  Cart,
+  Product,
+  Order,
+  OrderPage,
+  PurchaseOutcome,
+  RemoveOutcome,
+  RestockOutcome,
+  Result,
+  Strategy,
+  TransferOutcome,
+} from './types';
 
 export interface ClientOptions {
   /** Where the HTTP API is, e.g. https://api.example.com or http://127.0.0.1:3000 (unused by invokeTransport). */
@@ -75,6 +87,32 @@ export interface LocklessClient {
   removeCartItem(cartId: string, itemId: string, options?: MutationOptions): Promise<Result<RemoveOutcome>>;
   /** GET /carts/{id}, the caller's own. Errors: CART_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
   getCart(cartId: string, options?: CallOptions): Promise<Result<Cart>>;
+  /**
+   * GET /orders: the caller's orders, newest first; `limit` 1-100 (default 20), `cursor` the previous page's
+   * `nextCursor`. Errors: UNAUTHORIZED, INVALID_REQUEST (also a cursor of another user's list).
+   */
+  listOrders(page?: { limit?: number; cursor?: string }, options?: CallOptions): Promise<Result<OrderPage>>;
+  /** POST /products (admin; answers 201). Errors: PRODUCT_EXISTS, FORBIDDEN, UNAUTHORIZED, INVALID_REQUEST. */
+  createProduct(
+    product: { id: string; name: string; price: number; stock: number; limitPerUser?: number },
+    options?: MutationOptions,
+  ): Promise<Result<Product>>;
+  /**
+   * PATCH /products/{id} (admin), only if the product is still at the version `ifMatch` (the ETag of
+   * getProduct, or `data.etag` of a PRECONDITION_FAILED) names. Errors: PRECONDITION_FAILED (with the current
+   * product and ETag), PRECONDITION_REQUIRED, PRODUCT_NOT_FOUND, FORBIDDEN, UNAUTHORIZED, INVALID_REQUEST.
+   * An edit that applied but whose answer was lost is PRECONDITION_FAILED when retried: compare `data.current`.
+   */
+  editProduct(
+    productId: string,
+    changes: { name?: string; price?: number },
+    options: CallOptions & { ifMatch: string },
+  ): Promise<Result<Product>>;
+  /**
+   * POST /products/{id}/restock (admin): adds `quantity`, once per idempotency key. Errors: PRODUCT_NOT_FOUND,
+   * TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, FORBIDDEN, UNAUTHORIZED, INVALID_REQUEST.
+   */
+  restock(productId: string, quantity: number, options?: MutationOptions): Promise<Result<RestockOutcome>>;
 }
 
 const checkLang = (lang: unknown): Lang => {
@@ -98,17 +136,21 @@ export function createClient(options: ClientOptions): LocklessClient {
     body: object | undefined,
     payload: Record<string, unknown>,
     callOptions: MutationOptions = {},
+    extra: { headers?: Record<string, string>; query?: Record<string, string> } = {},
   ): Promise<Result<T>> {
     const route = ROUTES[operation];
     const lang = checkLang(langOf());
     const key = route.method === 'GET' ? undefined : (callOptions.idempotencyKey ?? newKey());
-    const headers: Record<string, string> = { 'accept-language': lang };
+    const headers: Record<string, string> = { 'accept-language': lang, ...extra.headers };
+    const query = Object.entries(extra.query ?? {})
+      .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+      .join('&');
     if (body) headers['content-type'] = 'application/json';
     if (key) headers['idempotency-key'] = key;
     const request = {
       operation,
       method: route.method,
-      url: base + fillPath(route.path, params),
+      url: base + fillPath(route.path, params) + (query ? `?${query}` : ''),
       body: body ? JSON.stringify(body) : undefined,
       payload: { ...payload, lang, ...(key && route.payloadKey ? { idempotencyKey: key } : {}) },
     };
@@ -146,5 +188,21 @@ export function createClient(options: ClientOptions): LocklessClient {
     },
     removeCartItem: (cartId, itemId, o) => call('removeCartItem', { id: cartId, itemId }, undefined, { cartId, itemId }, o),
     getCart: (cartId, o) => call('getCart', { id: cartId }, undefined, { cartId }, o),
+    listOrders: ({ limit, cursor } = {}, o) => {
+      const page = { ...(limit === undefined ? {} : { limit }), ...(cursor === undefined ? {} : { cursor }) };
+      const query = { ...(limit === undefined ? {} : { limit: String(limit) }), ...(cursor === undefined ? {} : { cursor }) };
+      return call('listOrders', {}, undefined, page, o, { query });
+    },
+    createProduct: ({ id, name, price, stock, limitPerUser }, o) => {
+      const product = { id, name, price, stock, ...(limitPerUser === undefined ? {} : { limitPerUser }) };
+      return call('createProduct', {}, product, product, o);
+    },
+    editProduct: (productId, { name, price }, o) => {
+      const changes = { ...(name === undefined ? {} : { name }), ...(price === undefined ? {} : { price }) };
+      return call('editProduct', { id: productId }, changes, { productId, ifMatch: o.ifMatch, ...changes }, o, {
+        headers: { 'if-match': o.ifMatch },
+      });
+    },
+    restock: (productId, quantity, o) => call('restock', { id: productId }, { quantity }, { productId, quantity }, o),
   };
 }

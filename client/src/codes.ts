@@ -56,6 +56,8 @@ export interface ErrorDataMap {
   VERSION_CONFLICT: { attempts: number };
   TRANSACTION_CONFLICT: { attempts: number; exhausted?: 'attempts' | 'deadline' };
   CART_FULL: { limit: number };
+  /** The product as it is now and its ETag: merge, then edit again with this ETag as If-Match. */
+  PRECONDITION_FAILED: { etag: string; current: { id: string; name: string; price: number; stock: number; version: number } };
   CART_LIMIT_REACHED: { limit: number };
   INTERNAL: { requestId?: string };
   /**

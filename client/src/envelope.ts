@@ -52,7 +52,14 @@ export function readAnswer(res: WireResponse, lang: Lang): Answer {
   if (!isEnvelope(body)) return gatewayAnswer(status, lang);
   if (body.error === undefined) {
     if (status >= 200 && status < 300)
-      return { ok: true, code: status, msg: body.msg, data: body.data, replayed: res.headers['idempotent-replayed'] === 'true' };
+      return {
+        ok: true,
+        code: status,
+        msg: body.msg,
+        data: body.data,
+        replayed: res.headers['idempotent-replayed'] === 'true',
+        ...(res.headers.etag ? { etag: res.headers.etag } : {}),
+      };
     return gatewayAnswer(status, lang);
   }
   if (!isServerCode(body.error)) return failure(status, 'UNEXPECTED_RESPONSE', body.msg, { status, error: body.error.slice(0, 64) });

@@ -1,12 +1,12 @@
 /**
  * One entry per route of the HTTP API (and per direct-invocation function), as deployed: test/client/routes.test.ts
  * holds it to scripts/serverless/functions.cjs. `key` says where a state-changing call's idempotency key goes
- * on a direct invocation: only purchase and transfer accept one in their payload (their schemas are strict).
+ * on a direct invocation: only purchase, transfer and restock accept one in their payload (their schemas are strict).
  */
 import type { Operation } from './transport';
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
   path: string;
   /** Public routes need no token. */
   public?: true;
@@ -23,6 +23,10 @@ export const ROUTES: Record<Operation, Route> = {
   addCartItem: { method: 'POST', path: '/carts/{id}/items' },
   removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}' },
   getCart: { method: 'GET', path: '/carts/{id}' },
+  listOrders: { method: 'GET', path: '/orders' },
+  createProduct: { method: 'POST', path: '/products' },
+  editProduct: { method: 'PATCH', path: '/products/{id}' },
+  restock: { method: 'POST', path: '/products/{id}/restock', payloadKey: true },
 };
 
 /** The path with its parameters filled in, each URI-encoded. */

@@ -5,14 +5,26 @@
  */
 
 /** The route table's operation names; also the direct-invocation function names (without a stage prefix). */
-export type Operation = 'getProduct' | 'purchase' | 'getOrder' | 'transfer' | 'getAccount' | 'addCartItem' | 'removeCartItem' | 'getCart';
+export type Operation =
+  | 'getProduct'
+  | 'purchase'
+  | 'getOrder'
+  | 'listOrders'
+  | 'transfer'
+  | 'getAccount'
+  | 'addCartItem'
+  | 'removeCartItem'
+  | 'getCart'
+  | 'createProduct'
+  | 'editProduct'
+  | 'restock';
 
 export interface WireRequest {
   operation: Operation;
-  method: 'GET' | 'POST' | 'DELETE';
-  /** baseUrl + path, for HTTP transports. */
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  /** baseUrl + path (and query string), for HTTP transports. */
   url: string;
-  /** Lower-cased names: accept-language, authorization, content-type, idempotency-key. */
+  /** Lower-cased names: accept-language, authorization, content-type, idempotency-key, if-match. */
   headers: Record<string, string>;
   /** The JSON body text, on POST. */
   body?: string;

@@ -61,6 +61,18 @@ export interface Cart {
   version: number;
 }
 
+export interface OrderPage {
+  /** Newest first. */
+  orders: Order[];
+  /** Pass as `cursor` for the next page; absent on the last one. Valid only for the user it was given to. */
+  nextCursor?: string;
+}
+
+export interface RestockOutcome {
+  productId: string;
+  added: number;
+}
+
 export interface RemoveOutcome {
   removed: true;
   version: number;
@@ -87,6 +99,8 @@ export interface Ok<T> extends Common {
    * Idempotent-Replayed header: always false on a direct invocation, whose answer has no headers).
    */
   replayed: boolean;
+  /** The ETag header, when the route sends one over HTTP (products): the If-Match of a later edit. */
+  etag?: string;
 }
 
 export interface Failure<C extends ErrorCode> extends Common {

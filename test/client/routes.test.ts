@@ -20,6 +20,8 @@ import {
   GetAccountPayload,
   type Schema,
 } from '../../shared/validation';
+import { CreateProductBody, EditProductBody, EditProductPayload, RestockBody, RestockPayload } from '../../shared/catalogSchemas';
+import * as z from 'zod/mini';
 import { envelope, fakeTransport } from './support/fakeTransport';
 
 // Plain CommonJS read by serverless.yml: the operations as deployed.
@@ -37,8 +39,20 @@ const DIRECT: Record<string, Schema<unknown>> = {
   addCartItem: AddCartItemPayload,
   removeCartItem: RemoveCartItemPayload,
   getCart: GetCartPayload,
+  // functions/listOrders.ts keeps its payload schema to itself; this is its shape.
+  listOrders: z.strictObject({ limit: z.optional(z.number()), cursor: z.optional(z.string()) }),
+  createProduct: CreateProductBody,
+  editProduct: EditProductPayload,
+  restock: RestockPayload,
 };
-const BODY: Record<string, Schema<unknown>> = { purchase: PurchaseBody, transfer: TransferBody, addCartItem: CartItemBody };
+const BODY: Record<string, Schema<unknown>> = {
+  purchase: PurchaseBody,
+  transfer: TransferBody,
+  addCartItem: CartItemBody,
+  createProduct: CreateProductBody,
+  editProduct: EditProductBody,
+  restock: RestockBody,
+};
 
 describe('routes', () => {
   it('are the deployed operations, with their methods, paths and access', () => {
@@ -63,6 +77,10 @@ describe('routes', () => {
     await client.addCartItem('c1', { id: 'i1', productId: 'p1', quantity: 1 });
     await client.removeCartItem('c1', 'i1');
     await client.getCart('c1');
+    await client.listOrders({ limit: 5, cursor: 'abc' });
+    await client.createProduct({ id: 'p9', name: 'N', price: 1, stock: 2 });
+    await client.editProduct('p9', { price: 3 }, { ifMatch: '"p9.v1"' });
+    await client.restock('p9', 4);
 
     const check = (r: WireRequest) => {
       // The direct entry takes `lang` off before the strict schema, as lambdaFunction.ts does.
@@ -73,13 +91,18 @@ describe('routes', () => {
       else expect(r.body).toBeUndefined();
       if (r.method !== 'GET') parseWith(IdempotencyKey, r.headers['idempotency-key'], 'headers.idempotency-key');
     };
-    expect(fake.requests).toHaveLength(9);
+    expect(fake.requests).toHaveLength(13);
     for (const request of fake.requests) expect(() => check(request)).not.toThrow();
     // The key travels in the payload exactly where the direct schema has room for it.
     expect(fake.requests.filter((r) => 'idempotencyKey' in r.payload).map((r) => r.operation)).toEqual([
       'purchase',
       'purchase',
       'transfer',
+      'restock',
     ]);
+    const list = fake.requests.find((r) => r.operation === 'listOrders')!;
+    expect(list.url).toBe('http://x/orders?limit=5&cursor=abc');
+    const edit = fake.requests.find((r) => r.operation === 'editProduct')!;
+    expect([edit.method, edit.headers['if-match']]).toEqual(['PATCH', '"p9.v1"']);
   });
 });

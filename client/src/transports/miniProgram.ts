@@ -7,7 +7,8 @@ import { lowerCased, parseBody, type Transport } from '../transport';
 
 export interface MiniProgramRequestOptions {
   url: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  /** wx.request and uni.request have no PATCH: editProduct (an admin call) needs fetch or a direct invocation. */
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
   header: Record<string, string>;
   data?: string;
   timeout: number;
