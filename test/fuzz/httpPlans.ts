@@ -110,7 +110,10 @@ function step(kind: string, f: Step, early = false): Step {
 function envelopeMutations(route: Route, base: Base): Array<fc.Arbitrary<Step>> {
   const out: Array<fc.Arbitrary<Step>> = [
     fc
-      .tuple(QUERY_NAME, fc.string({ maxLength: 12 }))
+      .tuple(
+        QUERY_NAME.filter((name) => !(route.query ?? []).includes(name)),
+        fc.string({ maxLength: 12 }),
+      )
       .map(([name, value]) =>
         step('query', (d) => ({ ...d, rawQueryString: `${name}=${encodeURIComponent(value)}`, queryStringParameters: { [name]: value } })),
       ),
@@ -250,6 +253,7 @@ export function httpPlan(base: Base): fc.Arbitrary<HttpPlan> {
       pathParameters: http.params,
       headers: list,
       isBase64Encoded: false,
+      ...(http.query ? { rawQueryString: new URLSearchParams(http.query).toString(), queryStringParameters: http.query } : {}),
       ...(canon !== undefined ? { body: canon } : {}),
     };
     return base64 ? encodeBase64(d) : d;

@@ -10,7 +10,19 @@ import type { Identity } from './generators';
 import { ROUTES } from './routes';
 import { STRATEGIES, unknownId, validItemId } from './values';
 
-export type RouteName = 'getProduct' | 'purchase' | 'getOrder' | 'addCartItem' | 'removeCartItem' | 'getCart' | 'transfer' | 'getAccount';
+export type RouteName =
+  | 'getProduct'
+  | 'purchase'
+  | 'getOrder'
+  | 'addCartItem'
+  | 'removeCartItem'
+  | 'getCart'
+  | 'transfer'
+  | 'getAccount'
+  | 'listOrders'
+  | 'createProduct'
+  | 'editProduct'
+  | 'restock';
 
 /** A request as the operation would see it, in payload field names; `item` is addCartItem's item. */
 export type Command = Record<string, unknown>;
@@ -35,14 +47,16 @@ const defined = (command: Command): Command => Object.fromEntries(Object.entries
 
 /**
  * The statuses a plan built on `base` may be answered with, and what makes it a refusal, for either transport:
- * a draft refused before any operation (`early`) gets 400; a user route without a user, 401; any other mutation,
- * 400; an unmutated request, the base's own refusal.
+ * a draft refused before any operation (`early`) gets 400; a user or admin route without a user, 401; an admin
+ * route (the dataset's users are no admins), 403 before anything is read; any other mutation, 400; an unmutated
+ * request, the base's own refusal.
  */
 export function verdict(base: Base, draft: { kinds: string[]; early: boolean }, identity: Identity): { kinds: string[]; expect: number[] } {
-  const anonymous = ROUTES[base.route].access === 'user' && identity.kind !== 'user';
+  const access = ROUTES[base.route].access;
+  const anonymous = access !== 'public' && identity.kind !== 'user';
   return {
     kinds: [...draft.kinds, ...(identity.kind === 'user' ? [] : [`identity ${identity.kind}`]), ...(draft.kinds.length ? [] : [base.why])],
-    expect: draft.early ? [400] : anonymous ? [401] : draft.kinds.length > 0 ? [400] : base.expect,
+    expect: draft.early ? [400] : anonymous ? [401] : access === 'admin' ? [403] : draft.kinds.length > 0 ? [400] : base.expect,
   };
 }
 
@@ -159,5 +173,20 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
         .map(base('getAccount', "another user's account", [404])),
       fc.tuple(user, fc.record({ accountId: unknownId })).map(base('getAccount', 'no such account', [404])),
     ),
+    // Two refusals at once, so that no single mutation (dropping either field) can make the request valid.
+    listOrders: fc
+      .tuple(user, fc.integer({ min: 101, max: 100_000 }), fc.constantFrom(...data.foreignCursors))
+      .map(([caller, limit, cursor]) =>
+        base('listOrders', "a limit past 100 and another user's cursor", [400])([caller, { limit, cursor }]),
+      ),
+    createProduct: fc
+      .tuple(user, fc.record({ id: unknownId, name: fc.constant('New'), price: fc.nat(10_000), stock: fc.nat(100) }))
+      .map(base('createProduct', 'not an admin', [403])),
+    editProduct: fc
+      .tuple(user, fc.record({ productId: fc.constantFrom('p-1', 'p-2'), ifMatch: fc.constant('"p-1.v1"'), price: fc.nat(10_000) }))
+      .map(base('editProduct', 'not an admin', [403])),
+    restock: fc
+      .tuple(user, fc.record({ productId: fc.constantFrom('p-1', 'p-2'), quantity, idempotencyKey }))
+      .map(base('restock', 'not an admin', [403])),
   };
 }

@@ -5,10 +5,12 @@
 import type { Command, RouteName } from './requests';
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
-  access: 'user' | 'public';
-  /** Path, path parameters, body fields and idempotency key of the HTTP request for `c`. */
-  http(c: Command): { path: string; params: Record<string, string>; body?: Command; key?: string };
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  access: 'user' | 'public' | 'admin';
+  /** Path, path parameters, query, body fields and idempotency key of the HTTP request for `c`. */
+  http(c: Command): { path: string; params: Record<string, string>; query?: Record<string, string>; body?: Command; key?: string };
+  /** The query parameters the route declares (a query mutation never uses these names). */
+  query?: string[];
   /** Keys a body (HTTP) or a payload (direct) may hold, per level. */
   bodyKeys?: string[];
   payloadKeys: string[];
@@ -78,5 +80,43 @@ export const ROUTES: Record<RouteName, Route> = {
     access: 'user',
     http: (c) => ({ path: `/accounts/${s(c.accountId)}`, params: { id: s(c.accountId) } }),
     payloadKeys: ['accountId'],
+  },
+  listOrders: {
+    method: 'GET',
+    access: 'user',
+    http: (c) => ({ path: '/orders', params: {}, query: Object.fromEntries(Object.entries(c).map(([k, v]) => [k, s(v)])) }),
+    query: ['limit', 'cursor'],
+    payloadKeys: ['limit', 'cursor'],
+  },
+  // Admin routes: the dataset's users are no admins, so every one of these is refused (403) before it is read.
+  createProduct: {
+    method: 'POST',
+    access: 'admin',
+    http: (c) => ({ path: '/products', params: {}, body: c }),
+    bodyKeys: ['id', 'name', 'price', 'stock', 'limitPerUser'],
+    payloadKeys: ['id', 'name', 'price', 'stock', 'limitPerUser'],
+  },
+  editProduct: {
+    method: 'PATCH',
+    access: 'admin',
+    http: (c) => ({
+      path: `/products/${s(c.productId)}`,
+      params: { id: s(c.productId) },
+      body: { ...(c.name !== undefined ? { name: c.name } : {}), ...(c.price !== undefined ? { price: c.price } : {}) },
+    }),
+    bodyKeys: ['name', 'price'],
+    payloadKeys: ['productId', 'ifMatch', 'name', 'price'],
+  },
+  restock: {
+    method: 'POST',
+    access: 'admin',
+    http: (c) => ({
+      path: `/products/${s(c.productId)}/restock`,
+      params: { id: s(c.productId) },
+      body: { quantity: c.quantity },
+      ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}),
+    }),
+    bodyKeys: ['quantity'],
+    payloadKeys: ['productId', 'quantity', 'idempotencyKey'],
   },
 };

@@ -4,6 +4,7 @@
  * created through the real handlers wherever a route exists. `snapshot` reads every collection with the raw
  * driver, so "nothing changed" is checked on what the database holds, not on what the store reports.
  */
+import { encodeCursor } from '../../shared/edge/listCursor';
 import { COLLECTION_NAMES } from '../../shared/collections';
 import { call, cognitoContext, trustedCallerContext } from './events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from './functions';
@@ -36,6 +37,8 @@ export interface Dataset {
   accounts: Array<{ id: string; owner: User; balance: number }>;
   carts: Array<{ id: string; owner: User; itemIds: string[] }>;
   orders: Array<{ orderNo: string; uid: User }>;
+  /** GET /orders cursors given to someone who is none of USERS: every caller here must be refused them. */
+  foreignCursors: string[];
 }
 
 /** Loads every function against the fixture, with a trusted-caller secret configured. */
@@ -131,6 +134,7 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
     accounts: accounts.map((a) => ({ ...a, balance: a.balance + (balances[a.id] ?? 0) })),
     carts,
     orders,
+    foreignCursors: ['eve', 'cognito:eve'].map((uid) => encodeCursor(uid, { sort: '2026-12-01T00:00:00.000Z', id: orders[0]!.orderNo })),
   };
 }
 
