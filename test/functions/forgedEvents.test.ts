@@ -28,8 +28,21 @@ function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> 
     getCart: { method: 'GET', path: '/carts/cart-alice', pathParameters: { id: 'cart-alice' } },
     transfer: { method: 'POST', path: '/transfers', body: { from: 'acc-alice', to: 'acc-bob', amount: 1 } },
     getAccount: { method: 'GET', path: '/accounts/acc-alice', pathParameters: { id: 'acc-alice' } },
+    listOrders: { method: 'GET', path: '/orders' },
+    createProduct: { method: 'POST', path: '/products', body: { id: 'forged', name: 'x', price: 1, stock: 1 } },
+    editProduct: {
+      method: 'PATCH',
+      path: '/products/p-1',
+      pathParameters: { id: 'p-1' },
+      body: { price: 1 },
+      headers: { 'if-match': '"p-1.v1"' },
+    },
+    restock: { method: 'POST', path: '/products/p-1/restock', pathParameters: { id: 'p-1' }, body: { quantity: 1 } },
   };
 }
+
+/** Admin functions refuse an identified non-admin (403) before they read the payload. */
+const ADMIN_FUNCTIONS = ['createProduct', 'editProduct', 'restock'];
 
 const CALLERS: Array<[string, () => Context, number]> = [
   // No identity: a user route says 401 before looking at the payload; the public one finds unknown fields.
@@ -62,12 +75,12 @@ describe.each(BACKENDS)('a forged API Gateway event sent by direct invocation, o
   it.each(CALLERS)('is refused by every function for %s, and changes nothing', async (_who, context, status) => {
     for (const [fn, request] of Object.entries(forgedRequests(data))) {
       const event = httpEvent({ ...request, sub: 'alice' });
-      const expected = fn === 'getProduct' ? 400 : status;
+      const expected = fn === 'getProduct' ? 400 : ADMIN_FUNCTIONS.includes(fn) && status === 400 ? 403 : status;
       const answer = await invoke(fns.handler(fn), event, context());
       expect({ fn, code: answer.code, error: answer.error }).toEqual({
         fn,
         code: expected,
-        error: expected === 401 ? 'UNAUTHORIZED' : 'INVALID_REQUEST',
+        error: expected === 401 ? 'UNAUTHORIZED' : expected === 403 ? 'FORBIDDEN' : 'INVALID_REQUEST',
       });
       // Nothing of Alice's shows either.
       expect(JSON.stringify(answer)).not.toMatch(/balance|owner|"uid"/);
