@@ -146,14 +146,17 @@ function parameterArn(name) {
 function roles(stage, parameters = []) {
   const out = {};
   for (const [operation, spec] of Object.entries(OPERATIONS)) {
-    const statements = Object.entries(spec.tables).map(([collection, actions]) => ({
-      Effect: 'Allow',
-      Action: actions.map((action) => `dynamodb:${action}`),
-      Resource: [
-        { 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] },
-        ...(actions.includes('Query') ? [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] }, '/index/*']] }] : []),
-      ],
-    }));
+    // Item actions on the table; Query (the port's `list`) on the table's indexes only, never a scan of the table.
+    const statements = Object.entries(spec.tables).flatMap(([collection, actions]) => {
+      const arn = { 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] };
+      const items = actions.filter((action) => action !== 'Query');
+      return [
+        ...(items.length > 0 ? [{ Effect: 'Allow', Action: items.map((a) => `dynamodb:${a}`), Resource: [arn] }] : []),
+        ...(actions.includes('Query')
+          ? [{ Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [{ 'Fn::Join': ['', [arn, '/index/*']] }] }]
+          : []),
+      ];
+    });
     statements.push({
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
