@@ -11,6 +11,17 @@ export interface CollectionShape {
   keyedArrays?: string[];
   /** A field holding an expiry in epoch seconds, removed by the backend's TTL (DynamoDB TTL, Mongo TTL index). */
   ttlField?: string;
+  /**
+   * Secondary indexes: documents by a string `partition` field, ordered by a numeric `sort` field. A document
+   * without the sort field is not in the index (sparse). DynamoDB: a GSI; MongoDB: a compound index.
+   */
+  indexes?: IndexShape[];
+}
+
+export interface IndexShape {
+  name: string;
+  partition: string;
+  sort: string;
 }
 
 export type CollectionName = keyof typeof collections;
@@ -26,6 +37,8 @@ export const CARTS = 'carts' satisfies CollectionName;
 export const ACCOUNTS = 'accounts' satisfies CollectionName;
 export const LEDGER = 'ledger' satisfies CollectionName;
 export const IDEMPOTENCY = 'idempotency' satisfies CollectionName;
+/** Units each buyer holds of each limited product (shared/operations/purchaseLimits.ts). */
+export const ALLOWANCES = 'allowances' satisfies CollectionName;
 
 /** Shapes by collection name for adapters, which are keyed by plain strings. */
 export type Schema = Readonly<Record<string, CollectionShape>>;

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { COLLECTIONS, COLLECTION_NAMES } from '../../shared/collections';
-import type { CollectionName } from '../../shared/collections';
+import type { CollectionName, IndexShape } from '../../shared/collections';
 
 /** Waiter timing in seconds: DynamoDB Local is ACTIVE at once, a real table within seconds to a minute. */
 const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 180 } as const;
@@ -28,13 +28,31 @@ export function tableName(prefix: string, collection: string): string {
   return `${prefix}${collection}`;
 }
 
-/** CreateTable input for one collection: key `id` (S), PAY_PER_REQUEST. */
+/** CreateTable input for one collection: key `id` (S), PAY_PER_REQUEST, a GSI per index (partition S, sort N). */
 export function createTableInput(prefix: string, collection: CollectionName): CreateTableCommandInput {
+  const indexes: IndexShape[] = COLLECTIONS[collection].indexes ?? [];
+  const attributes = new Map<string, 'S' | 'N'>([['id', 'S']]);
+  for (const index of indexes) {
+    attributes.set(index.partition, 'S');
+    attributes.set(index.sort, 'N');
+  }
   return {
     TableName: tableName(prefix, collection),
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     BillingMode: 'PAY_PER_REQUEST',
+    ...(indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partition, KeyType: 'HASH' as const },
+              { AttributeName: index.sort, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' as const },
+          })),
+        }
+      : {}),
   };
 }
 

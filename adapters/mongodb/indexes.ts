@@ -27,6 +27,9 @@ export async function ensureIndexes(db: Db, schema: Schema): Promise<void> {
         if ((err as { code?: unknown }).code !== NAMESPACE_EXISTS) throw err;
       }
     }
+    for (const index of shape.indexes ?? []) {
+      await db.collection(name).createIndex({ [index.partition]: 1, [index.sort]: 1 }, { name: index.name });
+    }
     if (shape.ttlField) {
       await db.collection(name).createIndex({ [shape.ttlField]: 1 }, { expireAfterSeconds: 0, name: `${shape.ttlField}_ttl` });
     }

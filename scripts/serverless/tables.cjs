@@ -42,6 +42,28 @@ function tableResource(stage, collection, shape) {
     BillingMode: 'PAY_PER_REQUEST',
     PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
   };
+  // Secondary indexes (shared/collections.ts IndexShape): a GSI keyed by a string partition and a numeric sort.
+  for (const index of shape.indexes || []) {
+    for (const [AttributeName, AttributeType] of [
+      [index.partition, 'S'],
+      [index.sort, 'N'],
+    ]) {
+      if (!properties.AttributeDefinitions.some((a) => a.AttributeName === AttributeName)) {
+        properties.AttributeDefinitions.push({ AttributeName, AttributeType });
+      }
+    }
+    properties.GlobalSecondaryIndexes = [
+      ...(properties.GlobalSecondaryIndexes || []),
+      {
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partition, KeyType: 'HASH' },
+          { AttributeName: index.sort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ];
+  }
   if (shape.ttlField) properties.TimeToLiveSpecification = { AttributeName: shape.ttlField, Enabled: true };
   if (!RETAINED.includes(collection)) return { Type: 'AWS::DynamoDB::Table', Properties: properties };
   properties.DeletionProtectionEnabled = true;

@@ -1,6 +1,7 @@
 /** What operations need from the world, passed in so they run the same against a fake clock or a real one. */
 import type { ConditionalStore } from '../store';
 import type { RetryPolicy } from '../retry';
+import { orderSettings, type OrderSettings } from '../config';
 import { logLine, type LogLevel } from '../log';
 import { newOrderNo, newTransferId } from '../ids';
 import { ADD_ROUNDS_POLICY, CREATE_CART_ATTEMPTS } from './carts';
@@ -17,6 +18,8 @@ export interface OperationDeps {
   newOrderNo: (now: number) => string;
   newTransferId: (now: number) => string;
   log: (level: LogLevel, fields: Record<string, unknown>) => void;
+  /** The payment window and the merchant account (orderTransitions.ts). */
+  orderSettings: OrderSettings;
   policies: {
     /** Budget of the read-check-CAS loop of the `version` strategy. */
     version: RetryPolicy;
@@ -130,6 +133,7 @@ export function createDeps(store: ConditionalStore, overrides: Partial<Operation
     newOrderNo,
     newTransferId,
     log: logLine,
+    orderSettings: orderSettings(),
     policies: policiesFromEnv(),
     ...overrides,
   };
