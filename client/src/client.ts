@@ -9,7 +9,18 @@ import { ownMessage, type Lang } from './messages';
 import { DEFAULT_POLICY, realClock, withRetries, type Clock, type RetryPolicy } from './retry';
 import { fillPath, ROUTES } from './routes';
 import type { Operation, Transport } from './transport';
-import type { Account, Cart, Product, Order, PurchaseOutcome, RemoveOutcome, Result, Strategy, TransferOutcome } from './types';
+import type {
+  Account,
+  Cart,
+  Product,
+  Order,
+  OrderTransitionOutcome,
+  PurchaseOutcome,
+  RemoveOutcome,
+  Result,
+  Strategy,
+  TransferOutcome,
+} from './types';
 
 export interface ClientOptions {
   /** Where the HTTP API is, e.g. https://api.example.com or http://127.0.0.1:3000 (unused by invokeTransport). */
@@ -38,6 +49,11 @@ export interface MutationOptions extends CallOptions {
    * even after the app restarted, pass the key that call reported.
    */
   idempotencyKey?: string;
+}
+
+export interface TransitionOptions extends MutationOptions {
+  /** The order's ETag (GET /orders/{orderNo} answers it): a stale one is PRECONDITION_FAILED with the current one. */
+  ifMatch?: string;
 }
 
 export interface LocklessClient {
@@ -75,6 +91,25 @@ export interface LocklessClient {
   removeCartItem(cartId: string, itemId: string, options?: MutationOptions): Promise<Result<RemoveOutcome>>;
   /** GET /carts/{id}, the caller's own. Errors: CART_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
   getCart(cartId: string, options?: CallOptions): Promise<Result<Cart>>;
+  /**
+   * POST /orders/{orderNo}/pay from an account the caller owns, before the payment window closes. Errors:
+   * INSUFFICIENT_BALANCE, INVALID_TRANSITION, PRECONDITION_FAILED, ORDER_NOT_FOUND, FORBIDDEN,
+   * TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, UNAUTHORIZED, INVALID_REQUEST.
+   */
+  payOrder(orderNo: string, payment: { accountId: string }, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
+  /**
+   * POST /orders/{orderNo}/cancel, the caller's unpaid order. Errors: INVALID_TRANSITION, PRECONDITION_FAILED,
+   * ORDER_NOT_FOUND, TRANSACTION_CONFLICT, UNAUTHORIZED, INVALID_REQUEST. No idempotency record: after a lost
+   * answer, a retry of the cancellation that did happen says INVALID_TRANSITION with status `cancelled`.
+   */
+  cancelOrder(orderNo: string, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
+  /** POST /orders/{orderNo}/ship (admins). Errors: FORBIDDEN, INVALID_TRANSITION, PRECONDITION_FAILED, ORDER_NOT_FOUND. */
+  shipOrder(orderNo: string, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
+  /**
+   * POST /orders/{orderNo}/refund (admins). Errors: FORBIDDEN, INVALID_TRANSITION, PRECONDITION_FAILED,
+   * ORDER_NOT_FOUND, INSUFFICIENT_BALANCE (the merchant's), ACCOUNT_NOT_FOUND.
+   */
+  refundOrder(orderNo: string, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
 }
 
 const checkLang = (lang: unknown): Lang => {
@@ -97,7 +132,7 @@ export function createClient(options: ClientOptions): LocklessClient {
     params: Record<string, string>,
     body: object | undefined,
     payload: Record<string, unknown>,
-    callOptions: MutationOptions = {},
+    callOptions: TransitionOptions = {},
   ): Promise<Result<T>> {
     const route = ROUTES[operation];
     const lang = checkLang(langOf());
@@ -105,12 +140,14 @@ export function createClient(options: ClientOptions): LocklessClient {
     const headers: Record<string, string> = { 'accept-language': lang };
     if (body) headers['content-type'] = 'application/json';
     if (key) headers['idempotency-key'] = key;
+    const ifMatch = callOptions.ifMatch === undefined ? {} : { ifMatch: callOptions.ifMatch };
+    if (ifMatch.ifMatch !== undefined) headers['if-match'] = ifMatch.ifMatch;
     const request = {
       operation,
       method: route.method,
       url: base + fillPath(route.path, params),
       body: body ? JSON.stringify(body) : undefined,
-      payload: { ...payload, lang, ...(key && route.payloadKey ? { idempotencyKey: key } : {}) },
+      payload: { ...payload, ...ifMatch, lang, ...(key && route.payloadKey ? { idempotencyKey: key } : {}) },
     };
     const retryPolicy = callOptions.deadlineMs === undefined ? policy : { ...policy, deadlineMs: callOptions.deadlineMs };
     const { answer, tries } = await withRetries(
@@ -146,5 +183,9 @@ export function createClient(options: ClientOptions): LocklessClient {
     },
     removeCartItem: (cartId, itemId, o) => call('removeCartItem', { id: cartId, itemId }, undefined, { cartId, itemId }, o),
     getCart: (cartId, o) => call('getCart', { id: cartId }, undefined, { cartId }, o),
+    payOrder: (orderNo, { accountId }, o) => call('payOrder', { orderNo }, { accountId }, { orderNo, accountId }, o),
+    cancelOrder: (orderNo, o) => call('cancelOrder', { orderNo }, undefined, { orderNo }, o),
+    shipOrder: (orderNo, o) => call('shipOrder', { orderNo }, undefined, { orderNo }, o),
+    refundOrder: (orderNo, o) => call('refundOrder', { orderNo }, undefined, { orderNo }, o),
   };
 }

@@ -18,11 +18,14 @@ export const SERVER_CODES = {
   TRANSACTION_CONFLICT: 409,
   ITEM_EXISTS: 409,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  INVALID_TRANSITION: 409,
+  PRECONDITION_FAILED: 412,
   INSUFFICIENT_STOCK: 422,
   INSUFFICIENT_BALANCE: 422,
   CART_FULL: 422,
   CART_LIMIT_REACHED: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
+  PURCHASE_LIMIT_EXCEEDED: 422,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -53,6 +56,9 @@ export interface ErrorDataMap {
   VERSION_CONFLICT: { attempts: number };
   TRANSACTION_CONFLICT: { attempts: number; exhausted?: 'attempts' | 'deadline' };
   CART_FULL: { limit: number };
+  INVALID_TRANSITION: { status: string; transition: string; reason?: string };
+  PRECONDITION_FAILED: { etag: string };
+  PURCHASE_LIMIT_EXCEEDED: { limit: number; held: number; requested: number; remaining: number };
   CART_LIMIT_REACHED: { limit: number };
   INTERNAL: { requestId?: string };
   /**

@@ -13,7 +13,7 @@
 import * as z from 'zod/mini';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { message, type SuccessKey } from '../../shared/messages';
-import { CartItemBody, Id, IdempotencyKey, MAX_INPUT_BYTES, PurchaseBody, TransferBody } from '../../shared/validation';
+import { CartItemBody, Id, IdempotencyKey, MAX_INPUT_BYTES, PayBody, PurchaseBody, TransferBody } from '../../shared/validation';
 import * as responses from './responses';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,6 +36,8 @@ interface OperationDoc {
   pathParams: string[];
   body?: { schema: z.ZodMiniType; note?: string };
   idempotent?: boolean;
+  /** Takes an optional If-Match with the ETag GET answered (order transitions). */
+  ifMatch?: boolean;
   success: { msg: SuccessKey; data: z.ZodMiniType; headers?: Record<string, { description: string }> };
   /** Error codes particular to the route; INVALID_REQUEST, INTERNAL, SERVICE_UNAVAILABLE (and UNAUTHORIZED
    * where a token is needed) are added to every route. */
@@ -45,6 +47,8 @@ interface OperationDoc {
 const REPLAYED_HEADER = {
   'Idempotent-Replayed': { description: '`true` when the answer repeats the first request made with the same Idempotency-Key.' },
 };
+
+const ORDER_ETAG = { ETag: { description: "The order's new ETag, for the If-Match of its next transition." } };
 
 const OPERATION_DOCS: Record<string, OperationDoc> = {
   getProduct: {
@@ -69,13 +73,14 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
       'IDEMPOTENCY_IN_PROGRESS',
       'INSUFFICIENT_STOCK',
       'IDEMPOTENCY_KEY_REUSED',
+      'PURCHASE_LIMIT_EXCEEDED',
     ],
   },
   getOrder: {
     summary: "Read one of the caller's orders",
     description: "Another user's order answers 404 ORDER_NOT_FOUND, like a missing one.",
     pathParams: ['orderNo'],
-    success: { msg: 'OK', data: responses.Order },
+    success: { msg: 'OK', data: responses.Order, headers: { ETag: { description: 'The If-Match of an order transition.' } } },
     errors: ['ORDER_NOT_FOUND'],
   },
   transfer: {
@@ -119,6 +124,59 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     pathParams: ['id'],
     success: { msg: 'OK', data: responses.Cart },
     errors: ['CART_NOT_FOUND'],
+  },
+  payOrder: {
+    summary: "Pay one of the caller's pending orders from one of the caller's accounts",
+    description:
+      'One transaction debits the account (guarded by its balance), credits the merchant, writes the ledger entry and marks the ' +
+      'order `paid`, before the payment window closes. Optional If-Match with the order ETag. Send an Idempotency-Key to retry safely.',
+    pathParams: ['orderNo'],
+    ifMatch: true,
+    body: { schema: PayBody },
+    idempotent: true,
+    success: { msg: 'PAID', data: responses.OrderTransition, headers: { ...ORDER_ETAG, ...REPLAYED_HEADER } },
+    errors: [
+      'FORBIDDEN',
+      'ORDER_NOT_FOUND',
+      'TRANSACTION_CONFLICT',
+      'IDEMPOTENCY_IN_PROGRESS',
+      'INVALID_TRANSITION',
+      'PRECONDITION_FAILED',
+      'INSUFFICIENT_BALANCE',
+      'IDEMPOTENCY_KEY_REUSED',
+    ],
+  },
+  cancelOrder: {
+    summary: "Cancel one of the caller's unpaid orders: its stock comes back",
+    description: 'No body, or `{}`. Optional If-Match with the order ETag.',
+    pathParams: ['orderNo'],
+    ifMatch: true,
+    success: { msg: 'CANCELLED', data: responses.OrderTransition, headers: ORDER_ETAG },
+    errors: ['ORDER_NOT_FOUND', 'TRANSACTION_CONFLICT', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'],
+  },
+  shipOrder: {
+    summary: 'Mark a paid order shipped (admins only)',
+    description: 'No body, or `{}`. Optional If-Match with the order ETag.',
+    pathParams: ['orderNo'],
+    ifMatch: true,
+    success: { msg: 'SHIPPED', data: responses.OrderTransition, headers: ORDER_ETAG },
+    errors: ['FORBIDDEN', 'ORDER_NOT_FOUND', 'TRANSACTION_CONFLICT', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'],
+  },
+  refundOrder: {
+    summary: 'Refund a paid order (admins only): the money goes back to the paying account, the stock to the product',
+    description: 'No body, or `{}`. Optional If-Match with the order ETag.',
+    pathParams: ['orderNo'],
+    ifMatch: true,
+    success: { msg: 'REFUNDED', data: responses.OrderTransition, headers: ORDER_ETAG },
+    errors: [
+      'FORBIDDEN',
+      'ACCOUNT_NOT_FOUND',
+      'ORDER_NOT_FOUND',
+      'TRANSACTION_CONFLICT',
+      'INVALID_TRANSITION',
+      'PRECONDITION_FAILED',
+      'INSUFFICIENT_BALANCE',
+    ],
   },
 };
 
@@ -197,6 +255,15 @@ export function buildOpenApi(): Record<string, unknown> {
         required: false,
         description: 'Makes a retry safe: the same key with the same request answers the first result and changes nothing more.',
         schema: ref('IdempotencyKey'),
+      });
+    }
+    if (doc.ifMatch) {
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description: 'The ETag the order was read with; a stale one answers 412 PRECONDITION_FAILED with the current ETag.',
+        schema: { type: 'string' },
       });
     }
     parameters.push({ $ref: '#/components/parameters/AcceptLanguage' });

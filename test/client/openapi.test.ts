@@ -6,7 +6,16 @@
 import type * as z from 'zod/mini';
 import { ROUTES } from '../../client/src/routes';
 import { SERVER_CODES } from '../../client/src/codes';
-import type { Account, Cart, Order, Product, PurchaseOutcome, RemoveOutcome, TransferOutcome } from '../../client/src/types';
+import type {
+  Account,
+  Cart,
+  Order,
+  OrderTransitionOutcome,
+  Product,
+  PurchaseOutcome,
+  RemoveOutcome,
+  TransferOutcome,
+} from '../../client/src/types';
 import type * as responses from '../../scripts/openapi/responses';
 import { openApiDocument } from '../support/openApi';
 
@@ -23,6 +32,7 @@ const sameTypes: Record<string, true> = {
   Account: true satisfies Equal<Account, Data<typeof responses.Account>>,
   Cart: true satisfies Equal<Cart, Data<typeof responses.Cart>>,
   RemoveOutcome: true satisfies Equal<RemoveOutcome, Data<typeof responses.ItemRemoved>>,
+  OrderTransitionOutcome: true satisfies Equal<OrderTransitionOutcome, Data<typeof responses.OrderTransition>>,
 };
 
 describe('the client SDK and the OpenAPI document', () => {

@@ -159,7 +159,11 @@ export function describeOrderLifecycle(backend: BackendName): void {
       const poor = await account('cat', PRICE - 1);
       const rich = await account('dan', 100_000);
       const order = await buy('cat', productId, 1);
-      const before = { orders: await fixture.list('orders'), accounts: await fixture.list('accounts'), ledger: await fixture.list('ledger') };
+      const before = {
+        orders: await fixture.list('orders'),
+        accounts: await fixture.list('accounts'),
+        ledger: await fixture.list('ledger'),
+      };
       const input = { orderNo: order.orderNo, deadline: deadline() };
       await expect(pay(deps, { ...input, uid: 'cat', accountId: poor })).rejects.toMatchObject({
         code: 'INSUFFICIENT_BALANCE',
@@ -168,7 +172,11 @@ export function describeOrderLifecycle(backend: BackendName): void {
       await expect(pay(deps, { ...input, uid: 'cat', accountId: rich })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(pay(deps, { ...input, uid: 'dan', accountId: rich })).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
       await expect(cancelOrder(deps, { ...input, uid: 'dan' })).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
-      expect({ orders: await fixture.list('orders'), accounts: await fixture.list('accounts'), ledger: await fixture.list('ledger') }).toEqual(before);
+      expect({
+        orders: await fixture.list('orders'),
+        accounts: await fixture.list('accounts'),
+        ledger: await fixture.list('ledger'),
+      }).toEqual(before);
     });
 
     it('If-Match: a stale version is 412 with the current ETag; the current one applies', async () => {
@@ -330,7 +338,9 @@ export function describeOrderLifecycle(backend: BackendName): void {
       expect(early).toMatchObject({ expired: 0 });
       // Act
       const sweepNow = T0 + WINDOW_MS;
-      const summaries = await Promise.all(Array.from({ length: 5 }, () => expireOverdueOrders(deps, { now: sweepNow, deadline: deadline() })));
+      const summaries = await Promise.all(
+        Array.from({ length: 5 }, () => expireOverdueOrders(deps, { now: sweepNow, deadline: deadline() })),
+      );
       // Assert
       expect(summaries.reduce((n, s) => n + s.expired, 0)).toBe(6);
       expect(summaries.reduce((n, s) => n + s.unitsReturned, 0)).toBe(12);
