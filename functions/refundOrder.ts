@@ -4,7 +4,7 @@
  * README.md.
  */
 import { lambdaFunction } from '../shared/edge/lambdaFunction';
-import { expectedVersion, orderEtagHeader, orderTarget, readEmptyBody } from '../shared/edge/orderRequests';
+import { expectedVersion, orderEtagHeader, orderTarget, refuseBody } from '../shared/edge/orderRequests';
 import { refundOrder } from '../shared/operations/orderTransitions';
 import { OrderTransitionPayload } from '../shared/validation';
 import { runtimeDeps } from './runtime';
@@ -13,7 +13,7 @@ export const { handler, httpHandler } = lambdaFunction({
   name: 'refundOrder',
   access: 'admin',
   fromHttp: (req) => {
-    readEmptyBody(req);
+    refuseBody(req);
     return orderTarget(req);
   },
   direct: OrderTransitionPayload,

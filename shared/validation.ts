@@ -194,8 +194,5 @@ export const PayPayload = z.strictObject({
   idempotencyKey: z.optional(IdempotencyKey),
 });
 
-/** POST /orders/{orderNo}/cancel, /ship and /refund take no fields: an empty body or `{}`. */
-export const EmptyBody = z.strictObject({});
-
 /** Direct invocation of cancelOrder, shipOrder and refundOrder: `{ orderNo, ifMatch? }`. */
 export const OrderTransitionPayload = z.strictObject({ orderNo: Id, ifMatch: z.optional(IfMatch) });

@@ -148,7 +148,7 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
   },
   cancelOrder: {
     summary: "Cancel one of the caller's unpaid orders: its stock comes back",
-    description: 'No body, or `{}`. Optional If-Match with the order ETag.',
+    description: 'No body. Optional If-Match with the order ETag.',
     pathParams: ['orderNo'],
     ifMatch: true,
     success: { msg: 'CANCELLED', data: responses.OrderTransition, headers: ORDER_ETAG },
@@ -156,7 +156,7 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
   },
   shipOrder: {
     summary: 'Mark a paid order shipped (admins only)',
-    description: 'No body, or `{}`. Optional If-Match with the order ETag.',
+    description: 'No body. Optional If-Match with the order ETag.',
     pathParams: ['orderNo'],
     ifMatch: true,
     success: { msg: 'SHIPPED', data: responses.OrderTransition, headers: ORDER_ETAG },
@@ -164,7 +164,7 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
   },
   refundOrder: {
     summary: 'Refund a paid order (admins only): the money goes back to the paying account, the stock to the product',
-    description: 'No body, or `{}`. Optional If-Match with the order ETag.',
+    description: 'No body. Optional If-Match with the order ETag.',
     pathParams: ['orderNo'],
     ifMatch: true,
     success: { msg: 'REFUNDED', data: responses.OrderTransition, headers: ORDER_ETAG },

@@ -1,10 +1,11 @@
 /**
  * The HTTP side of the order transitions (pay, cancel, ship, refund): the order number from the path, the
- * optional If-Match, and the body a transition without fields accepts (none, or `{}`).
+ * optional If-Match, and the absent body of a transition without fields (refused, not ignored, like a body on
+ * a GET: a client that sends fields expects them to mean something).
  */
 import { orderEtag } from '../operations/orderTransitions';
-import { EmptyBody, Id, IfMatch, parseWith } from '../validation';
-import { readJsonObject } from './body';
+import { AppError } from '../errors';
+import { Id, IfMatch, parseWith } from '../validation';
 import type { ApiRequest } from './request';
 
 export { orderEtag };
@@ -16,10 +17,12 @@ export function orderTarget(req: ApiRequest): { orderNo: string; ifMatch?: strin
   return raw === undefined ? { orderNo } : { orderNo, ifMatch: parseWith(IfMatch, raw, 'headers.if-match') };
 }
 
-/** A transition without fields: no body, or a JSON `{}`. Errors: INVALID_REQUEST. */
-export function readEmptyBody(req: ApiRequest): void {
+/** A transition without fields takes no body. Errors: INVALID_REQUEST. */
+export function refuseBody(req: ApiRequest): void {
   if (req.body === undefined || req.body === '') return;
-  parseWith(EmptyBody, readJsonObject(req), 'body');
+  throw new AppError('INVALID_REQUEST', 'this route takes no body', {
+    details: { issues: [{ field: 'body', message: 'must be empty: this route takes no body' }] },
+  });
 }
 
 /**

@@ -155,7 +155,7 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
         );
         // Every 200 is a real purchase by that buyer (never a runtime's error body), and its buyer can read it.
         for (const [i, { answer, sub }] of successes.entries()) {
-          expect(answer.body).toMatchObject({ code: 200, data: { strategy, order: { uid: sub, quantity: 1, status: 'created' } } });
+          expect(answer.body).toMatchObject({ code: 200, data: { strategy, order: { uid: sub, quantity: 1, status: 'pending_payment' } } });
           expect(reads[i]).toMatchObject({ status: 200, body: { code: 200, data: { orderNo: answer.body.data.order.orderNo, uid: sub } } });
         }
         expect(product).toMatchObject({ stock: 0, sold: STOCK });

@@ -78,7 +78,12 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     expect(body).toMatchObject({
       code: 200,
       msg: 'Purchase completed',
-      data: { stock: 97, attempts: 1, strategy: 'transaction', order: { uid: 'alice', quantity: 3, amount: 5997, status: 'created' } },
+      data: {
+        stock: 97,
+        attempts: 1,
+        strategy: 'transaction',
+        order: { uid: 'alice', quantity: 3, amount: 5997, status: 'pending_payment' },
+      },
     });
 
     const after = await fetch(`${offline.httpUrl}/products/1`);

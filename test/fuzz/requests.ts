@@ -10,7 +10,19 @@ import type { Identity } from './generators';
 import { ROUTES } from './routes';
 import { STRATEGIES, unknownId, validItemId } from './values';
 
-export type RouteName = 'getProduct' | 'purchase' | 'getOrder' | 'addCartItem' | 'removeCartItem' | 'getCart' | 'transfer' | 'getAccount';
+export type RouteName =
+  | 'getProduct'
+  | 'purchase'
+  | 'getOrder'
+  | 'addCartItem'
+  | 'removeCartItem'
+  | 'getCart'
+  | 'transfer'
+  | 'getAccount'
+  | 'payOrder'
+  | 'cancelOrder'
+  | 'shipOrder'
+  | 'refundOrder';
 
 /** A request as the operation would see it, in payload field names; `item` is addCartItem's item. */
 export type Command = Record<string, unknown>;
@@ -39,10 +51,13 @@ const defined = (command: Command): Command => Object.fromEntries(Object.entries
  * 400; an unmutated request, the base's own refusal.
  */
 export function verdict(base: Base, draft: { kinds: string[]; early: boolean }, identity: Identity): { kinds: string[]; expect: number[] } {
-  const anonymous = ROUTES[base.route].access === 'user' && identity.kind !== 'user';
+  const { access } = ROUTES[base.route];
+  const anonymous = access !== 'public' && identity.kind !== 'user';
+  // No user of the dataset is an admin: an admin route refuses them before it reads the request.
+  const notAdmin = access === 'admin';
   return {
     kinds: [...draft.kinds, ...(identity.kind === 'user' ? [] : [`identity ${identity.kind}`]), ...(draft.kinds.length ? [] : [base.why])],
-    expect: draft.early ? [400] : anonymous ? [401] : draft.kinds.length > 0 ? [400] : base.expect,
+    expect: draft.early ? [400] : anonymous ? [401] : notAdmin ? [403] : draft.kinds.length > 0 ? [400] : base.expect,
   };
 }
 
@@ -159,5 +174,56 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
         .map(base('getAccount', "another user's account", [404])),
       fc.tuple(user, fc.record({ accountId: unknownId })).map(base('getAccount', 'no such account', [404])),
     ),
+    // The seeded orders are all unpaid: paying one is refused only for who pays, from where, or with what.
+    payOrder: fc.oneof(
+      order
+        .chain((o) => fc.tuple(otherThan(o.uid), fc.record({ orderNo: fc.constant(o.orderNo), accountId: anyAccountId, idempotencyKey })))
+        .map(base('payOrder', "another user's order", [404])),
+      fc
+        .tuple(user, fc.record({ orderNo: unknownId, accountId: anyAccountId, idempotencyKey }))
+        .map(base('payOrder', 'no such order', [404])),
+      order
+        .chain((o) =>
+          fc.tuple(
+            fc.constant(o.uid),
+            fc.record({
+              orderNo: fc.constant(o.orderNo),
+              accountId: fc.oneof(fc.constantFrom(...data.accounts.filter((a) => a.owner !== o.uid).map((a) => a.id)), unknownId),
+              idempotencyKey,
+            }),
+          ),
+        )
+        .map(base('payOrder', "an account that is not the buyer's", [403])),
+      fc
+        .constantFrom(...data.orders.filter((o) => o.uid === 'carol'))
+        .chain((o) =>
+          fc.tuple(fc.constant(o.uid), fc.record({ orderNo: fc.constant(o.orderNo), accountId: fc.constant('acc-carol'), idempotencyKey })),
+        )
+        .map(base('payOrder', 'more than the balance', [422])),
+    ),
+    cancelOrder: fc.oneof(
+      order
+        .chain((o) => fc.tuple(otherThan(o.uid), fc.constant({ orderNo: o.orderNo })))
+        .map(base('cancelOrder', "another user's order", [404])),
+      fc.tuple(user, fc.record({ orderNo: unknownId })).map(base('cancelOrder', 'no such order', [404])),
+    ),
+    shipOrder: fc
+      .tuple(
+        user,
+        fc.oneof(
+          order.map((o) => ({ orderNo: o.orderNo })),
+          fc.record({ orderNo: unknownId }),
+        ),
+      )
+      .map(base('shipOrder', 'not an admin', [403])),
+    refundOrder: fc
+      .tuple(
+        user,
+        fc.oneof(
+          order.map((o) => ({ orderNo: o.orderNo })),
+          fc.record({ orderNo: unknownId }),
+        ),
+      )
+      .map(base('refundOrder', 'not an admin', [403])),
   };
 }

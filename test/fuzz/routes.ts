@@ -6,7 +6,7 @@ import type { Command, RouteName } from './requests';
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
-  access: 'user' | 'public';
+  access: 'user' | 'public' | 'admin';
   /** Path, path parameters, body fields and idempotency key of the HTTP request for `c`. */
   http(c: Command): { path: string; params: Record<string, string>; body?: Command; key?: string };
   /** Keys a body (HTTP) or a payload (direct) may hold, per level. */
@@ -79,4 +79,29 @@ export const ROUTES: Record<RouteName, Route> = {
     http: (c) => ({ path: `/accounts/${s(c.accountId)}`, params: { id: s(c.accountId) } }),
     payloadKeys: ['accountId'],
   },
+  payOrder: {
+    method: 'POST',
+    access: 'user',
+    http: (c) => ({
+      path: `/orders/${s(c.orderNo)}/pay`,
+      params: { orderNo: s(c.orderNo) },
+      body: { accountId: c.accountId },
+      ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}),
+    }),
+    bodyKeys: ['accountId'],
+    payloadKeys: ['orderNo', 'accountId', 'ifMatch', 'idempotencyKey'],
+  },
+  cancelOrder: transition('cancel', 'user'),
+  shipOrder: transition('ship', 'admin'),
+  refundOrder: transition('refund', 'admin'),
 };
+
+/** An order transition without fields: a POST without a body (any body is refused). */
+function transition(name: string, access: Route['access']): Route {
+  return {
+    method: 'POST',
+    access,
+    http: (c) => ({ path: `/orders/${s(c.orderNo)}/${name}`, params: { orderNo: s(c.orderNo) } }),
+    payloadKeys: ['orderNo', 'ifMatch'],
+  };
+}
