@@ -67,7 +67,14 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * | transfer with a key                        | R(1 + T) + P                     | 520 + P   |
  * | add a cart item                            | 1 + 3 x (3 + C)                  | 25        |
  * | remove a cart item                         | 1                                | 1         |
+ * | purchase of a limited product (any strategy) | 2S + T + 1 (+1 atomic, +V version) | 71      |
+ * | cancel, ship, refund, expire one order     | 1 + T                            | 65        |
+ * | pay                                        | 1 + T                            | 65        |
+ * | pay with a key                             | R(1 + 1 + T) + P                 | 528 + P   |
  *
+ * (A limited product adds one allowance insert-if-absent per snapshot, purchaseLimits.ts; atomic and version
+ * hand it to the transaction after their first write or read. An order transition reads the order once and
+ * runs its transaction at most T times, orderTransitions.ts.)
  * (A purchase transaction reads at most S snapshots and makes at most T transaction runs in all; each keyed
  * round may lose its claim only after its own runs, hence R x. The deadline stops these loops long before
  * the counts in a real Lambda.)

@@ -9,7 +9,7 @@ const deployed = require('../../scripts/serverless/functions.cjs') as {
 describe('the functions block', () => {
   it('has a direct and an HTTP function per operation, and only the HTTP one has an event', () => {
     const fns = deployed.functionsFor({});
-    expect(Object.keys(fns)).toHaveLength(16);
+    expect(Object.keys(fns)).toHaveLength(24);
     expect(fns.transfer).toMatchObject({ handler: 'dist/transfer/index.handler' });
     expect(fns.transfer!.events).toBeUndefined();
     expect(fns.transferHttp).toMatchObject({
