@@ -375,6 +375,13 @@ export function buildOpenApi(): Record<string, unknown> {
             attempts: { type: 'integer' },
             limit: { type: 'integer' },
             exhausted: { type: 'boolean' },
+            // The order lifecycle: INVALID_TRANSITION, PRECONDITION_FAILED, PURCHASE_LIMIT_EXCEEDED.
+            status: { type: 'string', description: 'INVALID_TRANSITION: the status the order has now.' },
+            transition: { type: 'string' },
+            reason: { type: 'string' },
+            etag: { type: 'string', description: 'PRECONDITION_FAILED: the current ETag.' },
+            held: { type: 'integer' },
+            remaining: { type: 'integer', description: 'PURCHASE_LIMIT_EXCEEDED: units the buyer may still buy.' },
           },
           additionalProperties: false,
         },
