@@ -232,6 +232,7 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     const payBody = (accountId: string) => ({ body: { accountId } });
     await check('payOrder', orderRoute('pay', order, { ...payBody('acc-alice'), headers: { 'if-match': `"${order}.v9"` } }), 412);
     await check('payOrder', orderRoute('pay', order, payBody('acc-bob')), 403);
+    await check('payOrder', orderRoute('pay', order, payBody('acc-alice-2')), 422);
     await check('payOrder', orderRoute('pay', order, { ...payBody('acc-alice'), headers: { 'idempotency-key': 'oa-pay' } }), 200);
     await check('payOrder', orderRoute('pay', order, payBody('acc-alice')), 409);
     await check('payOrder', orderRoute('pay', order, { ...payBody('acc-bob'), sub: 'bob' }), 404);
@@ -243,8 +244,6 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     const bobs = data.orders.find((o) => o.uid === 'bob')!.orderNo;
     await check('cancelOrder', orderRoute('cancel', bobs, { sub: 'bob' }), 200);
     await check('cancelOrder', orderRoute('cancel', bobs, { sub: 'bob', body: {} }), 400);
-    const carols = data.orders.find((o) => o.uid === 'carol')!.orderNo;
-    await check('payOrder', orderRoute('pay', carols, { ...payBody('acc-carol'), sub: 'carol' }), 422);
     // A refund needs a paid order: bob buys one unit and pays it from his account.
     const bought = await check('purchase', buy({ quantity: 1 }, { sub: 'bob' }), 200);
     const bobsPaid = bought.body.data.order.orderNo as string;
