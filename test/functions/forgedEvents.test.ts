@@ -28,8 +28,20 @@ function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> 
     getCart: { method: 'GET', path: '/carts/cart-alice', pathParameters: { id: 'cart-alice' } },
     transfer: { method: 'POST', path: '/transfers', body: { from: 'acc-alice', to: 'acc-bob', amount: 1 } },
     getAccount: { method: 'GET', path: '/accounts/acc-alice', pathParameters: { id: 'acc-alice' } },
+    payOrder: {
+      method: 'POST',
+      path: `/orders/${aliceOrder}/pay`,
+      pathParameters: { orderNo: aliceOrder },
+      body: { accountId: 'acc-alice' },
+    },
+    cancelOrder: { method: 'POST', path: `/orders/${aliceOrder}/cancel`, pathParameters: { orderNo: aliceOrder } },
+    shipOrder: { method: 'POST', path: `/orders/${aliceOrder}/ship`, pathParameters: { orderNo: aliceOrder } },
+    refundOrder: { method: 'POST', path: `/orders/${aliceOrder}/refund`, pathParameters: { orderNo: aliceOrder } },
   };
 }
+
+/** Admin routes refuse a caller who is not an admin before reading the payload. */
+const ADMIN_ONLY = new Set(['shipOrder', 'refundOrder']);
 
 const CALLERS: Array<[string, () => Context, number]> = [
   // No identity: a user route says 401 before looking at the payload; the public one finds unknown fields.
@@ -62,12 +74,12 @@ describe.each(BACKENDS)('a forged API Gateway event sent by direct invocation, o
   it.each(CALLERS)('is refused by every function for %s, and changes nothing', async (_who, context, status) => {
     for (const [fn, request] of Object.entries(forgedRequests(data))) {
       const event = httpEvent({ ...request, sub: 'alice' });
-      const expected = fn === 'getProduct' ? 400 : status;
+      const expected = fn === 'getProduct' ? 400 : ADMIN_ONLY.has(fn) && status !== 401 ? 403 : status;
       const answer = await invoke(fns.handler(fn), event, context());
       expect({ fn, code: answer.code, error: answer.error }).toEqual({
         fn,
         code: expected,
-        error: expected === 401 ? 'UNAUTHORIZED' : 'INVALID_REQUEST',
+        error: { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' }[expected as 401 | 403] ?? 'INVALID_REQUEST',
       });
       // Nothing of Alice's shows either.
       expect(JSON.stringify(answer)).not.toMatch(/balance|owner|"uid"/);
