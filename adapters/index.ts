@@ -7,6 +7,7 @@
  */
 import { COLLECTIONS } from '../shared/collections';
 import type { FunctionConfig } from '../shared/config';
+import type { OverdueOrders } from '../shared/overdueOrders';
 import type { ConditionalStore } from '../shared/store';
 
 let store: ConditionalStore | undefined;
@@ -38,4 +39,31 @@ export async function closeStore(): Promise<void> {
   const current = store;
   store = undefined;
   await current?.close();
+}
+
+let overdueOrders: OverdueOrders | undefined;
+
+/**
+ * The expiry sweep's finder of overdue orders on the configured backend (shared/overdueOrders.ts), kept like the
+ * store. For the scheduled maintenance function: `expireOverdueOrders({ ...deps, overdueOrders }, { now, deadline })`.
+ * On MongoDB it has a client (and pool) of its own, opened at its first read.
+ */
+export function getOverdueOrders(config: FunctionConfig, mongoUri?: string): OverdueOrders {
+  if (overdueOrders) return overdueOrders;
+  // Only `./mongodb` and `./dynamodb` themselves: esbuild.config.mjs leaves out the adapter a bundle does not use.
+  if (config.backend === 'mongodb') {
+    const mongo = require('./mongodb') as typeof import('./mongodb');
+    if (!mongoUri) throw new Error('LOCKLESS_MONGODB_URI is not set');
+    overdueOrders = mongo.createMongoOverdueOrders({
+      client: mongo.createMongoClient(mongoUri, config.mongodb),
+      dbName: config.mongodb.dbName,
+    });
+  } else {
+    const dynamo = require('./dynamodb') as typeof import('./dynamodb');
+    overdueOrders = dynamo.createDynamoOverdueOrders({
+      client: dynamo.createDynamoDocumentClient(config.dynamodb),
+      tablePrefix: config.dynamodb.tablePrefix,
+    });
+  }
+  return overdueOrders;
 }

@@ -4,6 +4,7 @@
  * are described.
  */
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
+import { orderEtagHeader } from '../shared/edge/orderRequests';
 import { getOrder } from '../shared/operations/products';
 import { GetOrderPayload, Id, parseWith } from '../shared/validation';
 import { runtimeDeps } from './runtime';
@@ -13,5 +14,9 @@ export const { handler, httpHandler } = lambdaFunction({
   access: 'user',
   fromHttp: (req) => ({ orderNo: parseWith(Id, req.pathParams.orderNo, 'path.orderNo') }),
   direct: GetOrderPayload,
-  run: async ({ orderNo }, call) => ({ data: await getOrder(await runtimeDeps(), callerOf(call), orderNo) }),
+  run: async ({ orderNo }, call) => {
+    const order = await getOrder(await runtimeDeps(), callerOf(call), orderNo);
+    // The ETag an order transition's If-Match names (orderRequests.ts).
+    return { data: order, headers: orderEtagHeader(order) };
+  },
 });

@@ -50,8 +50,8 @@ if (mongoUriFromParameter()) mongoUri().catch(() => {});
 export function runtimeDeps(): Promise<OperationDeps> {
   if (!deps) {
     deps = mongoUriFromParameter()
-      ? mongoUri().then((uri) => createDeps(getStore(config(), uri)))
-      : Promise.resolve(createDeps(getStore(config(), config().mongodb.uri.value)));
+      ? mongoUri().then((uri) => createDeps(getStore(config(), uri), { orderSettings: config().orders }))
+      : Promise.resolve(createDeps(getStore(config(), config().mongodb.uri.value), { orderSettings: config().orders }));
     // A failed secret read is tried again by the next request instead of breaking the container for good.
     deps.catch(() => {
       deps = undefined;

@@ -39,6 +39,8 @@ export const CARTS = 'carts' satisfies CollectionName;
 export const ACCOUNTS = 'accounts' satisfies CollectionName;
 export const LEDGER = 'ledger' satisfies CollectionName;
 export const IDEMPOTENCY = 'idempotency' satisfies CollectionName;
+/** Units each buyer holds of each limited product (shared/operations/purchaseLimits.ts). */
+export const ALLOWANCES = 'allowances' satisfies CollectionName;
 
 /** Shapes by collection name for adapters, which are keyed by plain strings. */
 export type Schema = Readonly<Record<string, CollectionShape>>;

@@ -45,6 +45,23 @@ export interface AdminSettings {
   group: string;
 }
 
+export interface OrderSettings {
+  /** How long a new order waits for payment before the sweep expires it (LOCKLESS_PAYMENT_WINDOW_S, default 900). */
+  paymentWindowMs: number;
+  /** The account payments go to and refunds come from (LOCKLESS_MERCHANT_ACCOUNT_ID, default acc-merchant). */
+  merchantAccountId: string;
+}
+
+export const DEFAULT_ORDER_SETTINGS: Readonly<OrderSettings> = { paymentWindowMs: 15 * 60 * 1000, merchantAccountId: 'acc-merchant' };
+
+/** The order lifecycle's settings (shared/operations/orderTransitions.ts). */
+export function orderSettings(env: Env = process.env): OrderSettings {
+  return {
+    paymentWindowMs: intSetting('LOCKLESS_PAYMENT_WINDOW_S', DEFAULT_ORDER_SETTINGS.paymentWindowMs / 1000, env) * 1000,
+    merchantAccountId: setting('LOCKLESS_MERCHANT_ACCOUNT_ID', env) ?? DEFAULT_ORDER_SETTINGS.merchantAccountId,
+  };
+}
+
 export interface FunctionConfig {
   backend: Backend;
   /** True inside an esbuild bundle (esbuild.config.mjs defines it). */
@@ -56,6 +73,7 @@ export interface FunctionConfig {
   trustedCallerSecret: SecretSource;
   /** Who may call admin routes over HTTP: a verified JWT whose `claim` lists `group` (admin.ts). */
   admin: AdminSettings;
+  orders: OrderSettings;
   dynamodb: DynamoSettings;
   mongodb: MongoSettings;
 }
@@ -142,6 +160,7 @@ export function readConfig(env: Env = process.env): FunctionConfig {
       claim: setting('LOCKLESS_ADMIN_CLAIM', env) ?? 'cognito:groups',
       group: setting('LOCKLESS_ADMIN_GROUP', env) ?? 'lockless-admin',
     },
+    orders: orderSettings(env),
     dynamodb: dynamoSettings(env),
     mongodb: mongoSettings(env),
   };

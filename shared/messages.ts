@@ -15,7 +15,11 @@ export type SuccessKey =
   | 'TRANSFERRED'
   | 'PRODUCT_CREATED'
   | 'PRODUCT_UPDATED'
-  | 'RESTOCKED';
+  | 'RESTOCKED'
+  | 'PAID'
+  | 'CANCELLED'
+  | 'SHIPPED'
+  | 'REFUNDED';
 
 const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   OK: { zh: '成功', en: 'OK' },
@@ -26,6 +30,10 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   PRODUCT_CREATED: { zh: '商品已创建', en: 'Product created' },
   PRODUCT_UPDATED: { zh: '商品已更新', en: 'Product updated' },
   RESTOCKED: { zh: '已补货', en: 'Restocked' },
+  PAID: { zh: '支付成功', en: 'Payment completed' },
+  CANCELLED: { zh: '订单已取消', en: 'Order cancelled' },
+  SHIPPED: { zh: '订单已发货', en: 'Order shipped' },
+  REFUNDED: { zh: '退款成功', en: 'Order refunded' },
   INVALID_REQUEST: { zh: '请求参数不正确', en: 'The request is invalid' },
   UNAUTHORIZED: { zh: '请先登录', en: 'Authentication required' },
   FORBIDDEN: { zh: '无权访问该资源', en: 'You may not access this resource' },
@@ -39,13 +47,15 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   ITEM_EXISTS: { zh: '该商品已在购物车中', en: 'The item is already in the cart' },
   PRODUCT_EXISTS: { zh: '商品编号已存在', en: 'A product with this id already exists' },
   IDEMPOTENCY_IN_PROGRESS: { zh: '相同请求正在处理中，请稍后重试', en: 'The same request is still in progress, please retry' },
+  INVALID_TRANSITION: { zh: '订单当前状态不允许此操作', en: 'The order cannot make this change in its current status' },
+  PRECONDITION_FAILED: { zh: '数据已被修改，请刷新后重试', en: 'The resource changed since you read it' },
   INSUFFICIENT_STOCK: { zh: '库存不足', en: 'Insufficient stock' },
   INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
   CART_FULL: { zh: '购物车已满', en: 'The cart is full' },
   CART_LIMIT_REACHED: { zh: '购物车数量已达上限', en: 'You have reached the maximum number of carts' },
   IDEMPOTENCY_KEY_REUSED: { zh: '幂等键已用于其他请求', en: 'The idempotency key was used for a different request' },
-  PRECONDITION_FAILED: { zh: '内容已被他人修改，请刷新后重试', en: 'The resource changed since you read it' },
   PRECONDITION_REQUIRED: { zh: '请求缺少 If-Match 版本信息', en: 'If-Match is required' },
+  PURCHASE_LIMIT_EXCEEDED: { zh: '超过每人限购数量', en: 'The per-customer purchase limit is reached' },
   INTERNAL: { zh: '系统错误，请稍后重试', en: 'Internal error' },
   SERVICE_UNAVAILABLE: { zh: '服务暂时不可用，请稍后重试', en: 'Service temporarily unavailable, please retry' },
 };

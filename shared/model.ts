@@ -17,9 +17,19 @@ export interface Product extends Doc {
   sold: number;
   /** Unit price in minor units (fen / cents). */
   price: number;
+  /** At most this many units per buyer across their live orders (purchaseLimits.ts); absent: no limit. */
+  limitPerUser?: number;
 }
 
-export type OrderStatus = 'created';
+/**
+ * Where an order is in its life (orderTransitions.ts holds the allowed moves). `created` is the status of orders
+ * written before payment existed: never paid, so never `paid`; see docs/orders.md for what happens to them.
+ * `void` marks an order number settled after a failed insert (orders.ts): no order, never shown.
+ */
+export const ORDER_STATUSES = ['pending_payment', 'paid', 'cancelled', 'expired', 'shipped', 'refunded', 'created'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** The statuses whose units are the buyer's (they count against `limitPerUser` and are not in stock). */
+export const LIVE_STATUSES: readonly OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'created'];
 
 export interface Order extends Doc {
   orderNo: string;
@@ -32,6 +42,13 @@ export interface Order extends Doc {
   amount: number;
   status: OrderStatus;
   createdAt: string;
+  /** Epoch ms after which an unpaid order expires (absent on `created` orders from before payment existed). */
+  expiresAt?: number;
+  /** The per-user allowance document this order holds units of, when the product is limited. */
+  allowanceId?: string;
+  /** The buyer's account that paid, and the ledger entry of the payment (set by pay). */
+  paidFrom?: string;
+  paymentId?: string;
 }
 
 /** Narrows a stored document to a product, or null if a field the operations rely on is missing. */
@@ -50,7 +67,13 @@ export function publicProduct(product: Product) {
     price: product.price,
     stock: product.stock,
     version: product.version,
+    ...(typeof product.limitPerUser === 'number' ? { limitPerUser: product.limitPerUser } : {}),
   };
+}
+
+/** Whether a stored order document is a real order (any status of ORDER_STATUSES), not a `void` tombstone. */
+export function isOrder(doc: Doc | null): doc is Order {
+  return !!doc && (ORDER_STATUSES as readonly unknown[]).includes(doc.status) && typeof doc.quantity === 'number';
 }
 
 /** What a client may see of an order. */
@@ -64,6 +87,7 @@ export function publicOrder(order: Order) {
     amount: order.amount,
     status: order.status,
     createdAt: order.createdAt,
+    ...(typeof order.expiresAt === 'number' ? { expiresAt: new Date(order.expiresAt).toISOString() } : {}),
     version: order.version,
   };
 }

@@ -176,3 +176,23 @@ export const GetCartPayload = z.strictObject({ cartId: Id });
 
 /** Order numbers as lockless mints them (shared/ids.ts): O + base-36 time + 16 hex, here any id-shaped value. */
 export const GetOrderPayload = z.strictObject({ orderNo: Id });
+
+/**
+ * If-Match on order transitions: `*` or one quoted ETag (weak ETags and lists are refused: a transition needs
+ * the strong comparison). An ETag of the right shape that names another version answers 412, not 400.
+ */
+export const IfMatch = z.string().check(z.regex(/^(\*|"[A-Za-z0-9_.-]{1,100}")$/, 'must be * or one quoted ETag such as "O123.v2"'));
+
+/** POST /orders/{orderNo}/pay body: the caller's account to pay from. */
+export const PayBody = z.strictObject({ accountId: Id });
+
+/** Direct invocation of payOrder: `{ orderNo, accountId, ifMatch?, idempotencyKey? }`. */
+export const PayPayload = z.strictObject({
+  orderNo: Id,
+  accountId: Id,
+  ifMatch: z.optional(IfMatch),
+  idempotencyKey: z.optional(IdempotencyKey),
+});
+
+/** Direct invocation of cancelOrder, shipOrder and refundOrder: `{ orderNo, ifMatch? }`. */
+export const OrderTransitionPayload = z.strictObject({ orderNo: Id, ifMatch: z.optional(IfMatch) });

@@ -15,6 +15,7 @@ import type {
   Product,
   Order,
   OrderPage,
+  OrderTransitionOutcome,
   PurchaseOutcome,
   RemoveOutcome,
   RestockOutcome,
@@ -50,6 +51,11 @@ export interface MutationOptions extends CallOptions {
    * even after the app restarted, pass the key that call reported.
    */
   idempotencyKey?: string;
+}
+
+export interface TransitionOptions extends MutationOptions {
+  /** The order's ETag (GET /orders/{orderNo} answers it): a stale one is PRECONDITION_FAILED with the current one. */
+  ifMatch?: string;
 }
 
 export interface LocklessClient {
@@ -113,6 +119,25 @@ export interface LocklessClient {
    * TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, FORBIDDEN, UNAUTHORIZED, INVALID_REQUEST.
    */
   restock(productId: string, quantity: number, options?: MutationOptions): Promise<Result<RestockOutcome>>;
+  /**
+   * POST /orders/{orderNo}/pay from an account the caller owns, before the payment window closes. Errors:
+   * INSUFFICIENT_BALANCE, INVALID_TRANSITION, PRECONDITION_FAILED, ORDER_NOT_FOUND, FORBIDDEN,
+   * TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, UNAUTHORIZED, INVALID_REQUEST.
+   */
+  payOrder(orderNo: string, payment: { accountId: string }, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
+  /**
+   * POST /orders/{orderNo}/cancel, the caller's unpaid order. Errors: INVALID_TRANSITION, PRECONDITION_FAILED,
+   * ORDER_NOT_FOUND, TRANSACTION_CONFLICT, UNAUTHORIZED, INVALID_REQUEST. No idempotency record: after a lost
+   * answer, a retry of the cancellation that did happen says INVALID_TRANSITION with status `cancelled`.
+   */
+  cancelOrder(orderNo: string, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
+  /** POST /orders/{orderNo}/ship (admins). Errors: FORBIDDEN, INVALID_TRANSITION, PRECONDITION_FAILED, ORDER_NOT_FOUND. */
+  shipOrder(orderNo: string, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
+  /**
+   * POST /orders/{orderNo}/refund (admins). Errors: FORBIDDEN, INVALID_TRANSITION, PRECONDITION_FAILED,
+   * ORDER_NOT_FOUND, INSUFFICIENT_BALANCE (the merchant's), ACCOUNT_NOT_FOUND.
+   */
+  refundOrder(orderNo: string, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
 }
 
 const checkLang = (lang: unknown): Lang => {
@@ -135,7 +160,7 @@ export function createClient(options: ClientOptions): LocklessClient {
     params: Record<string, string>,
     body: object | undefined,
     payload: Record<string, unknown>,
-    callOptions: MutationOptions = {},
+    callOptions: TransitionOptions = {},
     extra: { headers?: Record<string, string>; query?: Record<string, string> } = {},
   ): Promise<Result<T>> {
     const route = ROUTES[operation];
@@ -147,12 +172,14 @@ export function createClient(options: ClientOptions): LocklessClient {
       .join('&');
     if (body) headers['content-type'] = 'application/json';
     if (key) headers['idempotency-key'] = key;
+    const ifMatch = callOptions.ifMatch === undefined ? {} : { ifMatch: callOptions.ifMatch };
+    if (ifMatch.ifMatch !== undefined) headers['if-match'] = ifMatch.ifMatch;
     const request = {
       operation,
       method: route.method,
       url: base + fillPath(route.path, params) + (query ? `?${query}` : ''),
       body: body ? JSON.stringify(body) : undefined,
-      payload: { ...payload, lang, ...(key && route.payloadKey ? { idempotencyKey: key } : {}) },
+      payload: { ...payload, ...ifMatch, lang, ...(key && route.payloadKey ? { idempotencyKey: key } : {}) },
     };
     const retryPolicy = callOptions.deadlineMs === undefined ? policy : { ...policy, deadlineMs: callOptions.deadlineMs };
     const { answer, tries } = await withRetries(
@@ -204,5 +231,9 @@ export function createClient(options: ClientOptions): LocklessClient {
       });
     },
     restock: (productId, quantity, o) => call('restock', { id: productId }, { quantity }, { productId, quantity }, o),
+    payOrder: (orderNo, { accountId }, o) => call('payOrder', { orderNo }, { accountId }, { orderNo, accountId }, o),
+    cancelOrder: (orderNo, o) => call('cancelOrder', { orderNo }, undefined, { orderNo }, o),
+    shipOrder: (orderNo, o) => call('shipOrder', { orderNo }, undefined, { orderNo }, o),
+    refundOrder: (orderNo, o) => call('refundOrder', { orderNo }, undefined, { orderNo }, o),
   };
 }

@@ -19,13 +19,15 @@ export const SERVER_CODES = {
   ITEM_EXISTS: 409,
   PRODUCT_EXISTS: 409,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  INVALID_TRANSITION: 409,
+  PRECONDITION_FAILED: 412,
   INSUFFICIENT_STOCK: 422,
   INSUFFICIENT_BALANCE: 422,
   CART_FULL: 422,
   CART_LIMIT_REACHED: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
-  PRECONDITION_FAILED: 412,
   PRECONDITION_REQUIRED: 428,
+  PURCHASE_LIMIT_EXCEEDED: 422,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -56,8 +58,16 @@ export interface ErrorDataMap {
   VERSION_CONFLICT: { attempts: number };
   TRANSACTION_CONFLICT: { attempts: number; exhausted?: 'attempts' | 'deadline' };
   CART_FULL: { limit: number };
-  /** The product as it is now and its ETag: merge, then edit again with this ETag as If-Match. */
-  PRECONDITION_FAILED: { etag: string; current: { id: string; name: string; price: number; stock: number; version: number } };
+  INVALID_TRANSITION: { status: string; transition: string; reason?: string };
+  /**
+   * The resource's current ETag; for a product edit also the product as it is now: merge, then edit again with
+   * this ETag as If-Match.
+   */
+  PRECONDITION_FAILED: {
+    etag: string;
+    current?: { id: string; name: string; price: number; stock: number; version: number };
+  };
+  PURCHASE_LIMIT_EXCEEDED: { limit: number; held: number; requested: number; remaining: number };
   CART_LIMIT_REACHED: { limit: number };
   INTERNAL: { requestId?: string };
   /**

@@ -1,5 +1,12 @@
 /** lockless client SDK: typed calls, idempotency keys and safe retries for browsers, mini-programs and apps. */
-export { createClient, type ClientOptions, type CallOptions, type MutationOptions, type LocklessClient } from './client';
+export {
+  createClient,
+  type ClientOptions,
+  type CallOptions,
+  type MutationOptions,
+  type TransitionOptions,
+  type LocklessClient,
+} from './client';
 export {
   SERVER_CODES,
   CLIENT_CODES,

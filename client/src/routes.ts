@@ -1,7 +1,7 @@
 /**
  * One entry per route of the HTTP API (and per direct-invocation function), as deployed: test/client/routes.test.ts
  * holds it to scripts/serverless/functions.cjs. `key` says where a state-changing call's idempotency key goes
- * on a direct invocation: only purchase, transfer and restock accept one in their payload (their schemas are strict).
+ * on a direct invocation: only purchase, transfer, restock and payOrder accept one in their payload (their schemas are strict).
  */
 import type { Operation } from './transport';
 
@@ -27,6 +27,10 @@ export const ROUTES: Record<Operation, Route> = {
   createProduct: { method: 'POST', path: '/products' },
   editProduct: { method: 'PATCH', path: '/products/{id}' },
   restock: { method: 'POST', path: '/products/{id}/restock', payloadKey: true },
+  payOrder: { method: 'POST', path: '/orders/{orderNo}/pay', payloadKey: true },
+  cancelOrder: { method: 'POST', path: '/orders/{orderNo}/cancel' },
+  shipOrder: { method: 'POST', path: '/orders/{orderNo}/ship' },
+  refundOrder: { method: 'POST', path: '/orders/{orderNo}/refund' },
 };
 
 /** The path with its parameters filled in, each URI-encoded. */

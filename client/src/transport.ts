@@ -17,7 +17,11 @@ export type Operation =
   | 'getCart'
   | 'createProduct'
   | 'editProduct'
-  | 'restock';
+  | 'restock'
+  | 'payOrder'
+  | 'cancelOrder'
+  | 'shipOrder'
+  | 'refundOrder';
 
 export interface WireRequest {
   operation: Operation;

@@ -12,7 +12,12 @@ export interface Product {
   price: number;
   stock: number;
   version: number;
+  /** At most this many units per buyer across their live orders. */
+  limitPerUser?: number;
 }
+
+/** pending_payment → paid | cancelled | expired; paid → shipped | refunded. `created`: before payment existed. */
+export type OrderStatus = 'pending_payment' | 'paid' | 'cancelled' | 'expired' | 'shipped' | 'refunded' | 'created';
 
 export interface Order {
   orderNo: string;
@@ -21,9 +26,17 @@ export interface Order {
   quantity: number;
   price: number;
   amount: number;
-  status: 'created';
+  status: OrderStatus;
   createdAt: string;
+  /** When an unpaid order expires. */
+  expiresAt?: string;
   version: number;
+}
+
+/** What pay, cancel, ship and refund answer; `payment` is the ledger entry of a payment or a refund. */
+export interface OrderTransitionOutcome {
+  order: Order;
+  payment?: { paymentId: string; from: string; to: string; amount: number; createdAt: string };
 }
 
 export interface PurchaseOutcome {

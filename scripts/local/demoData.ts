@@ -7,10 +7,11 @@ import type { ConditionalStore, NewDoc } from '../../shared/store';
 
 export const DEMO_PRODUCTS: NewDoc[] = [{ id: '1', name: '商品A', stock: 100, sold: 0, price: 1999 }];
 
-/** Two wallets for the transfer examples (balances in fen). */
+/** Two wallets for the transfer examples (balances in fen), and the merchant account order payments go to. */
 export const DEMO_ACCOUNTS: NewDoc[] = [
   { id: 'acc-alice', owner: 'alice', balance: 100_000 },
   { id: 'acc-bob', owner: 'bob', balance: 50_000 },
+  { id: 'acc-merchant', owner: 'merchant', balance: 0 },
 ];
 
 export async function seedDemoData(store: ConditionalStore): Promise<{ inserted: string[]; existing: string[] }> {

@@ -14,7 +14,7 @@ import * as z from 'zod/mini';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { message, type SuccessKey } from '../../shared/messages';
 import { CreateProductBody, EditProductBody, RestockBody } from '../../shared/catalogSchemas';
-import { CartItemBody, Id, IdempotencyKey, MAX_INPUT_BYTES, PurchaseBody, TransferBody } from '../../shared/validation';
+import { CartItemBody, Id, IdempotencyKey, MAX_INPUT_BYTES, PayBody, PurchaseBody, TransferBody } from '../../shared/validation';
 import * as responses from './responses';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,8 +37,8 @@ interface OperationDoc {
   pathParams: string[];
   body?: { schema: z.ZodMiniType; note?: string };
   idempotent?: boolean;
-  /** The route reads an If-Match header (a versioned edit). */
-  ifMatch?: boolean;
+  /** The route reads an If-Match header: required (a versioned edit) or optional (order transitions). */
+  ifMatch?: 'required' | 'optional';
   /** Query parameters the route declares (every other one is refused), with their schemas. */
   query?: Record<string, { schema: z.ZodMiniType; description: string }>;
   /** `status` defaults to 200. */
@@ -51,6 +51,8 @@ interface OperationDoc {
 const REPLAYED_HEADER = {
   'Idempotent-Replayed': { description: '`true` when the answer repeats the first request made with the same Idempotency-Key.' },
 };
+
+const ORDER_ETAG = { ETag: { description: "The order's new ETag, for the If-Match of its next transition." } };
 
 const OPERATION_DOCS: Record<string, OperationDoc> = {
   getProduct: {
@@ -75,13 +77,14 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
       'IDEMPOTENCY_IN_PROGRESS',
       'INSUFFICIENT_STOCK',
       'IDEMPOTENCY_KEY_REUSED',
+      'PURCHASE_LIMIT_EXCEEDED',
     ],
   },
   getOrder: {
     summary: "Read one of the caller's orders",
     description: "Another user's order answers 404 ORDER_NOT_FOUND, like a missing one.",
     pathParams: ['orderNo'],
-    success: { msg: 'OK', data: responses.Order },
+    success: { msg: 'OK', data: responses.Order, headers: { ETag: { description: 'The If-Match of an order transition.' } } },
     errors: ['ORDER_NOT_FOUND'],
   },
   transfer: {
@@ -153,7 +156,7 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
       'Send the ETag of GET /products/{id} as If-Match. A stale one answers 412 with the current ETag and product: merge and send again. ' +
       'Any write to the product (a sale, a restock) moves its version on.',
     pathParams: ['id'],
-    ifMatch: true,
+    ifMatch: 'required',
     body: { schema: EditProductBody, note: 'At least one of `name` and `price`.' },
     success: { msg: 'PRODUCT_UPDATED', data: responses.Product, headers: { ETag: { description: 'The new version.' } } },
     errors: ['FORBIDDEN', 'PRODUCT_NOT_FOUND', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED'],
@@ -166,6 +169,59 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     idempotent: true,
     success: { msg: 'RESTOCKED', data: responses.Restock, headers: REPLAYED_HEADER },
     errors: ['FORBIDDEN', 'PRODUCT_NOT_FOUND', 'TRANSACTION_CONFLICT', 'IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED'],
+  },
+  payOrder: {
+    summary: "Pay one of the caller's pending orders from one of the caller's accounts",
+    description:
+      'One transaction debits the account (guarded by its balance), credits the merchant, writes the ledger entry and marks the ' +
+      'order `paid`, before the payment window closes. Optional If-Match with the order ETag. Send an Idempotency-Key to retry safely.',
+    pathParams: ['orderNo'],
+    ifMatch: 'optional',
+    body: { schema: PayBody },
+    idempotent: true,
+    success: { msg: 'PAID', data: responses.OrderTransition, headers: { ...ORDER_ETAG, ...REPLAYED_HEADER } },
+    errors: [
+      'FORBIDDEN',
+      'ORDER_NOT_FOUND',
+      'TRANSACTION_CONFLICT',
+      'IDEMPOTENCY_IN_PROGRESS',
+      'INVALID_TRANSITION',
+      'PRECONDITION_FAILED',
+      'INSUFFICIENT_BALANCE',
+      'IDEMPOTENCY_KEY_REUSED',
+    ],
+  },
+  cancelOrder: {
+    summary: "Cancel one of the caller's unpaid orders: its stock comes back",
+    description: 'No body. Optional If-Match with the order ETag.',
+    pathParams: ['orderNo'],
+    ifMatch: 'optional',
+    success: { msg: 'CANCELLED', data: responses.OrderTransition, headers: ORDER_ETAG },
+    errors: ['ORDER_NOT_FOUND', 'TRANSACTION_CONFLICT', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'],
+  },
+  shipOrder: {
+    summary: 'Mark a paid order shipped (admins only)',
+    description: 'No body. Optional If-Match with the order ETag.',
+    pathParams: ['orderNo'],
+    ifMatch: 'optional',
+    success: { msg: 'SHIPPED', data: responses.OrderTransition, headers: ORDER_ETAG },
+    errors: ['FORBIDDEN', 'ORDER_NOT_FOUND', 'TRANSACTION_CONFLICT', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'],
+  },
+  refundOrder: {
+    summary: 'Refund a paid order (admins only): the money goes back to the paying account, the stock to the product',
+    description: 'No body. Optional If-Match with the order ETag.',
+    pathParams: ['orderNo'],
+    ifMatch: 'optional',
+    success: { msg: 'REFUNDED', data: responses.OrderTransition, headers: ORDER_ETAG },
+    errors: [
+      'FORBIDDEN',
+      'ACCOUNT_NOT_FOUND',
+      'ORDER_NOT_FOUND',
+      'TRANSACTION_CONFLICT',
+      'INVALID_TRANSITION',
+      'PRECONDITION_FAILED',
+      'INSUFFICIENT_BALANCE',
+    ],
   },
 };
 
@@ -247,11 +303,14 @@ export function buildOpenApi(): Record<string, unknown> {
       });
     }
     if (doc.ifMatch) {
+      const required = doc.ifMatch === 'required';
       parameters.push({
         name: 'If-Match',
         in: 'header',
-        required: true,
-        description: 'The ETag of GET /products/{id}. Missing: 428 PRECONDITION_REQUIRED; stale: 412 PRECONDITION_FAILED.',
+        required,
+        description: required
+          ? 'The ETag of GET /products/{id}. Missing: 428 PRECONDITION_REQUIRED; stale: 412 PRECONDITION_FAILED.'
+          : 'The ETag the order was read with; a stale one answers 412 PRECONDITION_FAILED with the current ETag.',
         schema: { type: 'string' },
       });
     }
@@ -366,9 +425,15 @@ export function buildOpenApi(): Record<string, unknown> {
             available: { type: 'integer' },
             attempts: { type: 'integer' },
             limit: { type: 'integer' },
-            exhausted: { type: 'boolean' },
+            exhausted: { type: 'string', enum: ['attempts', 'deadline'] },
             etag: { type: 'string', description: 'PRECONDITION_FAILED: the ETag of the document as it is now.' },
             current: { description: 'PRECONDITION_FAILED: the document as it is now, for the editor to merge.' },
+            // The order lifecycle: INVALID_TRANSITION, PRECONDITION_FAILED, PURCHASE_LIMIT_EXCEEDED.
+            status: { type: 'string', description: 'INVALID_TRANSITION: the status the order has now.' },
+            transition: { type: 'string' },
+            reason: { type: 'string' },
+            held: { type: 'integer' },
+            remaining: { type: 'integer', description: 'PURCHASE_LIMIT_EXCEEDED: units the buyer may still buy.' },
           },
           additionalProperties: false,
         },

@@ -5,6 +5,7 @@
  * real answers from the real handlers match these schemas, so the two cannot drift apart unnoticed.
  */
 import * as z from 'zod/mini';
+import { ORDER_STATUSES } from '../../shared/model';
 import { STRATEGIES } from '../../shared/validation';
 
 const count = z.number().check(z.int(), z.minimum(0));
@@ -17,6 +18,7 @@ export const Product = z.strictObject({
   price: minorUnits,
   stock: count,
   version: count,
+  limitPerUser: z.optional(count),
 });
 
 export const Order = z.strictObject({
@@ -26,9 +28,19 @@ export const Order = z.strictObject({
   quantity: count,
   price: minorUnits,
   amount: minorUnits,
-  status: z.enum(['created']),
+  status: z.enum(ORDER_STATUSES),
   createdAt: timestamp,
+  /** When an unpaid order expires (absent on orders from before payment existed). */
+  expiresAt: z.optional(timestamp),
   version: count,
+});
+
+/** The answer of an order transition; `payment` is the ledger entry of a payment or a refund. */
+export const OrderTransition = z.strictObject({
+  order: Order,
+  payment: z.optional(
+    z.strictObject({ paymentId: z.string(), from: z.string(), to: z.string(), amount: minorUnits, createdAt: timestamp }),
+  ),
 });
 
 export const Purchase = z.strictObject({

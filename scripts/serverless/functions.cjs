@@ -30,6 +30,7 @@ const OPERATIONS = {
       products: ['GetItem', 'UpdateItem'],
       orders: ['GetItem', 'PutItem'],
       idempotency: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      allowances: ['PutItem', 'UpdateItem'],
     },
   },
   getOrder: { method: 'GET', path: '/orders/{orderNo}', tables: { orders: ['GetItem'] } },
@@ -41,6 +42,35 @@ const OPERATIONS = {
     tables: { accounts: ['UpdateItem'], ledger: ['PutItem'], idempotency: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
   getAccount: { method: 'GET', path: '/accounts/{id}', tables: { accounts: ['GetItem'] } },
+  // The order lifecycle (shared/operations/orderTransitions.ts). `admin`: the function refuses non-admins (403).
+  payOrder: {
+    method: 'POST',
+    path: '/orders/{orderNo}/pay',
+    tables: {
+      orders: ['GetItem', 'UpdateItem'],
+      accounts: ['UpdateItem'],
+      ledger: ['PutItem'],
+      idempotency: ['GetItem', 'PutItem', 'UpdateItem'],
+    },
+  },
+  cancelOrder: {
+    method: 'POST',
+    path: '/orders/{orderNo}/cancel',
+    tables: { orders: ['GetItem', 'UpdateItem'], products: ['UpdateItem'], allowances: ['UpdateItem'] },
+  },
+  shipOrder: { method: 'POST', path: '/orders/{orderNo}/ship', admin: true, tables: { orders: ['GetItem', 'UpdateItem'] } },
+  refundOrder: {
+    method: 'POST',
+    path: '/orders/{orderNo}/refund',
+    admin: true,
+    tables: {
+      orders: ['GetItem', 'UpdateItem'],
+      accounts: ['UpdateItem'],
+      ledger: ['PutItem'],
+      products: ['UpdateItem'],
+      allowances: ['UpdateItem'],
+    },
+  },
   addCartItem: {
     method: 'POST',
     path: '/carts/{id}/items',

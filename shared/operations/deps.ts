@@ -1,6 +1,7 @@
 /** What operations need from the world, passed in so they run the same against a fake clock or a real one. */
 import type { ConditionalStore } from '../store';
 import type { RetryPolicy } from '../retry';
+import { orderSettings, type OrderSettings } from '../config';
 import { logLine, type LogLevel } from '../log';
 import { newOrderNo, newTransferId } from '../ids';
 import { ADD_ROUNDS_POLICY, CREATE_CART_ATTEMPTS } from './carts';
@@ -17,6 +18,8 @@ export interface OperationDeps {
   newOrderNo: (now: number) => string;
   newTransferId: (now: number) => string;
   log: (level: LogLevel, fields: Record<string, unknown>) => void;
+  /** The payment window and the merchant account (orderTransitions.ts). */
+  orderSettings: OrderSettings;
   policies: {
     /** Budget of the read-check-CAS loop of the `version` strategy. */
     version: RetryPolicy;
@@ -64,7 +67,14 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * | transfer with a key                        | R(1 + T) + P                     | 520 + P   |
  * | add a cart item                            | 1 + 3 x (3 + C)                  | 25        |
  * | remove a cart item                         | 1                                | 1         |
+ * | purchase of a limited product (any strategy) | 2S + T + 1 (+1 atomic, +V version) | 71      |
+ * | cancel, ship, refund, expire one order     | 1 + T                            | 65        |
+ * | pay                                        | 1 + T                            | 65        |
+ * | pay with a key                             | R(1 + 1 + T) + P                 | 528 + P   |
  *
+ * (A limited product adds one allowance insert-if-absent per snapshot, purchaseLimits.ts; atomic and version
+ * hand it to the transaction after their first write or read. An order transition reads the order once and
+ * runs its transaction at most T times, orderTransitions.ts.)
  * (A purchase transaction reads at most S snapshots and makes at most T transaction runs in all; each keyed
  * round may lose its claim only after its own runs, hence R x. The deadline stops these loops long before
  * the counts in a real Lambda.)
@@ -130,6 +140,7 @@ export function createDeps(store: ConditionalStore, overrides: Partial<Operation
     newOrderNo,
     newTransferId,
     log: logLine,
+    orderSettings: orderSettings(),
     policies: policiesFromEnv(),
     ...overrides,
   };

@@ -13,6 +13,8 @@ import { AppError, toAppError } from '../errors';
 import type { Order, Product } from '../model';
 import { retry, type RetryPolicy } from '../retry';
 import type { OperationDeps } from './deps';
+import { DEFAULT_ORDER_SETTINGS } from '../config';
+import { allowanceId } from './purchaseLimits';
 
 /**
  * Settling an order number, and giving stock back, after a failed order insert: each is one write, tried again
@@ -22,7 +24,18 @@ import type { OperationDeps } from './deps';
  */
 export const REPAIR_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 60 };
 
-export function buildOrder(product: Product, uid: string, quantity: number, orderNo: string, now: number): Order {
+/**
+ * A new order: `pending_payment` until paid, cancelled or expired at `now + paymentWindowMs`
+ * (orderTransitions.ts). A limited product's order names the allowance it holds units of (purchaseLimits.ts).
+ */
+export function buildOrder(
+  product: Product,
+  uid: string,
+  quantity: number,
+  orderNo: string,
+  now: number,
+  paymentWindowMs: number = DEFAULT_ORDER_SETTINGS.paymentWindowMs,
+): Order {
   const amount = product.price * quantity;
   if (!Number.isSafeInteger(amount)) throw new AppError('INTERNAL', `amount overflows for product ${product.id}`);
   return {
@@ -33,8 +46,10 @@ export function buildOrder(product: Product, uid: string, quantity: number, orde
     quantity,
     price: product.price,
     amount,
-    status: 'created',
+    status: 'pending_payment',
     createdAt: new Date(now).toISOString(),
+    expiresAt: now + paymentWindowMs,
+    ...(typeof product.limitPerUser === 'number' ? { allowanceId: allowanceId(uid, product.id) } : {}),
     version: 1,
   };
 }
@@ -52,7 +67,7 @@ export async function createOrderForTakenStock(
 ): Promise<Order> {
   let order: Order;
   try {
-    order = buildOrder(product, uid, quantity, orderNo, deps.now());
+    order = buildOrder(product, uid, quantity, orderNo, deps.now(), deps.orderSettings.paymentWindowMs);
   } catch (buildError) {
     // Nothing was inserted under this order number, so no tombstone is needed before giving the stock back.
     await restock(deps, { orderNo, productId: product.id, quantity });

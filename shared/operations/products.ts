@@ -1,6 +1,6 @@
 /** Reading products and orders. Errors: PRODUCT_NOT_FOUND, ORDER_NOT_FOUND. */
 import { AppError } from '../errors';
-import { asProduct, publicOrder, publicProduct, type Order } from '../model';
+import { asProduct, isOrder, publicOrder, publicProduct, type Order } from '../model';
 import type { OperationDeps } from './deps';
 import { ORDERS, PRODUCTS } from '../collections';
 
@@ -16,6 +16,6 @@ export async function getProduct(deps: Pick<OperationDeps, 'store'>, productId: 
  */
 export async function getOrder(deps: Pick<OperationDeps, 'store'>, uid: string, orderNo: string) {
   const doc = await deps.store.get(ORDERS, orderNo);
-  if (!doc || doc.uid !== uid || doc.status !== 'created') throw new AppError('ORDER_NOT_FOUND', `order ${orderNo} not found`);
+  if (!doc || doc.uid !== uid || !isOrder(doc)) throw new AppError('ORDER_NOT_FOUND', `order ${orderNo} not found`);
   return publicOrder(doc as Order);
 }

@@ -9,14 +9,16 @@
  * With an idempotency key, a repeat of the same request returns the first result and has no second effect
  * (see idempotency.ts for how each strategy records the key atomically with its write).
  *
- * Errors: PRODUCT_NOT_FOUND, INSUFFICIENT_STOCK, VERSION_CONFLICT (version budget spent),
+ * A product with `limitPerUser` always goes through a transaction (purchaseLimits.ts).
+ *
+ * Errors: PRODUCT_NOT_FOUND, INSUFFICIENT_STOCK, PURCHASE_LIMIT_EXCEEDED, VERSION_CONFLICT (version budget spent),
  * TRANSACTION_CONFLICT (contention outlasted `transactionAttempts` or the deadline), IDEMPOTENCY_KEY_REUSED,
  * IDEMPOTENCY_IN_PROGRESS, INTERNAL, SERVICE_UNAVAILABLE (also: DynamoDB throttled the transaction until the
  * deadline).
  */
 import { ORDERS, PRODUCTS } from '../collections';
 import { AppError } from '../errors';
-import { asProduct, publicOrder, type Order, type Product } from '../model';
+import { asProduct, isOrder, publicOrder, type Order, type Product } from '../model';
 import { retry } from '../retry';
 import type { Strategy } from '../model';
 import type { OperationDeps } from './deps';
@@ -24,6 +26,7 @@ import { isContended, type TxContended, type TxWrite } from '../store';
 import { contentionError, contentionPolicy } from './contention';
 import { runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
 import { buildOrder, createOrderForTakenStock } from './orders';
+import { ALLOWANCE, ensureAllowance, limitExceeded, limitOf, NO_LIMIT_GUARD, withLimit } from './purchaseLimits';
 
 export interface PurchaseInput {
   uid: string;
@@ -92,7 +95,8 @@ function runStrategy(deps: OperationDeps, input: PurchaseInput, orderNo?: string
 async function leasedPurchase(deps: OperationDeps, input: PurchaseInput, lease: Lease): Promise<PurchaseOutcome> {
   if (lease.previousRef) {
     const earlier = await deps.store.get(ORDERS, lease.previousRef);
-    if (earlier?.status === 'created' && earlier.uid === input.uid) {
+    // Any real order (not a void tombstone): it may have been paid or cancelled since, it is still the answer.
+    if (isOrder(earlier) && earlier.uid === input.uid) {
       const product = asProduct(await deps.store.get(PRODUCTS, input.productId));
       return outcome(earlier as Order, product?.stock ?? null, 1, input.strategy);
     }
@@ -110,12 +114,17 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, orderNo
       { field: 'stock', op: 'gte', value: input.quantity },
       // A document without a numeric price is not for sale; refusing it here avoids taking stock we cannot bill.
       { field: 'price', op: 'gte', value: 0 },
+      NO_LIMIT_GUARD,
     ],
     inc: { stock: -input.quantity, sold: input.quantity },
   });
   if (!result.ok) {
     if (result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
       throw insufficient(input, result.current.stock);
+    }
+    // A limited product counts the buyer's units in the same commit: only a transaction can (purchaseLimits.ts).
+    if (result.reason === 'guard_failed' && result.failed.every((g) => g.field === NO_LIMIT_GUARD.field)) {
+      return transactionPurchase(deps, input, undefined, orderNo);
     }
     throw notFound(input.productId);
   }
@@ -125,11 +134,13 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, orderNo
 }
 
 async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
-  const run = await retry<Product, 'conflict'>(
+  const run = await retry<Product | 'limited', 'conflict'>(
     async () => {
       const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
       if (!snapshot) throw notFound(input.productId);
       if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
+      // A limited product goes through a transaction (purchaseLimits.ts); the CAS below would miss the limit.
+      if (limitOf(snapshot) !== undefined) return { done: true, value: 'limited' };
       // The decision was made on the snapshot; the CAS makes it stand only if nothing changed since.
       const result = await deps.store.update(PRODUCTS, input.productId, {
         expectVersion: snapshot.version,
@@ -152,6 +163,7 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderN
       details: { attempts: run.attempts },
     });
   }
+  if (run.value === 'limited') return transactionPurchase(deps, input, undefined, orderNo);
   const order = await createOrderForTakenStock(deps, run.value, input.uid, input.quantity, orderNo);
   return outcome(order, run.value.stock, run.attempts, 'version');
 }
@@ -170,8 +182,9 @@ async function transactionPurchase(
   deps: OperationDeps,
   input: PurchaseInput,
   transact: OnceTransact = (_data, writes, options) => deps.store.transact(writes, options),
+  orderNo?: string,
 ): Promise<PurchaseOutcome> {
-  let priced: { data: PurchaseOutcome; writes: TxWrite[] } | undefined;
+  let priced: { data: PurchaseOutcome; writes: TxWrite[]; snapshot: Product } | undefined;
   let snapshots = 0;
   const stale = () => new AppError('VERSION_CONFLICT', 'the product changed during every attempt', { details: { attempts: snapshots } });
   const run = await retry<PurchaseOutcome, TxContended | 'stale'>(
@@ -182,8 +195,18 @@ async function transactionPurchase(
         const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
         if (!snapshot) throw notFound(input.productId);
         if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
-        const order = buildOrder(snapshot, input.uid, input.quantity, deps.newOrderNo(deps.now()), deps.now());
-        priced = { data: outcome(order, null, snapshots, 'transaction'), writes: purchaseWrites(snapshot, input.quantity, order) };
+        const now = deps.now();
+        const order = buildOrder(
+          snapshot,
+          input.uid,
+          input.quantity,
+          orderNo ?? deps.newOrderNo(now),
+          now,
+          deps.orderSettings.paymentWindowMs,
+        );
+        if (limitOf(snapshot) !== undefined) await ensureAllowance(deps, input.uid, snapshot.id);
+        const writes = withLimit(purchaseWrites(snapshot, input.quantity, order), snapshot, input.uid, input.quantity);
+        priced = { data: outcome(order, null, snapshots, 'transaction'), writes, snapshot };
       }
       const result = await transact(priced.data, priced.writes, { deadline: input.deadline });
       // Nothing was written and the snapshot still stands: run the same writes again after a backoff.
@@ -193,6 +216,9 @@ async function transactionPurchase(
       if (result.label === 'product' && result.reason === 'not_found') throw notFound(input.productId);
       if (result.label === 'product' && result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
         throw insufficient(input, result.current.stock);
+      }
+      if (result.label === ALLOWANCE && result.reason === 'guard_failed') {
+        throw limitExceeded(priced.snapshot, input.quantity, result.current);
       }
       // The price moved (or, vanishingly rarely, the order number was taken): decide again on a fresh read.
       if (snapshots >= deps.policies.snapshot.maxAttempts) throw stale();

@@ -13,13 +13,14 @@
  * `transactionAttempts` or the deadline), IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_IN_PROGRESS, INTERNAL,
  * SERVICE_UNAVAILABLE (also: DynamoDB throttled the transaction until the deadline).
  */
-import { ACCOUNTS, LEDGER } from '../collections';
+import { ACCOUNTS } from '../collections';
 import { AppError } from '../errors';
 import { asAccount, publicAccount } from '../model';
 import type { TxWrite } from '../store';
 import { transactUntilDecided } from './contention';
 import type { OperationDeps } from './deps';
 import { runOnceInTransaction, type OnceTransact } from './idempotency';
+import { moneyMoveWrites } from './moneyMoves';
 
 export interface TransferInput {
   uid: string;
@@ -95,30 +96,10 @@ export function transferWrites(
   input: Pick<TransferInput, 'uid' | 'from' | 'to' | 'amount'>,
   entry: TransferOutcome['transfer'],
 ): TxWrite[] {
-  return [
-    {
-      kind: 'update',
-      label: 'debit',
-      collection: ACCOUNTS,
-      id: input.from,
-      spec: {
-        guards: [
-          { field: 'owner', op: 'eq', value: input.uid },
-          { field: 'balance', op: 'gte', value: input.amount },
-        ],
-        inc: { balance: -input.amount },
-      },
-    },
-    {
-      kind: 'update',
-      label: 'credit',
-      collection: ACCOUNTS,
-      id: input.to,
-      // A numeric balance is what makes a document an account; a credit must not land anywhere else.
-      spec: { guards: [{ field: 'balance', op: 'gte', value: Number.MIN_SAFE_INTEGER }], inc: { balance: input.amount } },
-    },
-    { kind: 'insert', label: 'ledger', collection: LEDGER, doc: { id: entry.transferId, ...entry, uid: input.uid } },
-  ];
+  return moneyMoveWrites(
+    { from: input.from, to: input.to, amount: input.amount, owner: input.uid },
+    { id: entry.transferId, ...entry, uid: input.uid },
+  );
 }
 
 /** The account, for its owner only; anyone else gets ACCOUNT_NOT_FOUND (existence is not revealed). */

@@ -15,6 +15,7 @@ import type {
   PurchaseOutcome,
   RemoveOutcome,
   RestockOutcome,
+  OrderTransitionOutcome,
   TransferOutcome,
 } from '../../client/src/types';
 import type * as responses from '../../scripts/openapi/responses';
@@ -35,6 +36,7 @@ const sameTypes: Record<string, true> = {
   RemoveOutcome: true satisfies Equal<RemoveOutcome, Data<typeof responses.ItemRemoved>>,
   OrderPage: true satisfies Equal<OrderPage, Data<typeof responses.OrderPage>>,
   RestockOutcome: true satisfies Equal<RestockOutcome, Data<typeof responses.Restock>>,
+  OrderTransitionOutcome: true satisfies Equal<OrderTransitionOutcome, Data<typeof responses.OrderTransition>>,
 };
 
 describe('the client SDK and the OpenAPI document', () => {

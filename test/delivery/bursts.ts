@@ -5,7 +5,8 @@
  *   buyer reads back with GET /orders/{orderNo}; every other buyer INSUFFICIENT_STOCK; no timeout, no 5xx;
  *   the strategies in EXACT_STRATEGIES are held to that, RECORDED_STRATEGIES only to the safety invariants;
  * - 60 concurrent transfers: money conserved, the ledger holds exactly the acknowledged transfers;
- * - 50 concurrent removals of one cart item: exactly one removed, 49 ITEM_NOT_FOUND.
+ * - 50 concurrent removals of one cart item: exactly one removed, 49 ITEM_NOT_FOUND;
+ * - 50 concurrent pays and cancels of one order: exactly one 200, 49 INVALID_TRANSITION, money or stock moved once.
  * A figures table per backend is printed at the end (the closing note quotes it).
  */
 import type { Strategy } from '../../shared/validation';
@@ -22,6 +23,7 @@ const STOCK = 100;
 const TRANSFERS = 60;
 const WALLETS = 30;
 const REMOVALS = 50;
+const TRANSITIONS = 50;
 /**
  * Connections the burst client opens at once: more than the local runtime runs per function (32), so the
  * functions' own line is what a burst meets, but not one socket per buyer on a 2-core machine.
@@ -155,7 +157,7 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
         );
         // Every 200 is a real purchase by that buyer (never a runtime's error body), and its buyer can read it.
         for (const [i, { answer, sub }] of successes.entries()) {
-          expect(answer.body).toMatchObject({ code: 200, data: { strategy, order: { uid: sub, quantity: 1, status: 'created' } } });
+          expect(answer.body).toMatchObject({ code: 200, data: { strategy, order: { uid: sub, quantity: 1, status: 'pending_payment' } } });
           expect(reads[i]).toMatchObject({ status: 200, body: { code: 200, data: { orderNo: answer.body.data.order.orderNo, uid: sub } } });
         }
         expect(product).toMatchObject({ stock: 0, sold: STOCK });
@@ -244,6 +246,56 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
           const debits = sum(ledger.filter((e) => e.from === id).map((e) => e.amount as number));
           expect({ id, balance: balances.get(id) }).toEqual({ id, balance: start + credits - debits });
         }
+      },
+      BURST_TEST_MS,
+    );
+
+    it(
+      `${TRANSITIONS} concurrent pays and cancels of one order: exactly one wins, money or stock moves once`,
+      async () => {
+        const { fixture } = target();
+        const sub = `burst-${run}-payer`;
+        const productId = `burst-${run}-lifecycle`;
+        const wallet = `burst-${run}-wallet`;
+        await fixture.store.insert('products', { id: productId, name: 'tea', stock: 10, sold: 0, price: 300 });
+        // The merchant account payments go to (LOCKLESS_MERCHANT_ACCOUNT_ID's default); it may be seeded already.
+        await fixture.store.insert('accounts', { id: 'acc-merchant', owner: 'merchant', balance: 0 });
+        await fixture.store.insert('accounts', { id: wallet, owner: sub, balance: 10_000 });
+        const merchantBefore = (await fixture.store.get('accounts', 'acc-merchant'))!.balance as number;
+        const bought = await client.send('POST', `/products/${productId}/purchase`, { sub, body: { quantity: 2 } });
+        expect(bought.status).toBe(200);
+        const orderNo = bought.body.data.order.orderNo as string;
+        const started = Date.now();
+        const answers = await Promise.all(
+          Array.from({ length: TRANSITIONS }, (_, i) =>
+            i % 2 === 0
+              ? client.send('POST', `/orders/${orderNo}/pay`, { sub, body: { accountId: wallet } })
+              : client.send('POST', `/orders/${orderNo}/cancel`, { sub }),
+          ),
+        );
+        const seconds = (Date.now() - started) / 1000;
+        const order = await fixture.store.get('orders', orderNo);
+        const stock = (await fixture.store.get('products', productId))!.stock as number;
+        const paid = 10_000 - ((await fixture.store.get('accounts', wallet))!.balance as number);
+        const received = ((await fixture.store.get('accounts', 'acc-merchant'))!.balance as number) - merchantBefore;
+        figures.push({
+          scenario: `${TRANSITIONS} pays + cancels`,
+          ...tally(answers, 'INVALID_TRANSITION'),
+          after: `${String(order?.status)}, stock ${stock}`,
+          readBack: '-',
+          seconds,
+        });
+
+        expect(answers.filter((a) => a.timedOut || a.status >= 500)).toEqual([]);
+        const wins = answers.filter((a) => a.status === 200);
+        expect(wins).toHaveLength(1);
+        expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body?.error])).toEqual(
+          Array(TRANSITIONS - 1).fill([409, 'INVALID_TRANSITION']),
+        );
+        expect(order).toMatchObject({ status: wins[0]!.body.data.order.status, version: 2 });
+        // Money moved once (paid: the units stay sold) or the stock came back once (cancelled: no money moved).
+        const expected = order!.status === 'paid' ? { stock: 8, paid: 600, received: 600 } : { stock: 10, paid: 0, received: 0 };
+        expect({ stock, paid, received }).toEqual(expected);
       },
       BURST_TEST_MS,
     );

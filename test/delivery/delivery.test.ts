@@ -78,7 +78,12 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     expect(body).toMatchObject({
       code: 200,
       msg: 'Purchase completed',
-      data: { stock: 97, attempts: 1, strategy: 'transaction', order: { uid: 'alice', quantity: 3, amount: 5997, status: 'created' } },
+      data: {
+        stock: 97,
+        attempts: 1,
+        strategy: 'transaction',
+        order: { uid: 'alice', quantity: 3, amount: 5997, status: 'pending_payment' },
+      },
     });
 
     const after = await fetch(`${offline.httpUrl}/products/1`);
@@ -160,8 +165,13 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
         createProduct: { method: 'POST', path: '/products', body: { id: 'forged', name: 'x', price: 1, stock: 1 } },
         editProduct: { method: 'PATCH', path: '/products/1', pathParameters: { id: '1' }, body: { price: 1 } },
         restock: { method: 'POST', path: '/products/1/restock', pathParameters: { id: '1' }, body: { quantity: 1 } },
+        payOrder: { method: 'POST', path: '/orders/O-1/pay', pathParameters: { orderNo: 'O-1' }, body: { accountId: 'acc-alice' } },
+        cancelOrder: { method: 'POST', path: '/orders/O-1/cancel', pathParameters: { orderNo: 'O-1' } },
+        shipOrder: { method: 'POST', path: '/orders/O-1/ship', pathParameters: { orderNo: 'O-1' } },
+        refundOrder: { method: 'POST', path: '/orders/O-1/refund', pathParameters: { orderNo: 'O-1' } },
       };
-      const admin = ['createProduct', 'editProduct', 'restock'];
+      // Admin functions refuse bob (no admin) before they read the payload.
+      const admin = ['createProduct', 'editProduct', 'restock', 'shipOrder', 'refundOrder'];
       expect(Object.keys(forged).sort()).toEqual(Object.keys(DEPLOYED.OPERATIONS).sort());
       const before = await snapshot(fixture);
       for (const [fn, request] of Object.entries(forged)) {

@@ -200,7 +200,7 @@ export function describeFaults(backend: BackendName): void {
       const ledger = await list('ledger');
       const acknowledgedPurchases = outcomes.filter((o) => o.kind === 'purchase' && o.answer.statusCode === 200);
       const acknowledgedTransfers = outcomes.filter((o) => o.kind === 'transfer' && o.answer.statusCode === 200);
-      const orderNos = new Set(orders.filter((o) => o.status === 'created').map((o) => o.orderNo));
+      const orderNos = new Set(orders.filter((o) => o.status === 'pending_payment').map((o) => o.orderNo));
       const transferIds = new Set(ledger.map((e) => e.transferId));
       const foundPurchases = acknowledgedPurchases.filter((o) => orderNos.has(o.answer.body.data.order.orderNo)).length;
       const foundTransfers = acknowledgedTransfers.filter((o) => transferIds.has(o.answer.body.data.transfer.transferId)).length;
@@ -227,7 +227,7 @@ export function describeFaults(backend: BackendName): void {
         const product = await store.get('products', `f-${strategy}`);
         expect((product!.stock as number) + (product!.sold as number)).toBe(INITIAL_STOCK);
         const ordered = orders
-          .filter((o) => o.productId === `f-${strategy}` && o.status === 'created')
+          .filter((o) => o.productId === `f-${strategy}` && o.status === 'pending_payment')
           .reduce((sum, o) => sum + (o.quantity as number), 0);
         if (strategy === 'transaction') expect(product!.sold).toBe(ordered);
         else expect(product!.sold as number).toBeGreaterThanOrEqual(ordered);

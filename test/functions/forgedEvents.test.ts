@@ -38,11 +38,20 @@ function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> 
       headers: { 'if-match': '"p-1.v1"' },
     },
     restock: { method: 'POST', path: '/products/p-1/restock', pathParameters: { id: 'p-1' }, body: { quantity: 1 } },
+    payOrder: {
+      method: 'POST',
+      path: `/orders/${aliceOrder}/pay`,
+      pathParameters: { orderNo: aliceOrder },
+      body: { accountId: 'acc-alice' },
+    },
+    cancelOrder: { method: 'POST', path: `/orders/${aliceOrder}/cancel`, pathParameters: { orderNo: aliceOrder } },
+    shipOrder: { method: 'POST', path: `/orders/${aliceOrder}/ship`, pathParameters: { orderNo: aliceOrder } },
+    refundOrder: { method: 'POST', path: `/orders/${aliceOrder}/refund`, pathParameters: { orderNo: aliceOrder } },
   };
 }
 
 /** Admin functions refuse an identified non-admin (403) before they read the payload. */
-const ADMIN_FUNCTIONS = ['createProduct', 'editProduct', 'restock'];
+const ADMIN_FUNCTIONS = ['createProduct', 'editProduct', 'restock', 'shipOrder', 'refundOrder'];
 
 const CALLERS: Array<[string, () => Context, number]> = [
   // No identity: a user route says 401 before looking at the payload; the public one finds unknown fields.

@@ -42,6 +42,6 @@ describe.each(BACKENDS)('order insert failure after the decrement on %s', (backe
     const { data } = await purchase(deps, { uid: 'u', productId, quantity: 3, strategy, deadline: Date.now() + 10_000 });
     expect(await fixture.store.get('products', productId)).toMatchObject({ stock: 7, sold: 3 });
     const orders = await ordersOf(productId);
-    expect(orders.map((o) => [o.orderNo, o.status])).toEqual([[data.order.orderNo, 'created']]);
+    expect(orders.map((o) => [o.orderNo, o.status])).toEqual([[data.order.orderNo, 'pending_payment']]);
   });
 });

@@ -65,7 +65,7 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
         stock: 98,
         attempts: 1,
         strategy: strategy ?? 'transaction',
-        order: { uid: 'alice', productId: id, quantity: 2, price: 1999, amount: 3998, status: 'created', version: 1 },
+        order: { uid: 'alice', productId: id, quantity: 2, price: 1999, amount: 3998, status: 'pending_payment', version: 1 },
       },
     });
     expect(answer.body.error).toBeUndefined();

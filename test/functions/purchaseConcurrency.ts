@@ -88,7 +88,7 @@ export function describePurchaseConcurrency(backend: BackendName): void {
       );
       const ms = Date.now() - started;
       const product = await fixture.store.get('products', productId);
-      const orders = (await fixture.list('orders')).filter((o) => o.productId === productId && o.status === 'created');
+      const orders = (await fixture.list('orders')).filter((o) => o.productId === productId && o.status === 'pending_payment');
       const ok = answers.filter((a) => a.statusCode === 200);
       const attempts = ok.map((a) => a.body.data.attempts as number);
       return {

@@ -93,7 +93,7 @@ function directPlan(base: Base): fc.Arbitrary<DirectPlan> {
         .filter(
           (o) =>
             Object.keys(o).some((k) => !known.includes(k)) ||
-            route.payloadKeys.some((k) => !(k in o) && !['strategy', 'idempotencyKey', 'limit', 'cursor'].includes(k)),
+            route.payloadKeys.some((k) => !(k in o) && !['strategy', 'idempotencyKey', 'limit', 'cursor', 'ifMatch'].includes(k)),
         )
         .map((o) => ({ kinds: ['junk payload'], early: false, payload: JSON.stringify(o) })),
       weight: 1,

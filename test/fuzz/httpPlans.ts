@@ -157,7 +157,8 @@ function envelopeMutations(route: Route, base: Base): Array<fc.Arbitrary<Step>> 
       ),
     );
   }
-  if (route.method === 'POST') {
+  // The content type matters only with a body (order transitions are POSTs without one).
+  if (route.method === 'POST' && route.http(base.command).body !== undefined) {
     out.push(
       fc.oneof(fc.constantFrom(...BAD_TYPES), OTHER_TYPE).map((type) =>
         step('bad content type', (d) => ({
@@ -168,7 +169,7 @@ function envelopeMutations(route: Route, base: Base): Array<fc.Arbitrary<Step>> 
       fc.constant(step('no content type', (d) => ({ ...d, headers: d.headers.filter(([n]) => n.toLowerCase() !== 'content-type') }))),
     );
   }
-  if (base.route === 'purchase' || base.route === 'transfer') {
+  if (base.route === 'purchase' || base.route === 'transfer' || base.route === 'payOrder') {
     out.push(
       badKeyHeader.map((key) =>
         step('bad idempotency key', (d) => ({
@@ -261,7 +262,7 @@ export function httpPlan(base: Base): fc.Arbitrary<HttpPlan> {
   const onBody = fc.oneof(...bodyMutations(route, base, canon));
   const around = fc.oneof(...envelopeMutations(route, base));
   // At most one body mutation, then at most one of the rest: no second mutation can repair the first.
-  // A GET or DELETE has one body mutation (a body at all): it gets a smaller share than a POST's many.
+  // A GET, a DELETE or a POST without fields has one body mutation (a body at all): it gets a smaller share than a POST's many.
   const bodyWeight = canon === undefined ? 1 : 3;
   const steps = fc.oneof(
     { arbitrary: onBody.map((f) => [f]), weight: bodyWeight },

@@ -22,7 +22,11 @@ export type RouteName =
   | 'listOrders'
   | 'createProduct'
   | 'editProduct'
-  | 'restock';
+  | 'restock'
+  | 'payOrder'
+  | 'cancelOrder'
+  | 'shipOrder'
+  | 'refundOrder';
 
 /** A request as the operation would see it, in payload field names; `item` is addCartItem's item. */
 export type Command = Record<string, unknown>;
@@ -68,6 +72,7 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
   const cart = fc.constantFrom(...data.carts);
   const account = fc.constantFrom(...data.accounts);
   const order = fc.constantFrom(...data.orders);
+  const ownOrder = fc.constantFrom(...data.orders.filter((o) => o.uid !== 'carol'));
   const anyAccountId = fc.oneof(
     account.map((a) => a.id),
     unknownId,
@@ -188,5 +193,61 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
     restock: fc
       .tuple(user, fc.record({ productId: fc.constantFrom('p-1', 'p-2'), quantity, idempotencyKey }))
       .map(base('restock', 'not an admin', [403])),
+    // The seeded orders are all unpaid: paying one is refused only for who pays, from where, or with what. Only
+    // the orders bought over HTTP belong to the dataset's user of that name (carol's was bought by a Cognito
+    // identity, whose owner id is its own).
+    payOrder: fc.oneof(
+      order
+        .chain((o) => fc.tuple(otherThan(o.uid), fc.record({ orderNo: fc.constant(o.orderNo), accountId: anyAccountId, idempotencyKey })))
+        .map(base('payOrder', "another user's order", [404])),
+      fc
+        .tuple(user, fc.record({ orderNo: unknownId, accountId: anyAccountId, idempotencyKey }))
+        .map(base('payOrder', 'no such order', [404])),
+      ownOrder
+        .chain((o) =>
+          fc.tuple(
+            fc.constant(o.uid),
+            fc.record({
+              orderNo: fc.constant(o.orderNo),
+              accountId: fc.oneof(fc.constantFrom(...data.accounts.filter((a) => a.owner !== o.uid).map((a) => a.id)), unknownId),
+              idempotencyKey,
+            }),
+          ),
+        )
+        .map(base('payOrder', "an account that is not the buyer's", [403])),
+      fc
+        .constantFrom(...data.orders.filter((o) => o.uid === 'alice'))
+        .chain((o) =>
+          fc.tuple(
+            fc.constant(o.uid),
+            fc.record({ orderNo: fc.constant(o.orderNo), accountId: fc.constant('acc-alice-2'), idempotencyKey }),
+          ),
+        )
+        .map(base('payOrder', 'more than the balance', [422])),
+    ),
+    cancelOrder: fc.oneof(
+      order
+        .chain((o) => fc.tuple(otherThan(o.uid), fc.constant({ orderNo: o.orderNo })))
+        .map(base('cancelOrder', "another user's order", [404])),
+      fc.tuple(user, fc.record({ orderNo: unknownId })).map(base('cancelOrder', 'no such order', [404])),
+    ),
+    shipOrder: fc
+      .tuple(
+        user,
+        fc.oneof(
+          order.map((o) => ({ orderNo: o.orderNo })),
+          fc.record({ orderNo: unknownId }),
+        ),
+      )
+      .map(base('shipOrder', 'not an admin', [403])),
+    refundOrder: fc
+      .tuple(
+        user,
+        fc.oneof(
+          order.map((o) => ({ orderNo: o.orderNo })),
+          fc.record({ orderNo: unknownId }),
+        ),
+      )
+      .map(base('refundOrder', 'not an admin', [403])),
   };
 }

@@ -119,4 +119,29 @@ export const ROUTES: Record<RouteName, Route> = {
     bodyKeys: ['quantity'],
     payloadKeys: ['productId', 'quantity', 'idempotencyKey'],
   },
+  payOrder: {
+    method: 'POST',
+    access: 'user',
+    http: (c) => ({
+      path: `/orders/${s(c.orderNo)}/pay`,
+      params: { orderNo: s(c.orderNo) },
+      body: { accountId: c.accountId },
+      ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}),
+    }),
+    bodyKeys: ['accountId'],
+    payloadKeys: ['orderNo', 'accountId', 'ifMatch', 'idempotencyKey'],
+  },
+  cancelOrder: transition('cancel', 'user'),
+  shipOrder: transition('ship', 'admin'),
+  refundOrder: transition('refund', 'admin'),
 };
+
+/** An order transition without fields: a POST without a body (any body is refused). */
+function transition(name: string, access: Route['access']): Route {
+  return {
+    method: 'POST',
+    access,
+    http: (c) => ({ path: `/orders/${s(c.orderNo)}/${name}`, params: { orderNo: s(c.orderNo) } }),
+    payloadKeys: ['orderNo', 'ifMatch'],
+  };
+}

@@ -243,6 +243,34 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     const restock = { method: 'POST', path: '/products/oa-new/restock', pathParameters: { id: 'oa-new' }, body: { quantity: 5 }, ...admin };
     await check('restock', { ...restock, headers: { 'idempotency-key': 'oa-r' } }, 200);
     await check('restock', { ...restock, path: '/products/nx/restock', pathParameters: { id: 'nx' } }, 404);
+    // The order lifecycle: alice pays her seeded order, an admin ships it; bob cancels his; refusals of each.
+    const orderRoute = (name: string, orderNo: string, extra: Partial<EventInput> = {}) => ({
+      method: 'POST',
+      path: `/orders/${orderNo}/${name}`,
+      pathParameters: { orderNo },
+      sub: 'alice',
+      ...extra,
+    });
+    const payBody = (accountId: string) => ({ body: { accountId } });
+    await check('payOrder', orderRoute('pay', order, { ...payBody('acc-alice'), headers: { 'if-match': `"${order}.v9"` } }), 412);
+    await check('payOrder', orderRoute('pay', order, payBody('acc-bob')), 403);
+    await check('payOrder', orderRoute('pay', order, payBody('acc-alice-2')), 422);
+    await check('payOrder', orderRoute('pay', order, { ...payBody('acc-alice'), headers: { 'idempotency-key': 'oa-pay' } }), 200);
+    await check('payOrder', orderRoute('pay', order, payBody('acc-alice')), 409);
+    await check('payOrder', orderRoute('pay', order, { ...payBody('acc-bob'), sub: 'bob' }), 404);
+    await check('cancelOrder', orderRoute('cancel', order), 409);
+    await check('shipOrder', orderRoute('ship', order), 403);
+    await check('refundOrder', orderRoute('refund', order), 403);
+    await check('shipOrder', orderRoute('ship', order, { sub: 'ada', claims: adminClaims }), 200);
+    await check('refundOrder', orderRoute('refund', order, { sub: 'ada', claims: adminClaims }), 409);
+    const bobs = data.orders.find((o) => o.uid === 'bob')!.orderNo;
+    await check('cancelOrder', orderRoute('cancel', bobs, { sub: 'bob' }), 200);
+    await check('cancelOrder', orderRoute('cancel', bobs, { sub: 'bob', body: {} }), 400);
+    // A refund needs a paid order: bob buys one unit and pays it from his account.
+    const bought = await check('purchase', buy({ quantity: 1 }, { sub: 'bob' }), 200);
+    const bobsPaid = bought.body.data.order.orderNo as string;
+    await check('payOrder', orderRoute('pay', bobsPaid, { ...payBody('acc-bob'), sub: 'bob' }), 200);
+    await check('refundOrder', orderRoute('refund', bobsPaid, { sub: 'ada', claims: adminClaims }), 200);
 
     // Every operation was seen succeeding.
     const operations = Object.values(openApiDocument.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));

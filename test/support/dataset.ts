@@ -23,7 +23,14 @@ export const FUNCTION_NAMES = [
   'editProduct',
   'restock',
   'listOrders',
+  'payOrder',
+  'cancelOrder',
+  'shipOrder',
+  'refundOrder',
 ];
+
+/** The account payments go to (LOCKLESS_MERCHANT_ACCOUNT_ID's default); owned by no user of the suites. */
+export const MERCHANT_ACCOUNT = { id: 'acc-merchant', owner: 'merchant', balance: 0 };
 
 /** The deployer's secret for trusted server-to-server callers, in the suites that load these functions. */
 export const TRUSTED_SECRET = 'dataset-trusted-caller-secret-0123456789abcdef';
@@ -43,7 +50,12 @@ export interface Dataset {
 
 /** Loads every function against the fixture, with a trusted-caller secret configured. */
 export function loadAll(backend: BackendName, fixture: BackendFixture): LoadedFunctions {
-  return loadFunctions(FUNCTION_NAMES, { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET });
+  return loadFunctions(FUNCTION_NAMES, {
+    ...backendEnv(backend, fixture),
+    LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET,
+    // The seeded orders stay payable for the whole of a long fuzz run.
+    LOCKLESS_PAYMENT_WINDOW_S: String(24 * 3600),
+  });
 }
 
 /**
@@ -73,6 +85,7 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
   ];
   for (const product of products) expectOk(await fixture.store.insert('products', product));
   for (const account of accounts) expectOk(await fixture.store.insert('accounts', account));
+  expectOk(await fixture.store.insert('accounts', MERCHANT_ACCOUNT));
 
   const carts: Dataset['carts'] = [
     { id: 'cart-alice', owner: 'alice', itemIds: ['a', 'b'] },

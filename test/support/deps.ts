@@ -2,6 +2,7 @@
 import type { OperationDeps } from '../../shared/operations/deps';
 import { DEFAULT_POLICIES } from '../../shared/operations/deps';
 import type { ConditionalStore } from '../../shared/store';
+import { DEFAULT_ORDER_SETTINGS } from '../../shared/config';
 
 export interface FakeDeps extends OperationDeps {
   logs: Array<{ level: string; fields: Record<string, unknown> }>;
@@ -26,6 +27,7 @@ export function fakeDeps(store: ConditionalStore, overrides: Partial<OperationDe
     newOrderNo: () => `O-TEST-${++seq}`,
     newTransferId: () => `T-TEST-${++seq}`,
     log: (level, fields) => logs.push({ level, fields }),
+    orderSettings: { ...DEFAULT_ORDER_SETTINGS },
     policies: DEFAULT_POLICIES,
     logs,
     slept,

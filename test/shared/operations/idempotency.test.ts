@@ -167,7 +167,7 @@ describe('idempotent purchase under a lease (atomic, version)', () => {
       const deps = fakeDeps(withFaults(store, { loseInsertAnswerFor: 'orders', times: 4 }));
       await expect(purchase(deps, buy({ strategy }))).rejects.toMatchObject({ status: 500 });
       const [landed] = store.all('orders');
-      expect(landed).toMatchObject({ status: 'created' });
+      expect(landed).toMatchObject({ status: 'pending_payment' });
       // The undecided failure keeps its record, with the ref the retry checks.
       expect(await store.get(IDEMPOTENCY, id())).toMatchObject({ state: 'aborted', ref: landed?.orderNo });
 

@@ -33,8 +33,10 @@ describe.each(STRATEGIES)('purchase (%s)', (strategy) => {
       quantity: 3,
       price: 1999,
       amount: 5997,
-      status: 'created',
+      status: 'pending_payment',
       createdAt: '2026-11-25T08:00:00.000Z',
+      // Unpaid orders expire after the payment window (15 minutes by default).
+      expiresAt: '2026-11-25T08:15:00.000Z',
       version: 1,
     });
     expect(await store.get('products', 'p1')).toMatchObject({ stock: 7, sold: 3, version: 2 });
@@ -143,8 +145,8 @@ describe.each(['atomic', 'version'] as const)('purchase (%s): the order insert f
     const inner = await seeded(10);
     const deps = fakeDeps(withFaults(inner, { loseInsertAnswerFor: 'orders', times: 1 }));
     const { data: result } = await purchase(deps, input({ strategy, quantity: 4 }));
-    expect(result.order.status).toBe('created');
+    expect(result.order.status).toBe('pending_payment');
     expect(await inner.get('products', 'p1')).toMatchObject({ stock: 6, sold: 4 });
-    expect(inner.all('orders').map((o) => o.status)).toEqual(['created']);
+    expect(inner.all('orders').map((o) => o.status)).toEqual(['pending_payment']);
   });
 });

@@ -39,8 +39,10 @@ describe('purchaseWrites', () => {
           quantity: 2,
           price: 250,
           amount: 500,
-          status: 'created',
+          status: 'pending_payment',
           createdAt: '2026-01-01T00:00:00.000Z',
+          // The default payment window: 15 minutes after the purchase.
+          expiresAt: Date.UTC(2026, 0, 1) + 15 * 60 * 1000,
         },
       },
     ]);

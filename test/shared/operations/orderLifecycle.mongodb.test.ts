@@ -1,0 +1,3 @@
+import { describeOrderLifecycle } from './orderLifecycle';
+
+describeOrderLifecycle('mongodb');
