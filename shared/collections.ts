@@ -26,6 +26,11 @@ export const CARTS = 'carts' satisfies CollectionName;
 export const ACCOUNTS = 'accounts' satisfies CollectionName;
 export const LEDGER = 'ledger' satisfies CollectionName;
 export const IDEMPOTENCY = 'idempotency' satisfies CollectionName;
+/** Lottery rounds, their entries, the shares each user holds in a round, and the queue of full rounds to draw. */
+export const ROUNDS = 'rounds' satisfies CollectionName;
+export const ROUND_ENTRIES = 'roundEntries' satisfies CollectionName;
+export const ROUND_HOLDINGS = 'roundHoldings' satisfies CollectionName;
+export const ROUND_QUEUE = 'roundQueue' satisfies CollectionName;
 
 /** Shapes by collection name for adapters, which are keyed by plain strings. */
 export type Schema = Readonly<Record<string, CollectionShape>>;

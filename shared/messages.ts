@@ -7,7 +7,15 @@ import type { ErrorCode } from './errors';
 export type Lang = 'zh' | 'en';
 export const DEFAULT_LANG: Lang = 'zh';
 
-export type SuccessKey = 'OK' | 'PURCHASED' | 'ITEM_ADDED' | 'ITEM_REMOVED' | 'TRANSFERRED';
+export type SuccessKey =
+  | 'OK'
+  | 'PURCHASED'
+  | 'ITEM_ADDED'
+  | 'ITEM_REMOVED'
+  | 'TRANSFERRED'
+  | 'ROUND_CREATED'
+  | 'ROUND_ENTERED'
+  | 'ROUND_DRAWN';
 
 const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   OK: { zh: '成功', en: 'OK' },
@@ -15,6 +23,9 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   ITEM_ADDED: { zh: '已加入购物车', en: 'Item added' },
   ITEM_REMOVED: { zh: '已移除', en: 'Item removed' },
   TRANSFERRED: { zh: '转账成功', en: 'Transfer completed' },
+  ROUND_CREATED: { zh: '夺宝期次已创建', en: 'Round created' },
+  ROUND_ENTERED: { zh: '参与成功', en: 'Entry completed' },
+  ROUND_DRAWN: { zh: '已开奖', en: 'Round drawn' },
   INVALID_REQUEST: { zh: '请求参数不正确', en: 'The request is invalid' },
   UNAUTHORIZED: { zh: '请先登录', en: 'Authentication required' },
   FORBIDDEN: { zh: '无权访问该资源', en: 'You may not access this resource' },
@@ -23,8 +34,10 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   ITEM_NOT_FOUND: { zh: '购物车中没有该商品', en: 'Item not found in the cart' },
   ACCOUNT_NOT_FOUND: { zh: '账户不存在', en: 'Account not found' },
   ORDER_NOT_FOUND: { zh: '订单不存在', en: 'Order not found' },
+  ROUND_NOT_FOUND: { zh: '夺宝期次不存在', en: 'Round not found' },
   VERSION_CONFLICT: { zh: '操作冲突，请稍后重试', en: 'Conflicting update, please retry' },
   TRANSACTION_CONFLICT: { zh: '操作繁忙，请稍后重试', en: 'Too much contention, please retry' },
+  ROUND_EXISTS: { zh: '该期次已存在', en: 'The round already exists' },
   ITEM_EXISTS: { zh: '该商品已在购物车中', en: 'The item is already in the cart' },
   IDEMPOTENCY_IN_PROGRESS: { zh: '相同请求正在处理中，请稍后重试', en: 'The same request is still in progress, please retry' },
   INSUFFICIENT_STOCK: { zh: '库存不足', en: 'Insufficient stock' },
@@ -32,6 +45,9 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   CART_FULL: { zh: '购物车已满', en: 'The cart is full' },
   CART_LIMIT_REACHED: { zh: '购物车数量已达上限', en: 'You have reached the maximum number of carts' },
   IDEMPOTENCY_KEY_REUSED: { zh: '幂等键已用于其他请求', en: 'The idempotency key was used for a different request' },
+  ROUND_SOLD_OUT: { zh: '该期份额已售罄', en: 'Not enough shares left in this round' },
+  ENTRY_CAP_EXCEEDED: { zh: '超出本期每人限购份数', en: 'This would exceed your share limit for the round' },
+  ROUND_NOT_FULL: { zh: '该期尚未满员，不能开奖', en: 'The round is not full yet' },
   INTERNAL: { zh: '系统错误，请稍后重试', en: 'Internal error' },
   SERVICE_UNAVAILABLE: { zh: '服务暂时不可用，请稍后重试', en: 'Service temporarily unavailable, please retry' },
 };

@@ -17,6 +17,7 @@ import { ACCOUNTS, LEDGER } from '../collections';
 import { AppError } from '../errors';
 import { asAccount, publicAccount } from '../model';
 import type { TxWrite } from '../store';
+import { creditWrite, debitRefusal, debitWrite } from './accountWrites';
 import { transactUntilDecided } from './contention';
 import type { OperationDeps } from './deps';
 import { runOnceInTransaction, type OnceTransact } from './idempotency';
@@ -33,8 +34,6 @@ export interface TransferInput {
 export interface TransferOutcome {
   transfer: { transferId: string; from: string; to: string; amount: number; createdAt: string };
 }
-
-const forbidden = () => new AppError('FORBIDDEN', 'the caller does not own the source account');
 
 export async function transfer(deps: OperationDeps, input: TransferInput): Promise<{ data: TransferOutcome; replayed: boolean }> {
   if (input.from === input.to) {
@@ -72,17 +71,8 @@ async function runTransfer(
   });
   if (result.ok) return data;
 
-  if (result.label === 'debit') {
-    // Missing, someone else's, or not an account: all 403, so nothing about other accounts shows.
-    const ownAccount =
-      result.reason === 'guard_failed' && result.failed.every((g) => g.field === 'balance') && typeof result.current.balance === 'number';
-    if (ownAccount) {
-      throw new AppError('INSUFFICIENT_BALANCE', 'insufficient balance', {
-        details: { requested: input.amount, available: result.current.balance },
-      });
-    }
-    throw forbidden();
-  }
+  // Missing, someone else's, or not an account: all 403, so nothing about other accounts shows.
+  if (result.label === 'debit') throw debitRefusal(result, input.amount);
   if (result.label === 'credit') throw new AppError('ACCOUNT_NOT_FOUND', `account ${input.to} not found`);
   throw new AppError('INTERNAL', `transfer id ${transferId} already in the ledger`);
 }
@@ -96,27 +86,8 @@ export function transferWrites(
   entry: TransferOutcome['transfer'],
 ): TxWrite[] {
   return [
-    {
-      kind: 'update',
-      label: 'debit',
-      collection: ACCOUNTS,
-      id: input.from,
-      spec: {
-        guards: [
-          { field: 'owner', op: 'eq', value: input.uid },
-          { field: 'balance', op: 'gte', value: input.amount },
-        ],
-        inc: { balance: -input.amount },
-      },
-    },
-    {
-      kind: 'update',
-      label: 'credit',
-      collection: ACCOUNTS,
-      id: input.to,
-      // A numeric balance is what makes a document an account; a credit must not land anywhere else.
-      spec: { guards: [{ field: 'balance', op: 'gte', value: Number.MIN_SAFE_INTEGER }], inc: { balance: input.amount } },
-    },
+    debitWrite('debit', input.from, input.amount, input.uid),
+    creditWrite('credit', input.to, input.amount),
     { kind: 'insert', label: 'ledger', collection: LEDGER, doc: { id: entry.transferId, ...entry, uid: input.uid } },
   ];
 }

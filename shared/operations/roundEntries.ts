@@ -1,0 +1,236 @@
+/**
+ * Buying shares of a lottery round (seed 004's "atomic lottery entry", without its FOR UPDATE row lock).
+ *
+ * Read the round and the caller's holding, decide, then one transaction commits all of it or nothing:
+ * - `round`: sold += shares, compare-and-swap on the version just read, also guarded by status `open` and
+ *   `sold <= total - shares`; the same write sets status `full` (and the final entry) when it sells the last share;
+ * - `holding`: the per-(user, round) counter, inserted if absent or CAS-updated, guarded by the cap;
+ * - `debit`: the caller's own account, `price x shares`, guarded by owner and balance;
+ * - `credit`: the round's pool account;
+ * - `entry`: the entry, insert-if-absent under id round + first number;
+ * - `ledger`: the ledger entry recording the debit and the credit (same id as the entry, prefixed);
+ * - `queue`: when the round becomes full, it joins the queue of rounds to draw.
+ *
+ * The share numbers are sold+1..sold+shares of the snapshot the CAS is guarded on: a commit proves nobody sold
+ * in between, so no two entries hold the same number (the entry id, round + first number, would refuse it too).
+ * A CAS lost to another entry is read and decided again, with backoff, in the one loop that also runs contended
+ * transactions again (at most `transactionAttempts` runs, within the deadline).
+ *
+ * Errors: ROUND_NOT_FOUND, ROUND_SOLD_OUT (fewer shares left than asked, or not open), ENTRY_CAP_EXCEEDED,
+ * INSUFFICIENT_BALANCE, FORBIDDEN (the account is not the caller's), TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED,
+ * IDEMPOTENCY_IN_PROGRESS, SERVICE_UNAVAILABLE, INTERNAL.
+ */
+import { LEDGER, ROUND_ENTRIES, ROUND_HOLDINGS, ROUND_QUEUE, ROUNDS } from '../collections';
+import { AppError } from '../errors';
+import { retry } from '../retry';
+import {
+  asRound,
+  entryId,
+  entryLedgerId,
+  FULL_ROUNDS_QUEUE,
+  holdingId,
+  publicEntry,
+  publicRound,
+  type Round,
+  type RoundEntry,
+} from '../rounds';
+import { isContended, type Doc, type TxContended, type TxWrite } from '../store';
+import { creditWrite, debitRefusal, debitWrite } from './accountWrites';
+import { contentionError, contentionPolicy } from './contention';
+import type { OperationDeps } from './deps';
+import { runOnceInTransaction, type OnceTransact } from './idempotency';
+
+export interface EnterRoundInput {
+  uid: string;
+  roundId: string;
+  accountId: string;
+  shares: number;
+  deadline: number;
+  idempotencyKey?: string;
+}
+
+export interface EnterRoundOutcome {
+  entry: ReturnType<typeof publicEntry>;
+  round: ReturnType<typeof publicRound>;
+  /** Transaction runs this entry took (contended ones and lost CASes included). */
+  attempts: number;
+}
+
+/** Time one more attempt needs; no attempt starts that could not finish before the deadline. */
+const ATTEMPT_RESERVE_MS = 150;
+
+export async function enterRound(deps: OperationDeps, input: EnterRoundInput): Promise<{ data: EnterRoundOutcome; replayed: boolean }> {
+  if (!input.idempotencyKey) return { data: await runEntry(deps, input), replayed: false };
+  return runOnceInTransaction(
+    deps,
+    {
+      uid: input.uid,
+      op: 'roundEntry',
+      key: input.idempotencyKey,
+      command: { roundId: input.roundId, accountId: input.accountId, shares: input.shares },
+    },
+    input.deadline,
+    (transact) => runEntry(deps, input, transact),
+  );
+}
+
+/** What the decision needs: the round and how many shares the caller already holds in it. */
+interface Snapshot {
+  round: Round;
+  holding: Doc | null;
+}
+
+async function decide(deps: OperationDeps, input: EnterRoundInput): Promise<Snapshot> {
+  const [roundDoc, holding] = await Promise.all([
+    deps.store.get(ROUNDS, input.roundId),
+    deps.store.get(ROUND_HOLDINGS, holdingId(input.roundId, input.uid)),
+  ]);
+  const round = asRound(roundDoc);
+  if (!round) throw new AppError('ROUND_NOT_FOUND', `round ${input.roundId} not found`);
+  const available = round.status === 'open' ? round.totalShares - round.sold : 0;
+  if (available < input.shares) {
+    throw new AppError('ROUND_SOLD_OUT', 'not enough shares left', { details: { requested: input.shares, available } });
+  }
+  const held = typeof holding?.shares === 'number' ? holding.shares : 0;
+  if (held + input.shares > round.capPerUser) {
+    throw new AppError('ENTRY_CAP_EXCEEDED', 'per-user cap exceeded', {
+      details: { cap: round.capPerUser, held, requested: input.shares },
+    });
+  }
+  return { round, holding };
+}
+
+async function runEntry(
+  deps: OperationDeps,
+  input: EnterRoundInput,
+  transact: OnceTransact = (_data, writes, options) => deps.store.transact(writes, options),
+): Promise<EnterRoundOutcome> {
+  const run = await retry<EnterRoundOutcome, TxContended | 'stale'>(
+    async (attempt) => {
+      // Every attempt decides on a fresh snapshot: the share numbers come from it.
+      const snapshot = await decide(deps, input);
+      const { data, writes } = entryWrites(snapshot, input, deps.now(), attempt);
+      const result = await transact(data, writes, { deadline: input.deadline });
+      if (result.ok) return { done: true, value: data };
+      if (isContended(result)) return { done: false, failure: result };
+      switch (result.label) {
+        case 'round':
+          if (result.reason === 'not_found') throw new AppError('ROUND_NOT_FOUND', `round ${input.roundId} not found`);
+          return { done: false, failure: 'stale' }; // another entry sold first: decide again on what it left
+        case 'holding':
+          return { done: false, failure: 'stale' }; // a concurrent entry of the same caller moved the counter
+        case 'debit':
+          throw debitRefusal(result, data.entry.amount);
+        default:
+          // credit (the pool account is gone), entry (its number taken despite the CAS), ledger, queue.
+          throw new AppError('INTERNAL', `round entry refused by its ${result.label ?? 'unlabelled'} write (${result.reason})`);
+      }
+    },
+    contentionPolicy(deps.policies.transactionAttempts),
+    { deadline: input.deadline, reserveMs: ATTEMPT_RESERVE_MS, deps },
+  );
+  if (run.ok) return run.value;
+  if (run.failure !== 'stale') throw contentionError(run.failure, run.attempts, run.exhausted);
+  throw new AppError('TRANSACTION_CONFLICT', 'the round kept changing under every attempt', {
+    details: { attempts: run.attempts, exhausted: run.exhausted },
+  });
+}
+
+/** The answer and the writes of one attempt, decided on `snapshot` (see the file comment for each write). */
+export function entryWrites(
+  { round, holding }: Snapshot,
+  input: Pick<EnterRoundInput, 'uid' | 'roundId' | 'accountId' | 'shares'>,
+  now: number,
+  attempts: number,
+): { data: EnterRoundOutcome; writes: TxWrite[] } {
+  const firstNumber = round.sold + 1;
+  const sold = round.sold + input.shares;
+  const full = sold === round.totalShares;
+  const createdAt = new Date(now).toISOString();
+  const id = entryId(round.id, firstNumber);
+  const entry: RoundEntry = {
+    id,
+    version: 1,
+    roundId: round.id,
+    uid: input.uid,
+    accountId: input.accountId,
+    shares: input.shares,
+    firstNumber,
+    lastNumber: sold,
+    amount: round.price * input.shares,
+    createdAt,
+  };
+  const after: Round = {
+    ...round,
+    sold,
+    status: full ? 'full' : 'open',
+    version: round.version + 1,
+    ...(full ? { finalEntryId: id } : {}),
+  };
+  const hid = holdingId(round.id, input.uid);
+  const { version: _version, ...entryDoc } = entry;
+  const writes: TxWrite[] = [
+    {
+      kind: 'update',
+      label: 'round',
+      collection: ROUNDS,
+      id: round.id,
+      spec: {
+        expectVersion: round.version,
+        // Redundant with the version while every writer bumps it; they state the invariant the write protects.
+        guards: [
+          { field: 'status', op: 'eq', value: 'open' },
+          { field: 'sold', op: 'lte', value: round.totalShares - input.shares },
+        ],
+        set: { sold, status: after.status, ...(full ? { finalEntryId: id } : {}) },
+      },
+    },
+    holding
+      ? {
+          kind: 'update',
+          label: 'holding',
+          collection: ROUND_HOLDINGS,
+          id: hid,
+          spec: {
+            expectVersion: holding.version,
+            guards: [{ field: 'shares', op: 'lte', value: round.capPerUser - input.shares }],
+            inc: { shares: input.shares },
+          },
+        }
+      : {
+          kind: 'insert',
+          label: 'holding',
+          collection: ROUND_HOLDINGS,
+          doc: { id: hid, roundId: round.id, uid: input.uid, shares: input.shares },
+        },
+    debitWrite('debit', input.accountId, entry.amount, input.uid),
+    creditWrite('credit', round.poolAccountId, entry.amount),
+    { kind: 'insert', label: 'entry', collection: ROUND_ENTRIES, doc: entryDoc },
+    {
+      kind: 'insert',
+      label: 'ledger',
+      collection: LEDGER,
+      doc: {
+        id: entryLedgerId(id),
+        kind: 'round-entry',
+        roundId: round.id,
+        entryId: id,
+        from: input.accountId,
+        to: round.poolAccountId,
+        amount: entry.amount,
+        uid: input.uid,
+        createdAt,
+      },
+    },
+  ];
+  if (full) {
+    writes.push({
+      kind: 'update',
+      label: 'queue',
+      collection: ROUND_QUEUE,
+      id: FULL_ROUNDS_QUEUE,
+      spec: { push: { field: 'rounds', element: { id: round.id, fullAt: createdAt } } },
+    });
+  }
+  return { data: { entry: publicEntry(entry), round: publicRound(after), attempts }, writes };
+}
