@@ -36,7 +36,7 @@ import {
 } from '../rounds';
 import { isContended, type Doc, type TxContended, type TxWrite } from '../store';
 import { creditWrite, debitRefusal, debitWrite } from './accountWrites';
-import { contentionError, contentionPolicy } from './contention';
+import { contentionError } from './contention';
 import type { OperationDeps } from './deps';
 import { runOnceInTransaction, type OnceTransact } from './idempotency';
 
@@ -80,13 +80,24 @@ interface Snapshot {
   holding: Doc | null;
 }
 
-async function decide(deps: OperationDeps, input: EnterRoundInput): Promise<Snapshot> {
-  const [roundDoc, holding] = await Promise.all([
-    deps.store.get(ROUNDS, input.roundId),
+const notFound = (roundId: string) => new AppError('ROUND_NOT_FOUND', `round ${roundId} not found`);
+
+async function readRound(deps: OperationDeps, roundId: string): Promise<Round> {
+  const round = asRound(await deps.store.get(ROUNDS, roundId));
+  if (!round) throw notFound(roundId);
+  return round;
+}
+
+async function readSnapshot(deps: OperationDeps, input: EnterRoundInput): Promise<Snapshot> {
+  const [round, holding] = await Promise.all([
+    readRound(deps, input.roundId),
     deps.store.get(ROUND_HOLDINGS, holdingId(input.roundId, input.uid)),
   ]);
-  const round = asRound(roundDoc);
-  if (!round) throw new AppError('ROUND_NOT_FOUND', `round ${input.roundId} not found`);
+  return { round, holding };
+}
+
+/** Throws the refusal the snapshot already implies: ROUND_SOLD_OUT, ENTRY_CAP_EXCEEDED. */
+function judge({ round, holding }: Snapshot, input: EnterRoundInput): void {
   const available = round.status === 'open' ? round.totalShares - round.sold : 0;
   if (available < input.shares) {
     throw new AppError('ROUND_SOLD_OUT', 'not enough shares left', { details: { requested: input.shares, available } });
@@ -97,28 +108,51 @@ async function decide(deps: OperationDeps, input: EnterRoundInput): Promise<Snap
       details: { cap: round.capPerUser, held, requested: input.shares },
     });
   }
-  return { round, holding };
 }
+
+/**
+ * Backoff between runs. The round is one hot document that every entry compare-and-swaps, so only one of the
+ * contenders of a snapshot can win: a longer cap than the default spreads hundreds of buyers out instead of
+ * letting them collide again (measured: see test/functions/lotteryConcurrency.ts and the report of issue 12).
+ */
+export const ENTRY_BACKOFF = { baseDelayMs: 100, maxDelayMs: 8_000 } as const;
 
 async function runEntry(
   deps: OperationDeps,
   input: EnterRoundInput,
   transact: OnceTransact = (_data, writes, options) => deps.store.transact(writes, options),
 ): Promise<EnterRoundOutcome> {
+  // Kept across runs: a lost CAS hands back the round as it is now, so that retry costs one transaction and no
+  // read; the caller's holding changes only with the caller's own entries, so it is read again only when it moved.
+  let snapshot: Snapshot | undefined;
+  let refreshRound = false;
   const run = await retry<EnterRoundOutcome, TxContended | 'stale'>(
     async (attempt) => {
-      // Every attempt decides on a fresh snapshot: the share numbers come from it.
-      const snapshot = await decide(deps, input);
+      if (snapshot && refreshRound) snapshot = { ...snapshot, round: await readRound(deps, input.roundId) };
+      snapshot ??= await readSnapshot(deps, input);
+      refreshRound = false;
+      judge(snapshot, input);
       const { data, writes } = entryWrites(snapshot, input, deps.now(), attempt);
       const result = await transact(data, writes, { deadline: input.deadline });
       if (result.ok) return { done: true, value: data };
-      if (isContended(result)) return { done: false, failure: result };
+      if (isContended(result)) {
+        // Lost to a concurrent transaction, most likely an entry that has committed since: the next run reads the
+        // round again (one read) rather than sending a CAS that would only fail on it.
+        refreshRound = true;
+        return { done: false, failure: result };
+      }
       switch (result.label) {
-        case 'round':
-          if (result.reason === 'not_found') throw new AppError('ROUND_NOT_FOUND', `round ${input.roundId} not found`);
-          return { done: false, failure: 'stale' }; // another entry sold first: decide again on what it left
+        case 'round': {
+          // Another entry sold first: decide again on what it left (sold out is answered now, without a wait).
+          const current = result.reason === 'not_found' ? null : asRound(result.current ?? null);
+          if (!current) throw notFound(input.roundId);
+          snapshot = { ...snapshot, round: current };
+          judge(snapshot, input);
+          return { done: false, failure: 'stale' };
+        }
         case 'holding':
-          return { done: false, failure: 'stale' }; // a concurrent entry of the same caller moved the counter
+          snapshot = undefined; // a concurrent entry of the same caller moved the counter: read both again
+          return { done: false, failure: 'stale' };
         case 'debit':
           throw debitRefusal(result, data.entry.amount);
         default:
@@ -126,7 +160,7 @@ async function runEntry(
           throw new AppError('INTERNAL', `round entry refused by its ${result.label ?? 'unlabelled'} write (${result.reason})`);
       }
     },
-    contentionPolicy(deps.policies.transactionAttempts),
+    { ...ENTRY_BACKOFF, maxAttempts: deps.policies.transactionAttempts },
     { deadline: input.deadline, reserveMs: ATTEMPT_RESERVE_MS, deps },
   );
   if (run.ok) return run.value;
