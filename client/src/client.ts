@@ -9,7 +9,21 @@ import { ownMessage, type Lang } from './messages';
 import { DEFAULT_POLICY, realClock, withRetries, type Clock, type RetryPolicy } from './retry';
 import { fillPath, ROUTES } from './routes';
 import type { Operation, Transport } from './transport';
-import type { Account, Cart, Product, Order, PurchaseOutcome, RemoveOutcome, Result, Strategy, TransferOutcome } from './types';
+import type {
+  Account,
+  Cart,
+  DrawOutcome,
+  EnterRoundOutcome,
+  NewRound,
+  Order,
+  Product,
+  PurchaseOutcome,
+  RemoveOutcome,
+  Result,
+  Round,
+  Strategy,
+  TransferOutcome,
+} from './types';
 
 export interface ClientOptions {
   /** Where the HTTP API is, e.g. https://api.example.com or http://127.0.0.1:3000 (unused by invokeTransport). */
@@ -75,6 +89,18 @@ export interface LocklessClient {
   removeCartItem(cartId: string, itemId: string, options?: MutationOptions): Promise<Result<RemoveOutcome>>;
   /** GET /carts/{id}, the caller's own. Errors: CART_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
   getCart(cartId: string, options?: CallOptions): Promise<Result<Cart>>;
+  /** POST /rounds, admins only. Errors: ROUND_EXISTS, FORBIDDEN, TRANSACTION_CONFLICT, UNAUTHORIZED, INVALID_REQUEST. */
+  createRound(round: NewRound, options?: MutationOptions): Promise<Result<{ round: Round }>>;
+  /** GET /rounds/{id}, public. Errors: ROUND_NOT_FOUND, INVALID_REQUEST. */
+  getRound(roundId: string, options?: CallOptions): Promise<Result<{ round: Round }>>;
+  /**
+   * POST /rounds/{id}/entries from an account the caller owns. Errors: ROUND_SOLD_OUT, ENTRY_CAP_EXCEEDED,
+   * INSUFFICIENT_BALANCE, ROUND_NOT_FOUND, FORBIDDEN, TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, UNAUTHORIZED,
+   * INVALID_REQUEST.
+   */
+  enterRound(roundId: string, entry: { accountId: string; shares: number }, options?: MutationOptions): Promise<Result<EnterRoundOutcome>>;
+  /** POST /rounds/{id}/draw, admins only; a drawn round answers its result. Errors: ROUND_NOT_FULL, ROUND_NOT_FOUND, FORBIDDEN, UNAUTHORIZED. */
+  drawRound(roundId: string, options?: MutationOptions): Promise<Result<DrawOutcome>>;
 }
 
 const checkLang = (lang: unknown): Lang => {
@@ -146,5 +172,13 @@ export function createClient(options: ClientOptions): LocklessClient {
     },
     removeCartItem: (cartId, itemId, o) => call('removeCartItem', { id: cartId, itemId }, undefined, { cartId, itemId }, o),
     getCart: (cartId, o) => call('getCart', { id: cartId }, undefined, { cartId }, o),
+    createRound: (round, o) => {
+      const body = { ...round };
+      return call('createRound', {}, body, body, o);
+    },
+    getRound: (roundId, o) => call('getRound', { id: roundId }, undefined, { roundId }, o),
+    enterRound: (roundId, { accountId, shares }, o) =>
+      call('enterRound', { id: roundId }, { accountId, shares }, { roundId, accountId, shares }, o),
+    drawRound: (roundId, o) => call('drawRound', { id: roundId }, undefined, { roundId }, o),
   };
 }

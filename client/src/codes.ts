@@ -14,15 +14,20 @@ export const SERVER_CODES = {
   ITEM_NOT_FOUND: 404,
   ACCOUNT_NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
+  ROUND_NOT_FOUND: 404,
   VERSION_CONFLICT: 409,
   TRANSACTION_CONFLICT: 409,
   ITEM_EXISTS: 409,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  ROUND_EXISTS: 409,
   INSUFFICIENT_STOCK: 422,
   INSUFFICIENT_BALANCE: 422,
   CART_FULL: 422,
   CART_LIMIT_REACHED: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
+  ROUND_SOLD_OUT: 422,
+  ENTRY_CAP_EXCEEDED: 422,
+  ROUND_NOT_FULL: 422,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -54,6 +59,8 @@ export interface ErrorDataMap {
   TRANSACTION_CONFLICT: { attempts: number; exhausted?: 'attempts' | 'deadline' };
   CART_FULL: { limit: number };
   CART_LIMIT_REACHED: { limit: number };
+  ROUND_SOLD_OUT: { requested: number; available: number };
+  ENTRY_CAP_EXCEEDED: { cap: number; held: number; requested: number };
   INTERNAL: { requestId?: string };
   /**
    * `outcome: 'unknown'`: the write may still have applied (the function's deadline passed, or the database's

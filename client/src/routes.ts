@@ -1,7 +1,7 @@
 /**
  * One entry per route of the HTTP API (and per direct-invocation function), as deployed: test/client/routes.test.ts
  * holds it to scripts/serverless/functions.cjs. `key` says where a state-changing call's idempotency key goes
- * on a direct invocation: only purchase and transfer accept one in their payload (their schemas are strict).
+ * on a direct invocation: only purchase, transfer and enterRound accept one in their payload (their schemas are strict).
  */
 import type { Operation } from './transport';
 
@@ -23,6 +23,10 @@ export const ROUTES: Record<Operation, Route> = {
   addCartItem: { method: 'POST', path: '/carts/{id}/items' },
   removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}' },
   getCart: { method: 'GET', path: '/carts/{id}' },
+  createRound: { method: 'POST', path: '/rounds' },
+  getRound: { method: 'GET', path: '/rounds/{id}', public: true },
+  enterRound: { method: 'POST', path: '/rounds/{id}/entries', payloadKey: true },
+  drawRound: { method: 'POST', path: '/rounds/{id}/draw' },
 };
 
 /** The path with its parameters filled in, each URI-encoded. */

@@ -5,7 +5,19 @@
  */
 
 /** The route table's operation names; also the direct-invocation function names (without a stage prefix). */
-export type Operation = 'getProduct' | 'purchase' | 'getOrder' | 'transfer' | 'getAccount' | 'addCartItem' | 'removeCartItem' | 'getCart';
+export type Operation =
+  | 'getProduct'
+  | 'purchase'
+  | 'getOrder'
+  | 'transfer'
+  | 'getAccount'
+  | 'addCartItem'
+  | 'removeCartItem'
+  | 'getCart'
+  | 'createRound'
+  | 'getRound'
+  | 'enterRound'
+  | 'drawRound';
 
 export interface WireRequest {
   operation: Operation;

@@ -14,6 +14,7 @@ import * as z from 'zod/mini';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { message, type SuccessKey } from '../../shared/messages';
 import { CartItemBody, Id, IdempotencyKey, MAX_INPUT_BYTES, PurchaseBody, TransferBody } from '../../shared/validation';
+import { CreateRoundBody, EnterRoundBody } from '../../shared/roundValidation';
 import * as responses from './responses';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -119,6 +120,54 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     pathParams: ['id'],
     success: { msg: 'OK', data: responses.Cart },
     errors: ['CART_NOT_FOUND'],
+  },
+  createRound: {
+    summary: 'Create a lottery round and its pool account (admins only)',
+    description:
+      'The server draws the seed and answers its sha256 as `commitment`; the seed is shown once the round is drawn. ' +
+      'Round ids are 1-40 characters of A-Z a-z 0-9 _ -.',
+    pathParams: [],
+    body: {
+      schema: CreateRoundBody,
+      note: '`capPerUser` <= `totalShares` and `prize` <= `price` x `totalShares` (checked by the server).',
+    },
+    success: { msg: 'ROUND_CREATED', data: responses.RoundData },
+    errors: ['FORBIDDEN', 'ROUND_EXISTS', 'TRANSACTION_CONFLICT'],
+  },
+  getRound: {
+    summary: 'Read a lottery round (public: no token needed)',
+    description:
+      'Once drawn, the answer shows the seed: winningNumber = HMAC-SHA256(seed, roundId + "\\n" + finalEntryId) mod totalShares + 1.',
+    pathParams: ['id'],
+    success: { msg: 'OK', data: responses.RoundData },
+    errors: ['ROUND_NOT_FOUND'],
+  },
+  enterRound: {
+    summary: "Buy shares of a lottery round from one of the caller's accounts",
+    description:
+      'One transaction: the debit, the pool credit, the round (status full when this sells the last share), the per-user ' +
+      'counter, the entry with its consecutive share numbers and the ledger entry. Send an Idempotency-Key to retry safely.',
+    pathParams: ['id'],
+    body: { schema: EnterRoundBody },
+    idempotent: true,
+    success: { msg: 'ROUND_ENTERED', data: responses.RoundEntered, headers: REPLAYED_HEADER },
+    errors: [
+      'FORBIDDEN',
+      'ROUND_NOT_FOUND',
+      'TRANSACTION_CONFLICT',
+      'IDEMPOTENCY_IN_PROGRESS',
+      'INSUFFICIENT_BALANCE',
+      'IDEMPOTENCY_KEY_REUSED',
+      'ROUND_SOLD_OUT',
+      'ENTRY_CAP_EXCEEDED',
+    ],
+  },
+  drawRound: {
+    summary: 'Draw a full lottery round and pay its prize, exactly once (admins only)',
+    description: 'No body. A round already drawn answers its recorded result with `drawnNow: false`.',
+    pathParams: ['id'],
+    success: { msg: 'ROUND_DRAWN', data: responses.RoundDrawn },
+    errors: ['FORBIDDEN', 'ROUND_NOT_FOUND', 'TRANSACTION_CONFLICT', 'ROUND_NOT_FULL'],
   },
 };
 
