@@ -4,6 +4,7 @@
  * (a number anyone can recompute, the prize paid once, a second draw answers the first result), and the
  * drawFullRounds sweep run by several processes at once.
  */
+import { seedDemoData } from '../../scripts/local/demoData';
 import { sha256Hex } from '../../shared/hash';
 import { createDeps } from '../../shared/operations/deps';
 import { drawFullRounds } from '../../shared/operations/roundDraws';
@@ -128,6 +129,13 @@ export function describeRounds(backend: BackendName): void {
       expect((await fixture.list('ledger')).filter((e) => e.kind === 'round-prize' && e.roundId === 'r-flow')).toHaveLength(1);
       expect((await get('r-flow')).body.data.round.seed).toBe(round.seed);
       expect((await fixture.store.get('roundQueue', 'full-rounds'))?.rounds).toEqual([]);
+    });
+
+    it('seeds the demo round once, open and with its pool, like any created round', async () => {
+      expect((await seedDemoData(fixture.store)).inserted).toContain('rounds/demo-round');
+      expect((await seedDemoData(fixture.store)).existing).toContain('rounds/demo-round');
+      expect((await get('demo-round')).body.data.round).toMatchObject({ status: 'open', totalShares: 10, sold: 0 });
+      expect(await fixture.store.get('accounts', 'pool-demo-round')).toMatchObject({ balance: 0 });
     });
 
     it('draws each full round once when several sweeps run at the same time', async () => {
