@@ -165,7 +165,7 @@ function envelopeMutations(route: Route, base: Base): Array<fc.Arbitrary<Step>> 
       fc.constant(step('no content type', (d) => ({ ...d, headers: d.headers.filter(([n]) => n.toLowerCase() !== 'content-type') }))),
     );
   }
-  if (base.route === 'purchase' || base.route === 'transfer') {
+  if (base.route === 'purchase' || base.route === 'transfer' || base.route === 'enterRound') {
     out.push(
       badKeyHeader.map((key) =>
         step('bad idempotency key', (d) => ({

@@ -79,4 +79,22 @@ export const ROUTES: Record<RouteName, Route> = {
     http: (c) => ({ path: `/accounts/${s(c.accountId)}`, params: { id: s(c.accountId) } }),
     payloadKeys: ['accountId'],
   },
+  getRound: {
+    method: 'GET',
+    access: 'public',
+    http: (c) => ({ path: `/rounds/${s(c.roundId)}`, params: { id: s(c.roundId) } }),
+    payloadKeys: ['roundId'],
+  },
+  enterRound: {
+    method: 'POST',
+    access: 'user',
+    http: (c) => ({
+      path: `/rounds/${s(c.roundId)}/entries`,
+      params: { id: s(c.roundId) },
+      body: { accountId: c.accountId, shares: c.shares },
+      ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}),
+    }),
+    bodyKeys: ['accountId', 'shares'],
+    payloadKeys: ['roundId', 'accountId', 'shares', 'idempotencyKey'],
+  },
 };

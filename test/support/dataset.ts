@@ -5,7 +5,7 @@
  * driver, so "nothing changed" is checked on what the database holds, not on what the store reports.
  */
 import { COLLECTION_NAMES } from '../../shared/collections';
-import { call, cognitoContext, trustedCallerContext } from './events';
+import { adminClaims, call, cognitoContext, trustedCallerContext } from './events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from './functions';
 import type { BackendFixture, BackendName } from './stores';
 
@@ -36,6 +36,8 @@ export interface Dataset {
   accounts: Array<{ id: string; owner: User; balance: number }>;
   carts: Array<{ id: string; owner: User; itemIds: string[] }>;
   orders: Array<{ orderNo: string; uid: User }>;
+  /** Lottery rounds: `round-open` (alice holds its cap, 8 of 10 shares left), `round-full` (bob bought both shares). */
+  rounds: Array<{ id: string; status: 'open' | 'full' }>;
 }
 
 /** Loads every function against the fixture, with a trusted-caller secret configured. */
@@ -125,12 +127,33 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
       sub: 'alice',
     }),
   );
-  const balances: Record<string, number> = { 'acc-alice': -250, 'acc-bob': 250 };
+  // Lottery rounds, created by an admin and entered through the real handlers.
+  for (const [id, totalShares, buyer, account] of [
+    ['round-open', 10, 'alice', 'acc-alice'],
+    ['round-full', 2, 'bob', 'acc-bob'],
+  ] as const) {
+    const round = { id, totalShares, price: 100, capPerUser: 2 };
+    await expect200(call(fns.http('createRound'), { method: 'POST', path: '/rounds', body: round, sub: 'ops', claims: adminClaims }));
+    await expect200(
+      call(fns.http('enterRound'), {
+        method: 'POST',
+        path: `/rounds/${id}/entries`,
+        pathParameters: { id },
+        body: { accountId: account, shares: 2 },
+        sub: buyer,
+      }),
+    );
+  }
+  const balances: Record<string, number> = { 'acc-alice': -250 - 200, 'acc-bob': 250 - 200 };
   return {
     products: products.map((p) => ({ id: p.id, stock: p.id === 'p-1' ? p.stock - 4 : p.stock })),
     accounts: accounts.map((a) => ({ ...a, balance: a.balance + (balances[a.id] ?? 0) })),
     carts,
     orders,
+    rounds: [
+      { id: 'round-open', status: 'open' },
+      { id: 'round-full', status: 'full' },
+    ],
   };
 }
 
