@@ -16,6 +16,11 @@
  * A CAS lost to another entry is read and decided again, with backoff, in the one loop that also runs contended
  * transactions again (at most `transactionAttempts` runs, within the deadline).
  *
+ * Worst case per request, with T = transactionAttempts: at most T transaction runs and 2 + T reads (the first
+ * snapshot is two reads; a contended run is followed by one read of the round, a lost CAS by none, a lost holding
+ * by two), so 3T + 2 store calls; under an Idempotency-Key, R = 8 claim rounds of that at most (idempotency.ts),
+ * plus its polls. The deadline stops it long before, and backoff (ENTRY_BACKOFF) sits between runs.
+ *
  * Errors: ROUND_NOT_FOUND, ROUND_SOLD_OUT (fewer shares left than asked, or not open), ENTRY_CAP_EXCEEDED,
  * INSUFFICIENT_BALANCE, FORBIDDEN (the account is not the caller's), TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED,
  * IDEMPOTENCY_IN_PROGRESS, SERVICE_UNAVAILABLE, INTERNAL.
