@@ -89,7 +89,10 @@ export interface LocklessClient {
   removeCartItem(cartId: string, itemId: string, options?: MutationOptions): Promise<Result<RemoveOutcome>>;
   /** GET /carts/{id}, the caller's own. Errors: CART_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
   getCart(cartId: string, options?: CallOptions): Promise<Result<Cart>>;
-  /** POST /rounds, admins only. Errors: ROUND_EXISTS, FORBIDDEN, TRANSACTION_CONFLICT, UNAUTHORIZED, INVALID_REQUEST. */
+  /**
+   * POST /rounds, admins only. Errors: ROUND_EXISTS, FORBIDDEN, TRANSACTION_CONFLICT, UNAUTHORIZED, INVALID_REQUEST.
+   * The server keeps no idempotency record for it: after a lost answer, a retry that finds the round says ROUND_EXISTS.
+   */
   createRound(round: NewRound, options?: MutationOptions): Promise<Result<{ round: Round }>>;
   /** GET /rounds/{id}, public. Errors: ROUND_NOT_FOUND, INVALID_REQUEST. */
   getRound(roundId: string, options?: CallOptions): Promise<Result<{ round: Round }>>;
