@@ -356,6 +356,8 @@ export function buildOpenApi(): Record<string, unknown> {
             available: { type: 'integer' },
             attempts: { type: 'integer' },
             limit: { type: 'integer' },
+            cap: { type: 'integer', description: 'ENTRY_CAP_EXCEEDED: the per-user cap of the round.' },
+            held: { type: 'integer', description: 'ENTRY_CAP_EXCEEDED: shares the caller already holds in the round.' },
             exhausted: { type: 'boolean' },
           },
           additionalProperties: false,
