@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
-import { httpEvent } from '../support/events';
+import { adminClaims, httpEvent } from '../support/events';
 import { snapshot } from '../support/dataset';
 import { checkTemplate } from './cfnSpec';
 import { COLLECTION_NAMES } from '../../shared/collections';
@@ -156,15 +156,29 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
         getCart: { method: 'GET', path: '/carts/c-1', pathParameters: { id: 'c-1' } },
         transfer: { method: 'POST', path: '/transfers', body: { from: 'acc-alice', to: 'acc-bob', amount: 1 } },
         getAccount: { method: 'GET', path: '/accounts/acc-alice', pathParameters: { id: 'acc-alice' } },
+        createRound: { method: 'POST', path: '/rounds', body: { id: 'r-1', totalShares: 2, price: 1, capPerUser: 2 }, claims: adminClaims },
+        getRound: { method: 'GET', path: '/rounds/r-1', pathParameters: { id: 'r-1' } },
+        enterRound: {
+          method: 'POST',
+          path: '/rounds/r-1/entries',
+          pathParameters: { id: 'r-1' },
+          body: { accountId: 'acc-alice', shares: 1 },
+        },
+        drawRound: { method: 'POST', path: '/rounds/r-1/draw', pathParameters: { id: 'r-1' }, claims: adminClaims },
       };
+      // Public functions read the payload at once; admin ones refuse a caller who is not an admin before reading it.
+      const PUBLIC = ['getProduct', 'getRound'];
+      const ADMIN = ['createRound', 'drawRound'];
       expect(Object.keys(forged).sort()).toEqual(Object.keys(DEPLOYED.OPERATIONS).sort());
       const before = await snapshot(fixture);
       for (const [fn, request] of Object.entries(forged)) {
         const event = httpEvent({ ...request, sub: 'alice' });
         const anonymous = await invoke(fn, event);
-        expect({ fn, code: anonymous.code }).toEqual({ fn, code: fn === 'getProduct' ? 400 : 401 });
+        expect({ fn, code: anonymous.code }).toEqual({ fn, code: PUBLIC.includes(fn) ? 400 : 401 });
         const asBob = await invoke(fn, event, 'bob');
-        expect({ fn, code: asBob.code, error: asBob.error }).toEqual({ fn, code: 400, error: 'INVALID_REQUEST' });
+        expect({ fn, code: asBob.code, error: asBob.error }).toEqual(
+          ADMIN.includes(fn) ? { fn, code: 403, error: 'FORBIDDEN' } : { fn, code: 400, error: 'INVALID_REQUEST' },
+        );
         // The function API Gateway routes to is not on the Lambda port at all (in AWS: only API Gateway may invoke it).
         const gatewayOnly = await send(`${fn}Http`, event).then(
           (out) => ({ status: out.StatusCode, error: out.FunctionError }),
