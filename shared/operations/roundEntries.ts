@@ -31,6 +31,7 @@ import { retry } from '../retry';
 import {
   asRound,
   entryId,
+  poolAccountId,
   entryLedgerId,
   FULL_ROUNDS_QUEUE,
   holdingId,
@@ -65,6 +66,9 @@ export interface EnterRoundOutcome {
 const ATTEMPT_RESERVE_MS = 150;
 
 export async function enterRound(deps: OperationDeps, input: EnterRoundInput): Promise<{ data: EnterRoundOutcome; replayed: boolean }> {
+  // Nobody owns a pool; paying from the round's own pool would also name one item twice in one transaction,
+  // which DynamoDB refuses outright (a 500, not a refusal).
+  if (input.accountId === poolAccountId(input.roundId)) throw new AppError('FORBIDDEN', 'the caller does not own the account');
   if (!input.idempotencyKey) return { data: await runEntry(deps, input), replayed: false };
   return runOnceInTransaction(
     deps,
