@@ -122,7 +122,10 @@ function judge({ round, holding }: Snapshot, input: EnterRoundInput): void {
 /**
  * Backoff between runs. The round is one hot document that every entry compare-and-swaps, so only one of the
  * contenders of a snapshot can win: a longer cap than the default spreads hundreds of buyers out instead of
- * letting them collide again (measured: see test/functions/lotteryConcurrency.ts and the report of issue 12).
+ * letting them collide again. Measured with test/functions/lotteryConcurrency.ts (500 entries, 60 shares; one run
+ * each on a shared 2-core machine, MongoDB under Wine): the contention default (10-200 ms) took 234 s on MongoDB
+ * (mean 30 runs per committed entry); 50 ms-4 s took 143 s; 100 ms-8 s took 56 s (7.8 runs) on MongoDB and
+ * 34 s (2.7 runs) on DynamoDB Local.
  */
 export const ENTRY_BACKOFF = { baseDelayMs: 100, maxDelayMs: 8_000 } as const;
 
