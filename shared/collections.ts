@@ -41,6 +41,11 @@ export const LEDGER = 'ledger' satisfies CollectionName;
 export const IDEMPOTENCY = 'idempotency' satisfies CollectionName;
 /** Units each buyer holds of each limited product (shared/operations/purchaseLimits.ts). */
 export const ALLOWANCES = 'allowances' satisfies CollectionName;
+/** Lottery rounds, their entries, the shares each user holds in a round, and the queue of full rounds to draw. */
+export const ROUNDS = 'rounds' satisfies CollectionName;
+export const ROUND_ENTRIES = 'roundEntries' satisfies CollectionName;
+export const ROUND_HOLDINGS = 'roundHoldings' satisfies CollectionName;
+export const ROUND_QUEUE = 'roundQueue' satisfies CollectionName;
 
 /** Shapes by collection name for adapters, which are keyed by plain strings. */
 export type Schema = Readonly<Record<string, CollectionShape>>;

@@ -19,7 +19,10 @@ export type SuccessKey =
   | 'PAID'
   | 'CANCELLED'
   | 'SHIPPED'
-  | 'REFUNDED';
+  | 'REFUNDED'
+  | 'ROUND_CREATED'
+  | 'ROUND_ENTERED'
+  | 'ROUND_DRAWN';
 
 const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   OK: { zh: '成功', en: 'OK' },
@@ -34,6 +37,9 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   CANCELLED: { zh: '订单已取消', en: 'Order cancelled' },
   SHIPPED: { zh: '订单已发货', en: 'Order shipped' },
   REFUNDED: { zh: '退款成功', en: 'Order refunded' },
+  ROUND_CREATED: { zh: '夺宝期次已创建', en: 'Round created' },
+  ROUND_ENTERED: { zh: '参与成功', en: 'Entry completed' },
+  ROUND_DRAWN: { zh: '已开奖', en: 'Round drawn' },
   INVALID_REQUEST: { zh: '请求参数不正确', en: 'The request is invalid' },
   UNAUTHORIZED: { zh: '请先登录', en: 'Authentication required' },
   FORBIDDEN: { zh: '无权访问该资源', en: 'You may not access this resource' },
@@ -42,8 +48,10 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   ITEM_NOT_FOUND: { zh: '购物车中没有该商品', en: 'Item not found in the cart' },
   ACCOUNT_NOT_FOUND: { zh: '账户不存在', en: 'Account not found' },
   ORDER_NOT_FOUND: { zh: '订单不存在', en: 'Order not found' },
+  ROUND_NOT_FOUND: { zh: '夺宝期次不存在', en: 'Round not found' },
   VERSION_CONFLICT: { zh: '操作冲突，请稍后重试', en: 'Conflicting update, please retry' },
   TRANSACTION_CONFLICT: { zh: '操作繁忙，请稍后重试', en: 'Too much contention, please retry' },
+  ROUND_EXISTS: { zh: '该期次已存在', en: 'The round already exists' },
   ITEM_EXISTS: { zh: '该商品已在购物车中', en: 'The item is already in the cart' },
   PRODUCT_EXISTS: { zh: '商品编号已存在', en: 'A product with this id already exists' },
   IDEMPOTENCY_IN_PROGRESS: { zh: '相同请求正在处理中，请稍后重试', en: 'The same request is still in progress, please retry' },
@@ -56,6 +64,9 @@ const MESSAGES: Record<ErrorCode | SuccessKey, Record<Lang, string>> = {
   IDEMPOTENCY_KEY_REUSED: { zh: '幂等键已用于其他请求', en: 'The idempotency key was used for a different request' },
   PRECONDITION_REQUIRED: { zh: '请求缺少 If-Match 版本信息', en: 'If-Match is required' },
   PURCHASE_LIMIT_EXCEEDED: { zh: '超过每人限购数量', en: 'The per-customer purchase limit is reached' },
+  ROUND_SOLD_OUT: { zh: '该期份额已售罄', en: 'Not enough shares left in this round' },
+  ENTRY_CAP_EXCEEDED: { zh: '超出本期每人限购份数', en: 'This would exceed your share limit for the round' },
+  ROUND_NOT_FULL: { zh: '该期尚未满员，不能开奖', en: 'The round is not full yet' },
   INTERNAL: { zh: '系统错误，请稍后重试', en: 'Internal error' },
   SERVICE_UNAVAILABLE: { zh: '服务暂时不可用，请稍后重试', en: 'Service temporarily unavailable, please retry' },
 };

@@ -12,14 +12,18 @@ import type { Operation, Transport } from './transport';
 import type {
   Account,
   Cart,
-  Product,
+  DrawOutcome,
+  EnterRoundOutcome,
+  NewRound,
   Order,
   OrderPage,
   OrderTransitionOutcome,
+  Product,
   PurchaseOutcome,
   RemoveOutcome,
   RestockOutcome,
   Result,
+  Round,
   Strategy,
   TransferOutcome,
 } from './types';
@@ -138,6 +142,21 @@ export interface LocklessClient {
    * ORDER_NOT_FOUND, INSUFFICIENT_BALANCE (the merchant's), ACCOUNT_NOT_FOUND.
    */
   refundOrder(orderNo: string, options?: TransitionOptions): Promise<Result<OrderTransitionOutcome>>;
+  /**
+   * POST /rounds, admins only. Errors: ROUND_EXISTS, FORBIDDEN, TRANSACTION_CONFLICT, UNAUTHORIZED, INVALID_REQUEST.
+   * The server keeps no idempotency record for it: after a lost answer, a retry that finds the round says ROUND_EXISTS.
+   */
+  createRound(round: NewRound, options?: MutationOptions): Promise<Result<{ round: Round }>>;
+  /** GET /rounds/{id}, public. Errors: ROUND_NOT_FOUND, INVALID_REQUEST. */
+  getRound(roundId: string, options?: CallOptions): Promise<Result<{ round: Round }>>;
+  /**
+   * POST /rounds/{id}/entries from an account the caller owns. Errors: ROUND_SOLD_OUT, ENTRY_CAP_EXCEEDED,
+   * INSUFFICIENT_BALANCE, ROUND_NOT_FOUND, FORBIDDEN, TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, UNAUTHORIZED,
+   * INVALID_REQUEST.
+   */
+  enterRound(roundId: string, entry: { accountId: string; shares: number }, options?: MutationOptions): Promise<Result<EnterRoundOutcome>>;
+  /** POST /rounds/{id}/draw, admins only; a drawn round answers its result. Errors: ROUND_NOT_FULL, ROUND_NOT_FOUND, FORBIDDEN, UNAUTHORIZED. */
+  drawRound(roundId: string, options?: MutationOptions): Promise<Result<DrawOutcome>>;
 }
 
 const checkLang = (lang: unknown): Lang => {
@@ -235,5 +254,13 @@ export function createClient(options: ClientOptions): LocklessClient {
     cancelOrder: (orderNo, o) => call('cancelOrder', { orderNo }, undefined, { orderNo }, o),
     shipOrder: (orderNo, o) => call('shipOrder', { orderNo }, undefined, { orderNo }, o),
     refundOrder: (orderNo, o) => call('refundOrder', { orderNo }, undefined, { orderNo }, o),
+    createRound: (round, o) => {
+      const body = { ...round };
+      return call('createRound', {}, body, body, o);
+    },
+    getRound: (roundId, o) => call('getRound', { id: roundId }, undefined, { roundId }, o),
+    enterRound: (roundId, { accountId, shares }, o) =>
+      call('enterRound', { id: roundId }, { accountId, shares }, { roundId, accountId, shares }, o),
+    drawRound: (roundId, o) => call('drawRound', { id: roundId }, undefined, { roundId }, o),
   };
 }

@@ -14,6 +14,7 @@ export const SERVER_CODES = {
   ITEM_NOT_FOUND: 404,
   ACCOUNT_NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
+  ROUND_NOT_FOUND: 404,
   VERSION_CONFLICT: 409,
   TRANSACTION_CONFLICT: 409,
   ITEM_EXISTS: 409,
@@ -21,6 +22,7 @@ export const SERVER_CODES = {
   IDEMPOTENCY_IN_PROGRESS: 409,
   INVALID_TRANSITION: 409,
   PRECONDITION_FAILED: 412,
+  ROUND_EXISTS: 409,
   INSUFFICIENT_STOCK: 422,
   INSUFFICIENT_BALANCE: 422,
   CART_FULL: 422,
@@ -28,6 +30,9 @@ export const SERVER_CODES = {
   IDEMPOTENCY_KEY_REUSED: 422,
   PRECONDITION_REQUIRED: 428,
   PURCHASE_LIMIT_EXCEEDED: 422,
+  ROUND_SOLD_OUT: 422,
+  ENTRY_CAP_EXCEEDED: 422,
+  ROUND_NOT_FULL: 422,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -69,6 +74,8 @@ export interface ErrorDataMap {
   };
   PURCHASE_LIMIT_EXCEEDED: { limit: number; held: number; requested: number; remaining: number };
   CART_LIMIT_REACHED: { limit: number };
+  ROUND_SOLD_OUT: { requested: number; available: number };
+  ENTRY_CAP_EXCEEDED: { cap: number; held: number; requested: number };
   INTERNAL: { requestId?: string };
   /**
    * `outcome: 'unknown'`: the write may still have applied (the function's deadline passed, or the database's

@@ -2,6 +2,7 @@
  * One entry per route of the HTTP API (and per direct-invocation function), as deployed: test/client/routes.test.ts
  * holds it to scripts/serverless/functions.cjs. `key` says where a state-changing call's idempotency key goes
  * on a direct invocation: only purchase, transfer, restock and payOrder accept one in their payload (their schemas are strict).
+ * on a direct invocation: only purchase, transfer and enterRound accept one in their payload (their schemas are strict).
  */
 import type { Operation } from './transport';
 
@@ -31,6 +32,10 @@ export const ROUTES: Record<Operation, Route> = {
   cancelOrder: { method: 'POST', path: '/orders/{orderNo}/cancel' },
   shipOrder: { method: 'POST', path: '/orders/{orderNo}/ship' },
   refundOrder: { method: 'POST', path: '/orders/{orderNo}/refund' },
+  createRound: { method: 'POST', path: '/rounds' },
+  getRound: { method: 'GET', path: '/rounds/{id}', public: true },
+  enterRound: { method: 'POST', path: '/rounds/{id}/entries', payloadKey: true },
+  drawRound: { method: 'POST', path: '/rounds/{id}/draw' },
 };
 
 /** The path with its parameters filled in, each URI-encoded. */

@@ -21,7 +21,11 @@ export type Operation =
   | 'payOrder'
   | 'cancelOrder'
   | 'shipOrder'
-  | 'refundOrder';
+  | 'refundOrder'
+  | 'createRound'
+  | 'getRound'
+  | 'enterRound'
+  | 'drawRound';
 
 export interface WireRequest {
   operation: Operation;

@@ -52,6 +52,59 @@ export interface TransferOutcome {
   transfer: { transferId: string; from: string; to: string; amount: number; createdAt: string };
 }
 
+/** A lottery round; `seed`, `winningNumber`, `winningEntryId` and `drawnAt` once drawn. */
+export interface Round {
+  id: string;
+  name: string;
+  totalShares: number;
+  sold: number;
+  price: number;
+  prize: number;
+  capPerUser: number;
+  status: 'open' | 'full' | 'drawn';
+  /** sha256(seed), published at creation: check the revealed seed against it. */
+  commitment: string;
+  createdAt: string;
+  version: number;
+  finalEntryId?: string;
+  seed?: string;
+  winningNumber?: number;
+  winningEntryId?: string;
+  drawnAt?: string;
+}
+
+export interface RoundEntry {
+  id: string;
+  roundId: string;
+  accountId: string;
+  shares: number;
+  /** The consecutive share numbers this entry holds. */
+  numbers: number[];
+  amount: number;
+  createdAt: string;
+}
+
+export interface EnterRoundOutcome {
+  entry: RoundEntry;
+  round: Round;
+  attempts: number;
+}
+
+export interface DrawOutcome {
+  round: Round;
+  /** False when an earlier (or concurrent) draw recorded the result. */
+  drawnNow: boolean;
+}
+
+export interface NewRound {
+  id: string;
+  name?: string;
+  totalShares: number;
+  price: number;
+  capPerUser: number;
+  prize?: number;
+}
+
 export interface Account {
   id: string;
   owner: string;

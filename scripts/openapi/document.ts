@@ -15,6 +15,7 @@ import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { message, type SuccessKey } from '../../shared/messages';
 import { CreateProductBody, EditProductBody, RestockBody } from '../../shared/catalogSchemas';
 import { CartItemBody, Id, IdempotencyKey, MAX_INPUT_BYTES, PayBody, PurchaseBody, TransferBody } from '../../shared/validation';
+import { CreateRoundBody, EnterRoundBody } from '../../shared/roundValidation';
 import * as responses from './responses';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -222,6 +223,54 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
       'PRECONDITION_FAILED',
       'INSUFFICIENT_BALANCE',
     ],
+  },
+  createRound: {
+    summary: 'Create a lottery round and its pool account (admins only)',
+    description:
+      'The server draws the seed and answers its sha256 as `commitment`; the seed is shown once the round is drawn. ' +
+      'Round ids are 1-40 characters of A-Z a-z 0-9 _ -.',
+    pathParams: [],
+    body: {
+      schema: CreateRoundBody,
+      note: '`capPerUser` <= `totalShares` and `prize` <= `price` x `totalShares` (checked by the server).',
+    },
+    success: { msg: 'ROUND_CREATED', data: responses.RoundData },
+    errors: ['FORBIDDEN', 'ROUND_EXISTS', 'TRANSACTION_CONFLICT'],
+  },
+  getRound: {
+    summary: 'Read a lottery round (public: no token needed)',
+    description:
+      'Once drawn, the answer shows the seed: winningNumber = HMAC-SHA256(seed, roundId + "\\n" + finalEntryId) mod totalShares + 1.',
+    pathParams: ['id'],
+    success: { msg: 'OK', data: responses.RoundData },
+    errors: ['ROUND_NOT_FOUND'],
+  },
+  enterRound: {
+    summary: "Buy shares of a lottery round from one of the caller's accounts",
+    description:
+      'One transaction: the debit, the pool credit, the round (status full when this sells the last share), the per-user ' +
+      'counter, the entry with its consecutive share numbers and the ledger entry. Send an Idempotency-Key to retry safely.',
+    pathParams: ['id'],
+    body: { schema: EnterRoundBody },
+    idempotent: true,
+    success: { msg: 'ROUND_ENTERED', data: responses.RoundEntered, headers: REPLAYED_HEADER },
+    errors: [
+      'FORBIDDEN',
+      'ROUND_NOT_FOUND',
+      'TRANSACTION_CONFLICT',
+      'IDEMPOTENCY_IN_PROGRESS',
+      'INSUFFICIENT_BALANCE',
+      'IDEMPOTENCY_KEY_REUSED',
+      'ROUND_SOLD_OUT',
+      'ENTRY_CAP_EXCEEDED',
+    ],
+  },
+  drawRound: {
+    summary: 'Draw a full lottery round and pay its prize, exactly once (admins only)',
+    description: 'No body. A round already drawn answers its recorded result with `drawnNow: false`.',
+    pathParams: ['id'],
+    success: { msg: 'ROUND_DRAWN', data: responses.RoundDrawn },
+    errors: ['FORBIDDEN', 'ROUND_NOT_FOUND', 'TRANSACTION_CONFLICT', 'ROUND_NOT_FULL'],
   },
 };
 
@@ -432,8 +481,9 @@ export function buildOpenApi(): Record<string, unknown> {
             status: { type: 'string', description: 'INVALID_TRANSITION: the status the order has now.' },
             transition: { type: 'string' },
             reason: { type: 'string' },
-            held: { type: 'integer' },
+            held: { type: 'integer', description: 'PURCHASE_LIMIT_EXCEEDED: units held; ENTRY_CAP_EXCEEDED: shares held in the round.' },
             remaining: { type: 'integer', description: 'PURCHASE_LIMIT_EXCEEDED: units the buyer may still buy.' },
+            cap: { type: 'integer', description: 'ENTRY_CAP_EXCEEDED: the per-user cap of the round.' },
           },
           additionalProperties: false,
         },

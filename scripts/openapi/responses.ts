@@ -76,3 +76,41 @@ export const ItemRemoved = z.strictObject({ removed: z.literal(true), version: c
 export const Restock = z.strictObject({ productId: z.string(), added: count });
 
 export const OrderPage = z.strictObject({ orders: z.array(Order), nextCursor: z.optional(z.string()) });
+/** A lottery round as anyone sees it: the seed and the winning number only once it is drawn. */
+export const Round = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  totalShares: count,
+  sold: count,
+  price: minorUnits,
+  prize: minorUnits,
+  capPerUser: count,
+  status: z.enum(['open', 'full', 'drawn']),
+  /** sha256(seed), hex, published at creation. */
+  commitment: z.string(),
+  createdAt: timestamp,
+  version: count,
+  finalEntryId: z.optional(z.string()),
+  seed: z.optional(z.string()),
+  winningNumber: z.optional(count),
+  winningEntryId: z.optional(z.string()),
+  drawnAt: z.optional(timestamp),
+});
+
+export const RoundData = z.strictObject({ round: Round });
+
+export const RoundEntered = z.strictObject({
+  entry: z.strictObject({
+    id: z.string(),
+    roundId: z.string(),
+    accountId: z.string(),
+    shares: count,
+    numbers: z.array(count),
+    amount: minorUnits,
+    createdAt: timestamp,
+  }),
+  round: Round,
+  attempts: count,
+});
+
+export const RoundDrawn = z.strictObject({ round: Round, drawnNow: z.boolean() });

@@ -86,6 +86,37 @@ const OPERATIONS = {
     path: '/products/{id}/restock',
     tables: { products: ['UpdateItem'], idempotency: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
+  // Lottery rounds (issue 12). createRound and drawRound are admin routes: the JWT authorizer, then the handler's admin check.
+  createRound: {
+    method: 'POST',
+    path: '/rounds',
+    tables: { rounds: ['PutItem'], accounts: ['PutItem'], roundQueue: ['PutItem'] },
+  },
+  getRound: { method: 'GET', path: '/rounds/{id}', public: true, tables: { rounds: ['GetItem'] } },
+  enterRound: {
+    method: 'POST',
+    path: '/rounds/{id}/entries',
+    tables: {
+      rounds: ['GetItem', 'UpdateItem'],
+      roundHoldings: ['GetItem', 'PutItem', 'UpdateItem'],
+      roundEntries: ['PutItem'],
+      roundQueue: ['UpdateItem'],
+      accounts: ['UpdateItem'],
+      ledger: ['PutItem'],
+      idempotency: ['GetItem', 'PutItem', 'UpdateItem'],
+    },
+  },
+  drawRound: {
+    method: 'POST',
+    path: '/rounds/{id}/draw',
+    tables: {
+      rounds: ['GetItem', 'UpdateItem'],
+      roundEntries: ['GetItem'],
+      roundQueue: ['UpdateItem'],
+      accounts: ['UpdateItem'],
+      ledger: ['PutItem'],
+    },
+  },
 };
 
 /** The suffix of the API Gateway function of an operation. */

@@ -32,7 +32,7 @@ function tableLogicalId(collection) {
  * that replaces one of these tables must not delete its data: CloudFormation keeps them (DeletionPolicy and
  * UpdateReplacePolicy Retain) and DynamoDB refuses DeleteTable on them (DeletionProtectionEnabled).
  */
-const RETAINED = ['accounts', 'ledger', 'orders'];
+const RETAINED = ['accounts', 'ledger', 'orders', 'rounds', 'roundEntries'];
 
 function tableResource(stage, collection, shape) {
   const properties = {

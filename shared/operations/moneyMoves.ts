@@ -4,8 +4,9 @@
  * and insert the ledger entry only if it is absent. They are labelled `debit`, `credit` and `ledger`, so a
  * refused transaction says which one stopped it.
  */
-import { ACCOUNTS, LEDGER } from '../collections';
-import type { Guard, NewDoc, TxWrite } from '../store';
+import { LEDGER } from '../collections';
+import type { NewDoc, TxWrite } from '../store';
+import { creditWrite, debitWrite } from './accountWrites';
 
 export interface MoneyMove {
   from: string;
@@ -16,20 +17,9 @@ export interface MoneyMove {
 }
 
 export function moneyMoveWrites(move: MoneyMove, ledgerEntry: NewDoc): TxWrite[] {
-  const debitGuards: Guard[] = [
-    ...(move.owner === undefined ? [] : [{ field: 'owner', op: 'eq', value: move.owner } as Guard]),
-    { field: 'balance', op: 'gte', value: move.amount },
-  ];
   return [
-    { kind: 'update', label: 'debit', collection: ACCOUNTS, id: move.from, spec: { guards: debitGuards, inc: { balance: -move.amount } } },
-    {
-      kind: 'update',
-      label: 'credit',
-      collection: ACCOUNTS,
-      id: move.to,
-      // A numeric balance is what makes a document an account; a credit must not land anywhere else.
-      spec: { guards: [{ field: 'balance', op: 'gte', value: Number.MIN_SAFE_INTEGER }], inc: { balance: move.amount } },
-    },
+    debitWrite('debit', move.from, move.amount, move.owner),
+    creditWrite('credit', move.to, move.amount),
     { kind: 'insert', label: 'ledger', collection: LEDGER, doc: ledgerEntry },
   ];
 }

@@ -17,6 +17,7 @@ import { ACCOUNTS } from '../collections';
 import { AppError } from '../errors';
 import { asAccount, publicAccount } from '../model';
 import type { TxWrite } from '../store';
+import { debitRefusal } from './accountWrites';
 import { transactUntilDecided } from './contention';
 import type { OperationDeps } from './deps';
 import { runOnceInTransaction, type OnceTransact } from './idempotency';
@@ -34,8 +35,6 @@ export interface TransferInput {
 export interface TransferOutcome {
   transfer: { transferId: string; from: string; to: string; amount: number; createdAt: string };
 }
-
-const forbidden = () => new AppError('FORBIDDEN', 'the caller does not own the source account');
 
 export async function transfer(deps: OperationDeps, input: TransferInput): Promise<{ data: TransferOutcome; replayed: boolean }> {
   if (input.from === input.to) {
@@ -73,17 +72,8 @@ async function runTransfer(
   });
   if (result.ok) return data;
 
-  if (result.label === 'debit') {
-    // Missing, someone else's, or not an account: all 403, so nothing about other accounts shows.
-    const ownAccount =
-      result.reason === 'guard_failed' && result.failed.every((g) => g.field === 'balance') && typeof result.current.balance === 'number';
-    if (ownAccount) {
-      throw new AppError('INSUFFICIENT_BALANCE', 'insufficient balance', {
-        details: { requested: input.amount, available: result.current.balance },
-      });
-    }
-    throw forbidden();
-  }
+  // Missing, someone else's, or not an account: all 403, so nothing about other accounts shows.
+  if (result.label === 'debit') throw debitRefusal(result, input.amount);
   if (result.label === 'credit') throw new AppError('ACCOUNT_NOT_FOUND', `account ${input.to} not found`);
   throw new AppError('INTERNAL', `transfer id ${transferId} already in the ledger`);
 }

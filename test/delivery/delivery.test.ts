@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { signCallerAssertion } from '../../shared/edge/directIdentity';
-import { httpEvent } from '../support/events';
+import { adminClaims, httpEvent } from '../support/events';
 import { snapshot } from '../support/dataset';
 import { checkTemplate } from './cfnSpec';
 import { COLLECTION_NAMES } from '../../shared/collections';
@@ -169,19 +169,28 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
         cancelOrder: { method: 'POST', path: '/orders/O-1/cancel', pathParameters: { orderNo: 'O-1' } },
         shipOrder: { method: 'POST', path: '/orders/O-1/ship', pathParameters: { orderNo: 'O-1' } },
         refundOrder: { method: 'POST', path: '/orders/O-1/refund', pathParameters: { orderNo: 'O-1' } },
+        createRound: { method: 'POST', path: '/rounds', body: { id: 'r-1', totalShares: 2, price: 1, capPerUser: 2 }, claims: adminClaims },
+        getRound: { method: 'GET', path: '/rounds/r-1', pathParameters: { id: 'r-1' } },
+        enterRound: {
+          method: 'POST',
+          path: '/rounds/r-1/entries',
+          pathParameters: { id: 'r-1' },
+          body: { accountId: 'acc-alice', shares: 1 },
+        },
+        drawRound: { method: 'POST', path: '/rounds/r-1/draw', pathParameters: { id: 'r-1' }, claims: adminClaims },
       };
-      // Admin functions refuse bob (no admin) before they read the payload.
-      const admin = ['createProduct', 'editProduct', 'restock', 'shipOrder', 'refundOrder'];
+      // Public functions read the payload at once; admin ones refuse bob (no admin) before they read it.
+      const PUBLIC = ['getProduct', 'getRound'];
+      const ADMIN = ['createProduct', 'editProduct', 'restock', 'shipOrder', 'refundOrder', 'createRound', 'drawRound'];
       expect(Object.keys(forged).sort()).toEqual(Object.keys(DEPLOYED.OPERATIONS).sort());
       const before = await snapshot(fixture);
       for (const [fn, request] of Object.entries(forged)) {
         const event = httpEvent({ ...request, sub: 'alice' });
         const anonymous = await invoke(fn, event);
-        expect({ fn, code: anonymous.code }).toEqual({ fn, code: fn === 'getProduct' ? 400 : 401 });
+        expect({ fn, code: anonymous.code }).toEqual({ fn, code: PUBLIC.includes(fn) ? 400 : 401 });
         const asBob = await invoke(fn, event, 'bob');
-        // An admin function refuses bob (no admin) before it reads the payload.
         expect({ fn, code: asBob.code, error: asBob.error }).toEqual(
-          admin.includes(fn) ? { fn, code: 403, error: 'FORBIDDEN' } : { fn, code: 400, error: 'INVALID_REQUEST' },
+          ADMIN.includes(fn) ? { fn, code: 403, error: 'FORBIDDEN' } : { fn, code: 400, error: 'INVALID_REQUEST' },
         );
         // The function API Gateway routes to is not on the Lambda port at all (in AWS: only API Gateway may invoke it).
         const gatewayOnly = await send(`${fn}Http`, event).then(

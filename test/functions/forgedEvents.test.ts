@@ -6,7 +6,7 @@
  * changes. The same through serverless-offline's Lambda port is in test/delivery/delivery.test.ts.
  */
 import type { Context } from 'aws-lambda';
-import { cognitoContext, httpEvent, invoke, lambdaContext, type EventInput } from '../support/events';
+import { adminClaims, cognitoContext, httpEvent, invoke, lambdaContext, type EventInput } from '../support/events';
 import { FUNCTION_NAMES, loadAll, seedDataset, snapshot, trustedContext, type Dataset, type Snapshot } from '../support/dataset';
 import type { LoadedFunctions } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
@@ -47,11 +47,28 @@ function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> 
     cancelOrder: { method: 'POST', path: `/orders/${aliceOrder}/cancel`, pathParameters: { orderNo: aliceOrder } },
     shipOrder: { method: 'POST', path: `/orders/${aliceOrder}/ship`, pathParameters: { orderNo: aliceOrder } },
     refundOrder: { method: 'POST', path: `/orders/${aliceOrder}/refund`, pathParameters: { orderNo: aliceOrder } },
+    // The admin routes, with the admin group claim a forger would add.
+    createRound: {
+      method: 'POST',
+      path: '/rounds',
+      body: { id: 'forged', totalShares: 2, price: 1, capPerUser: 2 },
+      claims: adminClaims,
+    },
+    getRound: { method: 'GET', path: '/rounds/round-open', pathParameters: { id: 'round-open' } },
+    enterRound: {
+      method: 'POST',
+      path: '/rounds/round-open/entries',
+      pathParameters: { id: 'round-open' },
+      body: { accountId: 'acc-alice', shares: 1 },
+    },
+    drawRound: { method: 'POST', path: '/rounds/round-full/draw', pathParameters: { id: 'round-full' }, claims: adminClaims },
   };
 }
 
-/** Admin functions refuse an identified non-admin (403) before they read the payload. */
-const ADMIN_FUNCTIONS = ['createProduct', 'editProduct', 'restock', 'shipOrder', 'refundOrder'];
+/** Public functions read the payload at once (and find unknown fields); admin ones refuse a non-admin first. */
+const PUBLIC = ['getProduct', 'getRound'];
+const ADMIN = ['createProduct', 'editProduct', 'restock', 'shipOrder', 'refundOrder', 'createRound', 'drawRound'];
+const ERRORS: Record<number, string> = { 400: 'INVALID_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' };
 
 const CALLERS: Array<[string, () => Context, number]> = [
   // No identity: a user route says 401 before looking at the payload; the public one finds unknown fields.
@@ -84,13 +101,9 @@ describe.each(BACKENDS)('a forged API Gateway event sent by direct invocation, o
   it.each(CALLERS)('is refused by every function for %s, and changes nothing', async (_who, context, status) => {
     for (const [fn, request] of Object.entries(forgedRequests(data))) {
       const event = httpEvent({ ...request, sub: 'alice' });
-      const expected = fn === 'getProduct' ? 400 : ADMIN_FUNCTIONS.includes(fn) && status === 400 ? 403 : status;
+      const expected = PUBLIC.includes(fn) ? 400 : ADMIN.includes(fn) && status !== 401 ? 403 : status;
       const answer = await invoke(fns.handler(fn), event, context());
-      expect({ fn, code: answer.code, error: answer.error }).toEqual({
-        fn,
-        code: expected,
-        error: expected === 401 ? 'UNAUTHORIZED' : expected === 403 ? 'FORBIDDEN' : 'INVALID_REQUEST',
-      });
+      expect({ fn, code: answer.code, error: answer.error }).toEqual({ fn, code: expected, error: ERRORS[expected] });
       // Nothing of Alice's shows either.
       expect(JSON.stringify(answer)).not.toMatch(/balance|owner|"uid"/);
     }

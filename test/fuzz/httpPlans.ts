@@ -169,7 +169,7 @@ function envelopeMutations(route: Route, base: Base): Array<fc.Arbitrary<Step>> 
       fc.constant(step('no content type', (d) => ({ ...d, headers: d.headers.filter(([n]) => n.toLowerCase() !== 'content-type') }))),
     );
   }
-  if (base.route === 'purchase' || base.route === 'transfer' || base.route === 'payOrder') {
+  if (base.route === 'purchase' || base.route === 'transfer' || base.route === 'payOrder' || base.route === 'enterRound') {
     out.push(
       badKeyHeader.map((key) =>
         step('bad idempotency key', (d) => ({

@@ -26,7 +26,9 @@ export type RouteName =
   | 'payOrder'
   | 'cancelOrder'
   | 'shipOrder'
-  | 'refundOrder';
+  | 'refundOrder'
+  | 'getRound'
+  | 'enterRound';
 
 /** A request as the operation would see it, in payload field names; `item` is addCartItem's item. */
 export type Command = Record<string, unknown>;
@@ -42,6 +44,7 @@ export interface Base {
 }
 
 const quantity = fc.integer({ min: 1, max: 1000 });
+const shares = fc.integer({ min: 1, max: 100 });
 const amount = fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.constant(1e12));
 const strategy = fc.option(fc.constantFrom(...STRATEGIES), { nil: undefined });
 const idempotencyKey = fc.option(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,128}$/), { nil: undefined });
@@ -249,5 +252,40 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
         ),
       )
       .map(base('refundOrder', 'not an admin', [403])),
+    getRound: fc.tuple(user, fc.record({ roundId: unknownId })).map(base('getRound', 'no such round', [404])),
+    enterRound: fc.oneof(
+      fc
+        .tuple(user, fc.record({ roundId: unknownId, accountId: anyAccountId, shares, idempotencyKey }))
+        .map(base('enterRound', 'no such round', [404])),
+      fc
+        .tuple(user, fc.record({ roundId: fc.constant('round-full'), accountId: anyAccountId, shares, idempotencyKey }))
+        .map(base('enterRound', 'a full round', [422])),
+      fc
+        .tuple(
+          fc.constant<User>('alice'),
+          fc.record({ roundId: fc.constant('round-open'), accountId: fc.constant('acc-alice'), shares, idempotencyKey }),
+        )
+        .map(base('enterRound', 'over the cap (or more than is left)', [422])),
+      account
+        .chain((a) =>
+          fc.tuple(
+            otherThan(a.owner),
+            fc.record({ roundId: fc.constant('round-open'), accountId: fc.constant(a.id), shares, idempotencyKey }),
+          ),
+        )
+        // Sold out (more than 8) and alice's cap are checked before the account's owner.
+        .map(base('enterRound', "another user's account", [403, 422])),
+      fc
+        .tuple(
+          fc.constant<User>('carol'),
+          fc.record({
+            roundId: fc.constant('round-open'),
+            accountId: fc.constant('acc-carol'),
+            shares: fc.integer({ min: 1, max: 2 }),
+            idempotencyKey,
+          }),
+        )
+        .map(base('enterRound', 'an empty account', [422])),
+    ),
   };
 }

@@ -134,6 +134,24 @@ export const ROUTES: Record<RouteName, Route> = {
   cancelOrder: transition('cancel', 'user'),
   shipOrder: transition('ship', 'admin'),
   refundOrder: transition('refund', 'admin'),
+  getRound: {
+    method: 'GET',
+    access: 'public',
+    http: (c) => ({ path: `/rounds/${s(c.roundId)}`, params: { id: s(c.roundId) } }),
+    payloadKeys: ['roundId'],
+  },
+  enterRound: {
+    method: 'POST',
+    access: 'user',
+    http: (c) => ({
+      path: `/rounds/${s(c.roundId)}/entries`,
+      params: { id: s(c.roundId) },
+      body: { accountId: c.accountId, shares: c.shares },
+      ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}),
+    }),
+    bodyKeys: ['accountId', 'shares'],
+    payloadKeys: ['roundId', 'accountId', 'shares', 'idempotencyKey'],
+  },
 };
 
 /** An order transition without fields: a POST without a body (any body is refused). */

@@ -271,6 +271,20 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     const bobsPaid = bought.body.data.order.orderNo as string;
     await check('payOrder', orderRoute('pay', bobsPaid, { ...payBody('acc-bob'), sub: 'bob' }), 200);
     await check('refundOrder', orderRoute('refund', bobsPaid, { sub: 'ada', claims: adminClaims }), 200);
+    const newRound = (body: unknown, who: Partial<EventInput> = admin) => ({ method: 'POST', path: '/rounds', body, ...who });
+    await check('createRound', newRound({ id: 'oa-round', totalShares: 2, price: 1, capPerUser: 2 }), 200);
+    await check('createRound', newRound({ id: 'oa-round', totalShares: 2, price: 1, capPerUser: 2 }), 409);
+    await check('createRound', newRound({ id: 'oa-x', totalShares: 2, price: 1, capPerUser: 2 }, { sub: 'alice' }), 403);
+    const round = (suffix: string) => ({ path: `/rounds/oa-round${suffix}`, pathParameters: { id: 'oa-round' } });
+    await check('getRound', { method: 'GET', ...round('') }, 200);
+    await check('getRound', { method: 'GET', path: '/rounds/nx', pathParameters: { id: 'nx' } }, 404);
+    const enter = (body: unknown) => ({ method: 'POST', ...round('/entries'), body, sub: 'alice' });
+    await check('drawRound', { method: 'POST', ...round('/draw'), ...admin }, 422);
+    await check('enterRound', enter({ accountId: 'acc-alice', shares: 3 }), 422);
+    await check('enterRound', enter({ accountId: 'acc-bob', shares: 1 }), 403);
+    await check('enterRound', enter({ accountId: 'acc-alice', shares: 2 }), 200);
+    await check('drawRound', { method: 'POST', ...round('/draw'), ...admin }, 200);
+    await check('getRound', { method: 'GET', ...round('') }, 200);
 
     // Every operation was seen succeeding.
     const operations = Object.values(openApiDocument.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));

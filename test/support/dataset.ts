@@ -6,7 +6,7 @@
  */
 import { encodeCursor } from '../../shared/edge/listCursor';
 import { COLLECTION_NAMES } from '../../shared/collections';
-import { call, cognitoContext, trustedCallerContext } from './events';
+import { adminClaims, call, cognitoContext, trustedCallerContext } from './events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from './functions';
 import type { BackendFixture, BackendName } from './stores';
 
@@ -27,6 +27,10 @@ export const FUNCTION_NAMES = [
   'cancelOrder',
   'shipOrder',
   'refundOrder',
+  'createRound',
+  'getRound',
+  'enterRound',
+  'drawRound',
 ];
 
 /** The account payments go to (LOCKLESS_MERCHANT_ACCOUNT_ID's default); owned by no user of the suites. */
@@ -46,6 +50,8 @@ export interface Dataset {
   orders: Array<{ orderNo: string; uid: User }>;
   /** GET /orders cursors given to someone who is none of USERS: every caller here must be refused them. */
   foreignCursors: string[];
+  /** Lottery rounds: `round-open` (alice holds its cap, 8 of 10 shares left), `round-full` (bob bought both shares). */
+  rounds: Array<{ id: string; status: 'open' | 'full' }>;
 }
 
 /** Loads every function against the fixture, with a trusted-caller secret configured. */
@@ -141,13 +147,34 @@ export async function seedDataset(fixture: BackendFixture, fns: LoadedFunctions)
       sub: 'alice',
     }),
   );
-  const balances: Record<string, number> = { 'acc-alice': -250, 'acc-bob': 250 };
+  // Lottery rounds, created by an admin and entered through the real handlers.
+  for (const [id, totalShares, buyer, account] of [
+    ['round-open', 10, 'alice', 'acc-alice'],
+    ['round-full', 2, 'bob', 'acc-bob'],
+  ] as const) {
+    const round = { id, totalShares, price: 100, capPerUser: 2 };
+    await expect200(call(fns.http('createRound'), { method: 'POST', path: '/rounds', body: round, sub: 'ops', claims: adminClaims }));
+    await expect200(
+      call(fns.http('enterRound'), {
+        method: 'POST',
+        path: `/rounds/${id}/entries`,
+        pathParameters: { id },
+        body: { accountId: account, shares: 2 },
+        sub: buyer,
+      }),
+    );
+  }
+  const balances: Record<string, number> = { 'acc-alice': -250 - 200, 'acc-bob': 250 - 200 };
   return {
     products: products.map((p) => ({ id: p.id, stock: p.id === 'p-1' ? p.stock - 4 : p.stock })),
     accounts: accounts.map((a) => ({ ...a, balance: a.balance + (balances[a.id] ?? 0) })),
     carts,
     orders,
     foreignCursors: ['eve', 'cognito:eve'].map((uid) => encodeCursor(uid, { sort: '2026-12-01T00:00:00.000Z', id: orders[0]!.orderNo })),
+    rounds: [
+      { id: 'round-open', status: 'open' },
+      { id: 'round-full', status: 'full' },
+    ],
   };
 }
 

@@ -1,0 +1,3 @@
+import { describeLotteryConcurrency } from './lotteryConcurrency';
+
+describeLotteryConcurrency('dynamodb');

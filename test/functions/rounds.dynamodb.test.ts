@@ -1,0 +1,3 @@
+import { describeRounds } from './rounds';
+
+describeRounds('dynamodb');
