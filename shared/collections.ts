@@ -26,6 +26,9 @@ export const CARTS = 'carts' satisfies CollectionName;
 export const ACCOUNTS = 'accounts' satisfies CollectionName;
 export const LEDGER = 'ledger' satisfies CollectionName;
 export const IDEMPOTENCY = 'idempotency' satisfies CollectionName;
+export const LEASES = 'leases' satisfies CollectionName;
+export const BATCHES = 'batches' satisfies CollectionName;
+export const MAINTENANCE = 'maintenance' satisfies CollectionName;
 
 /** Shapes by collection name for adapters, which are keyed by plain strings. */
 export type Schema = Readonly<Record<string, CollectionShape>>;
