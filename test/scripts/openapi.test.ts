@@ -13,7 +13,7 @@ import { ERROR_CODES } from '../../shared/errors';
 import { CartItemBody, PurchaseBody, TransferBody } from '../../shared/validation';
 import { buildOpenApi, errorCodesOf } from '../../scripts/openapi/document';
 import { OPENAPI_FILE, openApiText } from '../../scripts/openapi/generate';
-import { call, type EventInput } from '../support/events';
+import { adminClaims, call, type EventInput } from '../support/events';
 import { loadAll, seedDataset, type Dataset } from '../support/dataset';
 import type { LoadedFunctions } from '../support/functions';
 import { openApiDocument, openApiProblems } from '../support/openApi';
@@ -220,6 +220,20 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     const remove = { method: 'DELETE', path: `/carts/${cart}/items/i1`, pathParameters: { id: cart, itemId: 'i1' }, sub: 'alice' };
     await check('removeCartItem', remove, 200);
     await check('removeCartItem', remove, 404);
+
+    const admin = { sub: 'ops', claims: adminClaims };
+    const adjust = (body: unknown, who: Partial<EventInput> = admin) => ({ method: 'POST', path: '/accounts/batch-adjust', body, ...who });
+    const items = [
+      { accountId: 'acc-bob', delta: 5, reason: 'bonus' },
+      { accountId: 'acc-nx', delta: 5, reason: 'nobody' },
+    ];
+    await check('batchAdjust', adjust({ batchId: 'oa-batch', items }), 200);
+    await check('batchAdjust', adjust({ batchId: 'oa-batch', items: [items[0]] }), 422);
+    await check('batchAdjust', adjust({ batchId: 'oa-batch', items }, { sub: 'alice' }), 403);
+    await check('batchAdjust', adjust({ batchId: 'oa-batch', items: [{ accountId: 'acc-bob', delta: 0, reason: 'x' }] }), 400);
+    const reset = (who: Partial<EventInput> = admin) => ({ method: 'POST', path: '/maintenance/reset-free-entries', ...who });
+    await check('resetFreeEntries', reset(), 200);
+    await check('resetFreeEntries', reset({ sub: 'alice' }), 403);
 
     // Every operation was seen succeeding.
     const operations = Object.values(openApiDocument.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));

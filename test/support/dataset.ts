@@ -9,7 +9,18 @@ import { call, cognitoContext, trustedCallerContext } from './events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from './functions';
 import type { BackendFixture, BackendName } from './stores';
 
-export const FUNCTION_NAMES = ['getProduct', 'purchase', 'getOrder', 'addCartItem', 'removeCartItem', 'getCart', 'transfer', 'getAccount'];
+export const FUNCTION_NAMES = [
+  'getProduct',
+  'purchase',
+  'getOrder',
+  'addCartItem',
+  'removeCartItem',
+  'getCart',
+  'transfer',
+  'getAccount',
+  'batchAdjust',
+  'resetFreeEntries',
+];
 
 /** The deployer's secret for trusted server-to-server callers, in the suites that load these functions. */
 export const TRUSTED_SECRET = 'dataset-trusted-caller-secret-0123456789abcdef';

@@ -4,7 +4,7 @@
  * entries are counted per account and day, never past the allowance, even when taken concurrently.
  */
 import { ACCOUNTS, MAINTENANCE } from '../../../shared/collections';
-import { dayMarkerId, FREE_ENTRIES_DOC, RESET_LEASE_TTL_MS, resetFreeEntries, takeFreeEntry } from '../../../shared/operations/freeEntries';
+import { FREE_ENTRIES_DOC, RESET_LEASE_TTL_MS, resetFreeEntries, takeFreeEntry } from '../../../shared/operations/freeEntries';
 import type { ConditionalStore } from '../../../shared/store';
 import { fakeDeps } from '../../support/deps';
 import { backendFixture, type BackendFixture, type BackendName } from '../../support/stores';
