@@ -9,7 +9,19 @@ import { ownMessage, type Lang } from './messages';
 import { DEFAULT_POLICY, realClock, withRetries, type Clock, type RetryPolicy } from './retry';
 import { fillPath, ROUTES } from './routes';
 import type { Operation, Transport } from './transport';
-import type { Account, Cart, Product, Order, PurchaseOutcome, RemoveOutcome, Result, Strategy, TransferOutcome } from './types';
+import type {
+  Account,
+  BatchAdjustOutcome,
+  Cart,
+  Product,
+  Order,
+  PurchaseOutcome,
+  RemoveOutcome,
+  ResetFreeEntriesOutcome,
+  Result,
+  Strategy,
+  TransferOutcome,
+} from './types';
 
 export interface ClientOptions {
   /** Where the HTTP API is, e.g. https://api.example.com or http://127.0.0.1:3000 (unused by invokeTransport). */
@@ -75,6 +87,17 @@ export interface LocklessClient {
   removeCartItem(cartId: string, itemId: string, options?: MutationOptions): Promise<Result<RemoveOutcome>>;
   /** GET /carts/{id}, the caller's own. Errors: CART_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */
   getCart(cartId: string, options?: CallOptions): Promise<Result<Cart>>;
+  /**
+   * POST /accounts/batch-adjust, for an admin's token (or a trusted server's admin assertion). Safe to send again
+   * with the same `batchId`: only what is missing is applied; `complete: false` asks for exactly that. Errors:
+   * FORBIDDEN, IDEMPOTENCY_KEY_REUSED (the batchId was used with other items), UNAUTHORIZED, INVALID_REQUEST.
+   */
+  batchAdjust(
+    batch: { batchId: string; items: Array<{ accountId: string; delta: number; reason: string }> },
+    options?: MutationOptions,
+  ): Promise<Result<BatchAdjustOutcome>>;
+  /** POST /maintenance/reset-free-entries, for an admin's token; once per UTC day. Errors: FORBIDDEN, UNAUTHORIZED. */
+  resetFreeEntries(options?: MutationOptions): Promise<Result<ResetFreeEntriesOutcome>>;
 }
 
 const checkLang = (lang: unknown): Lang => {
@@ -146,5 +169,10 @@ export function createClient(options: ClientOptions): LocklessClient {
     },
     removeCartItem: (cartId, itemId, o) => call('removeCartItem', { id: cartId, itemId }, undefined, { cartId, itemId }, o),
     getCart: (cartId, o) => call('getCart', { id: cartId }, undefined, { cartId }, o),
+    batchAdjust: ({ batchId, items }, o) => {
+      const batch = { batchId, items: items.map(({ accountId, delta, reason }) => ({ accountId, delta, reason })) };
+      return call('batchAdjust', {}, batch, batch, o);
+    },
+    resetFreeEntries: (o) => call('resetFreeEntries', {}, undefined, {}, o),
   };
 }

@@ -23,6 +23,8 @@ export const ROUTES: Record<Operation, Route> = {
   addCartItem: { method: 'POST', path: '/carts/{id}/items' },
   removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}' },
   getCart: { method: 'GET', path: '/carts/{id}' },
+  batchAdjust: { method: 'POST', path: '/accounts/batch-adjust' },
+  resetFreeEntries: { method: 'POST', path: '/maintenance/reset-free-entries' },
 };
 
 /** The path with its parameters filled in, each URI-encoded. */

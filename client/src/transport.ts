@@ -5,7 +5,17 @@
  */
 
 /** The route table's operation names; also the direct-invocation function names (without a stage prefix). */
-export type Operation = 'getProduct' | 'purchase' | 'getOrder' | 'transfer' | 'getAccount' | 'addCartItem' | 'removeCartItem' | 'getCart';
+export type Operation =
+  | 'getProduct'
+  | 'purchase'
+  | 'getOrder'
+  | 'transfer'
+  | 'getAccount'
+  | 'addCartItem'
+  | 'removeCartItem'
+  | 'getCart'
+  | 'batchAdjust'
+  | 'resetFreeEntries';
 
 export interface WireRequest {
   operation: Operation;
