@@ -10,7 +10,17 @@ import type { Identity } from './generators';
 import { ROUTES } from './routes';
 import { STRATEGIES, unknownId, validItemId } from './values';
 
-export type RouteName = 'getProduct' | 'purchase' | 'getOrder' | 'addCartItem' | 'removeCartItem' | 'getCart' | 'transfer' | 'getAccount';
+export type RouteName =
+  | 'getProduct'
+  | 'purchase'
+  | 'getOrder'
+  | 'addCartItem'
+  | 'removeCartItem'
+  | 'getCart'
+  | 'transfer'
+  | 'getAccount'
+  | 'batchAdjust'
+  | 'resetFreeEntries';
 
 /** A request as the operation would see it, in payload field names; `item` is addCartItem's item. */
 export type Command = Record<string, unknown>;
@@ -35,14 +45,16 @@ const defined = (command: Command): Command => Object.fromEntries(Object.entries
 
 /**
  * The statuses a plan built on `base` may be answered with, and what makes it a refusal, for either transport:
- * a draft refused before any operation (`early`) gets 400; a user route without a user, 401; any other mutation,
+ * a draft refused before any operation (`early`) gets 400; a user route without a user, 401; an admin route, 403
+ * for every (non-admin) user whatever the request, since access is checked before the request is read; any other mutation,
  * 400; an unmutated request, the base's own refusal.
  */
 export function verdict(base: Base, draft: { kinds: string[]; early: boolean }, identity: Identity): { kinds: string[]; expect: number[] } {
-  const anonymous = ROUTES[base.route].access === 'user' && identity.kind !== 'user';
+  const { access } = ROUTES[base.route];
+  const anonymous = access !== 'public' && identity.kind !== 'user';
   return {
     kinds: [...draft.kinds, ...(identity.kind === 'user' ? [] : [`identity ${identity.kind}`]), ...(draft.kinds.length ? [] : [base.why])],
-    expect: draft.early ? [400] : anonymous ? [401] : draft.kinds.length > 0 ? [400] : base.expect,
+    expect: draft.early ? [400] : anonymous ? [401] : access === 'admin' ? [403] : draft.kinds.length > 0 ? [400] : base.expect,
   };
 }
 
@@ -159,5 +171,26 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
         .map(base('getAccount', "another user's account", [404])),
       fc.tuple(user, fc.record({ accountId: unknownId })).map(base('getAccount', 'no such account', [404])),
     ),
+    // Admin routes: a well-formed batch or reset from a user who is not an admin.
+    batchAdjust: fc
+      .tuple(
+        user,
+        fc.record({
+          batchId: validItemId,
+          items: fc.array(
+            fc.record({
+              accountId: anyAccountId,
+              delta: fc.integer({ min: -1000, max: 1000 }).filter((d) => d !== 0),
+              reason: fc.constant('fuzz'),
+            }),
+            {
+              minLength: 1,
+              maxLength: 5,
+            },
+          ),
+        }),
+      )
+      .map(base('batchAdjust', 'not an admin', [403])),
+    resetFreeEntries: fc.tuple(user, fc.constant({})).map(base('resetFreeEntries', 'not an admin', [403])),
   };
 }

@@ -6,7 +6,8 @@ import type { Command, RouteName } from './requests';
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
-  access: 'user' | 'public';
+  /** 'admin': every caller the fuzzer plays is a plain user, so a signed-in caller is always refused 403. */
+  access: 'user' | 'public' | 'admin';
   /** Path, path parameters, body fields and idempotency key of the HTTP request for `c`. */
   http(c: Command): { path: string; params: Record<string, string>; body?: Command; key?: string };
   /** Keys a body (HTTP) or a payload (direct) may hold, per level. */
@@ -78,5 +79,18 @@ export const ROUTES: Record<RouteName, Route> = {
     access: 'user',
     http: (c) => ({ path: `/accounts/${s(c.accountId)}`, params: { id: s(c.accountId) } }),
     payloadKeys: ['accountId'],
+  },
+  batchAdjust: {
+    method: 'POST',
+    access: 'admin',
+    http: (c) => ({ path: '/accounts/batch-adjust', params: {}, body: { batchId: c.batchId, items: c.items } }),
+    bodyKeys: ['batchId', 'items'],
+    payloadKeys: ['batchId', 'items'],
+  },
+  resetFreeEntries: {
+    method: 'POST',
+    access: 'admin',
+    http: () => ({ path: '/maintenance/reset-free-entries', params: {} }),
+    payloadKeys: [],
   },
 };
