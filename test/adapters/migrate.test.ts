@@ -28,7 +28,7 @@ describe.each(BACKENDS)('migration of existing documents on %s', (backend) => {
       await (fixture as MongoFixture).client
         .db(fixture.dbName)
         .collection<{ _id: string }>(collection)
-        .insertOne({ _id: id as string, ...rest });
+        .replaceOne({ _id: id as string }, rest, { upsert: true });
     }
   }
   function migrate(collection: string, beforeWrite?: (id: string) => Promise<void>): Promise<MigrationReport> {
@@ -74,6 +74,16 @@ describe.each(BACKENDS)('migration of existing documents on %s', (backend) => {
     expect(await raw('float')).toMatchObject({ balance: 10.5 });
     expect((await raw('float'))?.version).toBeUndefined();
     expect(await raw('text')).toMatchObject({ balance: '10' });
+  });
+
+  it('skips a document another system changed (without adding a version) between the scan and the write', async () => {
+    await putRaw('accounts', { id: 'legacy', owner: 'ann', balance: 5 });
+
+    const report = await migrate('accounts', async () => putRaw('accounts', { id: 'legacy', owner: 'ann', balance: 6 }));
+
+    expect(report).toMatchObject({ scanned: 1, converted: 0, changedMeanwhile: 1 });
+    expect(await raw('legacy')).toMatchObject({ balance: 6 });
+    expect((await raw('legacy'))?.version).toBeUndefined();
   });
 
   it('refuses to read a document without a version, and a guard-only write gives it version 1', async () => {
