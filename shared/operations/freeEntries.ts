@@ -14,12 +14,13 @@
  * paused holder finds its fence refused (`lease-lost`). Nothing is written twice.
  *
  * Errors: whatever the store throws (SERVICE_UNAVAILABLE, INTERNAL); TRANSACTION_CONFLICT when contention
- * outlasts the retries; takeFreeEntry: VERSION_CONFLICT when the account keeps moving for TAKE_ROUNDS rounds.
+ * outlasts the retries; takeFreeEntry: VERSION_CONFLICT when the account keeps moving for TAKE_POLICY's attempts.
  */
 import { ACCOUNTS, MAINTENANCE } from '../collections';
 import { AppError } from '../errors';
 import { asAccount } from '../model';
-import { isContended, type TxWrite } from '../store';
+import { retry, type RetryPolicy } from '../retry';
+import type { TxWrite } from '../store';
 import { transactUntilDecided } from './contention';
 import type { OperationDeps } from './deps';
 import { acquireLease, fence, releaseLease } from './leases';
@@ -100,44 +101,51 @@ export async function resetFreeEntries(deps: OperationDeps, input: ResetInput): 
 export type TakeResult = { ok: true; day: string; left: number } | { ok: false; reason: 'not-open' | 'none-left' | 'not-your-account' };
 
 /** Rounds of read, decide, compare-and-swap when another writer moved the account or the day meanwhile. */
-export const TAKE_ROUNDS = 4;
+export const TAKE_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50 };
 
 /**
  * Takes one of today's free entries of `accountId` for its owner `uid` (for the code that spends them, e.g. a
  * lottery entry). One transaction: the day document must still name the day decided on (a reset in between
- * refuses it), and the account's counter moves by compare-and-swap on its version. At most TAKE_ROUNDS x 3
- * store calls.
+ * refuses it), and the account's counter moves by compare-and-swap on its version. At most
+ * TAKE_POLICY.maxAttempts x 3 store calls, through the one retry loop.
  */
 export async function takeFreeEntry(deps: OperationDeps, input: { uid: string; accountId: string; deadline: number }): Promise<TakeResult> {
-  for (let round = 0; round < TAKE_ROUNDS; round++) {
-    const today = await deps.store.get(MAINTENANCE, FREE_ENTRIES_DOC);
-    if (!today || typeof today.day !== 'string' || typeof today.allowance !== 'number') return { ok: false, reason: 'not-open' };
-    const account = asAccount(await deps.store.get(ACCOUNTS, input.accountId));
-    if (!account || account.owner !== input.uid) return { ok: false, reason: 'not-your-account' };
-    const used = account.freeDay === today.day && typeof account.freeUsed === 'number' ? account.freeUsed : 0;
-    if (used >= today.allowance) return { ok: false, reason: 'none-left' };
-    const result = await deps.store.transact(
-      [
-        {
-          kind: 'check',
-          label: 'day',
-          collection: MAINTENANCE,
-          id: FREE_ENTRIES_DOC,
-          guards: [{ field: 'day', op: 'eq', value: today.day }],
-        },
-        {
-          kind: 'update',
-          label: 'account',
-          collection: ACCOUNTS,
-          id: account.id,
-          spec: { expectVersion: account.version, set: { freeDay: today.day, freeUsed: used + 1 } },
-        },
-      ],
-      { deadline: input.deadline },
-    );
-    if (result.ok) return { ok: true, day: today.day, left: today.allowance - used - 1 };
-    if (isContended(result)) await deps.sleep(Math.floor(deps.random() * 20));
-    // Refused: the day turned or the account moved; decide again on fresh reads.
-  }
-  throw new AppError('VERSION_CONFLICT', 'the account kept changing while taking a free entry');
+  const run = await retry<TakeResult, 'moved'>(
+    async () => {
+      const today = await deps.store.get(MAINTENANCE, FREE_ENTRIES_DOC);
+      if (!today || typeof today.day !== 'string' || typeof today.allowance !== 'number') return done({ ok: false, reason: 'not-open' });
+      const account = asAccount(await deps.store.get(ACCOUNTS, input.accountId));
+      if (!account || account.owner !== input.uid) return done({ ok: false, reason: 'not-your-account' });
+      const used = account.freeDay === today.day && typeof account.freeUsed === 'number' ? account.freeUsed : 0;
+      if (used >= today.allowance) return done({ ok: false, reason: 'none-left' });
+      const result = await deps.store.transact(
+        [
+          {
+            kind: 'check',
+            label: 'day',
+            collection: MAINTENANCE,
+            id: FREE_ENTRIES_DOC,
+            guards: [{ field: 'day', op: 'eq', value: today.day }],
+          },
+          {
+            kind: 'update',
+            label: 'account',
+            collection: ACCOUNTS,
+            id: account.id,
+            spec: { expectVersion: account.version, set: { freeDay: today.day, freeUsed: used + 1 } },
+          },
+        ],
+        { deadline: input.deadline },
+      );
+      if (result.ok) return done({ ok: true, day: today.day, left: today.allowance - used - 1 });
+      // Refused (the day turned, the account moved) or contended: decide again on fresh reads.
+      return { done: false, failure: 'moved' };
+    },
+    TAKE_POLICY,
+    { deadline: input.deadline, deps },
+  );
+  if (run.ok) return run.value;
+  throw new AppError('VERSION_CONFLICT', 'the account kept changing while taking a free entry', { details: { attempts: run.attempts } });
 }
+
+const done = (value: TakeResult) => ({ done: true as const, value });
