@@ -46,6 +46,10 @@ export const ROUNDS = 'rounds' satisfies CollectionName;
 export const ROUND_ENTRIES = 'roundEntries' satisfies CollectionName;
 export const ROUND_HOLDINGS = 'roundHoldings' satisfies CollectionName;
 export const ROUND_QUEUE = 'roundQueue' satisfies CollectionName;
+/** Leases with fencing tokens, batch adjustment headers, and maintenance markers (issue 12). */
+export const LEASES = 'leases' satisfies CollectionName;
+export const BATCHES = 'batches' satisfies CollectionName;
+export const MAINTENANCE = 'maintenance' satisfies CollectionName;
 
 /** Shapes by collection name for adapters, which are keyed by plain strings. */
 export type Schema = Readonly<Record<string, CollectionShape>>;

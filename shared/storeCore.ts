@@ -122,7 +122,13 @@ export function createStore(options: StoreCoreOptions): ConditionalStore {
     async get(collection, id) {
       const shape = shapeOf(collection);
       assertKey(id, 'get');
-      return hooks.get(collection, shape, id);
+      const doc = await hooks.get(collection, shape, id);
+      // A document that never went through `npm run migrate` (shared/migration.ts): no compare-and-swap may be
+      // built on a version it does not have. The operator's problem, so a plain 500 for the client.
+      if (doc && !Number.isSafeInteger(doc.version)) {
+        throw new AppError('INTERNAL', `${collection}/${id} has no version: run npm run migrate -- --collection ${collection}`);
+      }
+      return doc;
     },
 
     async update(collection, id, spec) {

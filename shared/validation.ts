@@ -125,8 +125,8 @@ export function assertSafeInput(input: unknown, where: string, maxBytes?: number
  * A direct payload (or any parsed document) through both gates: assertSafeInput, then the strict schema.
  * @throws AppError INVALID_REQUEST with field-level issues.
  */
-export function parseInput<T>(schema: Schema<T>, input: unknown, where: string): T {
-  assertSafeInput(input, where, MAX_INPUT_BYTES);
+export function parseInput<T>(schema: Schema<T>, input: unknown, where: string, maxBytes = MAX_INPUT_BYTES): T {
+  assertSafeInput(input, where, maxBytes);
   return parseWith(schema, input, where);
 }
 

@@ -11,6 +11,7 @@ import { fillPath, ROUTES } from './routes';
 import type { Operation, Transport } from './transport';
 import type {
   Account,
+  BatchAdjustOutcome,
   Cart,
   DrawOutcome,
   EnterRoundOutcome,
@@ -22,6 +23,7 @@ import type {
   PurchaseOutcome,
   RemoveOutcome,
   RestockOutcome,
+  ResetFreeEntriesOutcome,
   Result,
   Round,
   Strategy,
@@ -157,6 +159,17 @@ export interface LocklessClient {
   enterRound(roundId: string, entry: { accountId: string; shares: number }, options?: MutationOptions): Promise<Result<EnterRoundOutcome>>;
   /** POST /rounds/{id}/draw, admins only; a drawn round answers its result. Errors: ROUND_NOT_FULL, ROUND_NOT_FOUND, FORBIDDEN, UNAUTHORIZED. */
   drawRound(roundId: string, options?: MutationOptions): Promise<Result<DrawOutcome>>;
+  /**
+   * POST /accounts/batch-adjust, for an admin's token (or a trusted server's admin assertion). Safe to send again
+   * with the same `batchId`: only what is missing is applied; `complete: false` asks for exactly that. Errors:
+   * FORBIDDEN, IDEMPOTENCY_KEY_REUSED (the batchId was used with other items), UNAUTHORIZED, INVALID_REQUEST.
+   */
+  batchAdjust(
+    batch: { batchId: string; items: Array<{ accountId: string; delta: number; reason: string }> },
+    options?: MutationOptions,
+  ): Promise<Result<BatchAdjustOutcome>>;
+  /** POST /maintenance/reset-free-entries, for an admin's token; once per UTC day. Errors: FORBIDDEN, UNAUTHORIZED. */
+  resetFreeEntries(options?: MutationOptions): Promise<Result<ResetFreeEntriesOutcome>>;
 }
 
 const checkLang = (lang: unknown): Lang => {
@@ -262,5 +275,10 @@ export function createClient(options: ClientOptions): LocklessClient {
     enterRound: (roundId, { accountId, shares }, o) =>
       call('enterRound', { id: roundId }, { accountId, shares }, { roundId, accountId, shares }, o),
     drawRound: (roundId, o) => call('drawRound', { id: roundId }, undefined, { roundId }, o),
+    batchAdjust: ({ batchId, items }, o) => {
+      const batch = { batchId, items: items.map(({ accountId, delta, reason }) => ({ accountId, delta, reason })) };
+      return call('batchAdjust', {}, batch, batch, o);
+    },
+    resetFreeEntries: (o) => call('resetFreeEntries', {}, undefined, {}, o),
   };
 }

@@ -36,6 +36,8 @@ export const ROUTES: Record<Operation, Route> = {
   getRound: { method: 'GET', path: '/rounds/{id}', public: true },
   enterRound: { method: 'POST', path: '/rounds/{id}/entries', payloadKey: true },
   drawRound: { method: 'POST', path: '/rounds/{id}/draw' },
+  batchAdjust: { method: 'POST', path: '/accounts/batch-adjust' },
+  resetFreeEntries: { method: 'POST', path: '/maintenance/reset-free-entries' },
 };
 
 /** The path with its parameters filled in, each URI-encoded. */

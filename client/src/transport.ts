@@ -25,7 +25,9 @@ export type Operation =
   | 'createRound'
   | 'getRound'
   | 'enterRound'
-  | 'drawRound';
+  | 'drawRound'
+  | 'batchAdjust'
+  | 'resetFreeEntries';
 
 export interface WireRequest {
   operation: Operation;

@@ -105,6 +105,34 @@ export interface NewRound {
   prize?: number;
 }
 
+/** One item of a batch adjustment as the server reports it. */
+export interface AdjustItemOutcome {
+  index: number;
+  accountId: string;
+  delta: number;
+  status: 'applied' | 'refused' | 'pending';
+  /** Why a refused item was refused. */
+  error?: 'INSUFFICIENT_BALANCE' | 'ACCOUNT_NOT_FOUND';
+}
+
+export interface BatchAdjustOutcome {
+  batchId: string;
+  /** False: the server's deadline stopped the work; send the same batch again to finish it. */
+  complete: boolean;
+  applied: number;
+  refused: number;
+  pending: number;
+  items: AdjustItemOutcome[];
+}
+
+export interface ResetFreeEntriesOutcome {
+  status: 'reset' | 'already-done' | 'busy' | 'lease-lost';
+  day: string;
+  allowance?: number;
+  token?: number;
+  holder?: string;
+}
+
 export interface Account {
   id: string;
   owner: string;

@@ -17,6 +17,7 @@ import { CreateProductBody, EditProductBody, RestockBody } from '../../shared/ca
 import { CartItemBody, Id, IdempotencyKey, MAX_INPUT_BYTES, PayBody, PurchaseBody, TransferBody } from '../../shared/validation';
 import { CreateRoundBody, EnterRoundBody } from '../../shared/roundValidation';
 import * as responses from './responses';
+import { BATCH_MAX_INPUT_BYTES, BatchAdjustBody } from '../../shared/batchValidation';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { OPERATIONS } = require('../serverless/functions.cjs') as {
@@ -271,6 +272,24 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     pathParams: ['id'],
     success: { msg: 'ROUND_DRAWN', data: responses.RoundDrawn },
     errors: ['FORBIDDEN', 'ROUND_NOT_FOUND', 'TRANSACTION_CONFLICT', 'ROUND_NOT_FULL'],
+  },
+  batchAdjust: {
+    summary: 'Apply up to 1,000 balance adjustments, each exactly once (admins and trusted servers only)',
+    description:
+      'Items are applied in atomic chunks; a debit never takes a balance below 0 (the item is refused, the rest applies). ' +
+      'Every item gets one ledger entry. The `batchId` makes the batch idempotent and resumable: `complete: false` means the ' +
+      `deadline stopped the work, and sending the same batch again applies only what is missing. Bodies up to ${BATCH_MAX_INPUT_BYTES} bytes.`,
+    pathParams: [],
+    body: { schema: BatchAdjustBody },
+    success: { msg: 'OK', data: responses.BatchAdjust },
+    errors: ['FORBIDDEN', 'IDEMPOTENCY_KEY_REUSED'],
+  },
+  resetFreeEntries: {
+    summary: "Open today's free entries, once per UTC day (admins only; the scheduled maintenance run does the same)",
+    description: 'No body. `status` says whether this call opened the day, found it done, or found another run holding the lease.',
+    pathParams: [],
+    success: { msg: 'OK', data: responses.ResetFreeEntries },
+    errors: ['FORBIDDEN', 'TRANSACTION_CONFLICT'],
   },
 };
 

@@ -114,3 +114,30 @@ export const RoundEntered = z.strictObject({
 });
 
 export const RoundDrawn = z.strictObject({ round: Round, drawnNow: z.boolean() });
+const delta = z.number().check(z.int());
+
+export const BatchAdjust = z.strictObject({
+  batchId: z.string(),
+  /** False when the deadline or contention stopped the work: send the same batch again to finish it. */
+  complete: z.boolean(),
+  applied: count,
+  refused: count,
+  pending: count,
+  items: z.array(
+    z.strictObject({
+      index: count,
+      accountId: z.string(),
+      delta,
+      status: z.enum(['applied', 'refused', 'pending']),
+      error: z.optional(z.enum(['INSUFFICIENT_BALANCE', 'ACCOUNT_NOT_FOUND'])),
+    }),
+  ),
+});
+
+export const ResetFreeEntries = z.strictObject({
+  status: z.enum(['reset', 'already-done', 'busy', 'lease-lost']),
+  day: z.string(),
+  allowance: z.optional(count),
+  token: z.optional(count),
+  holder: z.optional(z.string()),
+});

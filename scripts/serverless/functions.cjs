@@ -117,6 +117,17 @@ const OPERATIONS = {
       ledger: ['PutItem'],
     },
   },
+  // Admin routes (access 'admin' in the handler: an admin JWT or a trusted server's admin assertion).
+  batchAdjust: {
+    method: 'POST',
+    path: '/accounts/batch-adjust',
+    tables: { accounts: ['UpdateItem'], ledger: ['GetItem', 'PutItem'], batches: ['GetItem', 'PutItem', 'UpdateItem'] },
+  },
+  resetFreeEntries: {
+    method: 'POST',
+    path: '/maintenance/reset-free-entries',
+    tables: { leases: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], maintenance: ['GetItem', 'PutItem', 'UpdateItem'] },
+  },
 };
 
 /** The suffix of the API Gateway function of an operation. */

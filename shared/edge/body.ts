@@ -60,15 +60,15 @@ export function duplicateKey(text: string): string | undefined {
  * other than application/json (UTF-8), no body, more than MAX_INPUT_BYTES, invalid JSON, a duplicate key, a
  * forbidden key at any depth (`__proto__`, `constructor`, `prototype`, `$...`, `a.b`), or not an object.
  */
-export function readJsonObject(req: ApiRequest): Record<string, unknown> {
+export function readJsonObject(req: ApiRequest, maxBytes = MAX_INPUT_BYTES): Record<string, unknown> {
   const contentType = req.headers['content-type'];
   if (contentType === undefined) throw invalid('headers.content-type', 'content type must be application/json');
   if (contentType.length > MAX_CONTENT_TYPE_LENGTH || !JSON_CONTENT_TYPE.test(contentType.trim())) {
     throw invalid('headers.content-type', 'content type must be application/json (UTF-8)');
   }
   if (req.body === undefined || req.body === '') throw invalid('body', 'a JSON body is required');
-  if (Buffer.byteLength(req.body, 'utf8') > MAX_INPUT_BYTES) {
-    throw invalid('body', `body must be at most ${MAX_INPUT_BYTES} bytes`);
+  if (Buffer.byteLength(req.body, 'utf8') > maxBytes) {
+    throw invalid('body', `body must be at most ${maxBytes} bytes`);
   }
   let parsed: unknown;
   try {

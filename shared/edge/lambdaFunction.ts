@@ -57,6 +57,8 @@ export interface FunctionSpec<C> {
   /** The strict schema of a direct payload (its optional `lang` is taken off first). */
   direct: Schema<C>;
   run(command: C, call: Call): Promise<Success>;
+  /** The largest body or direct payload, in UTF-8 bytes (default MAX_INPUT_BYTES; batch routes need more). */
+  maxInputBytes?: number;
 }
 
 /** The entry point of the direct-invocation function: identity from the invocation context only. */
@@ -102,7 +104,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     let sub: string | undefined;
     let admin = false;
     try {
-      req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context, spec.query);
+      req = fromHttpEvent(event as Parameters<typeof fromHttpEvent>[0], context, { query: spec.query, maxBodyBytes: spec.maxInputBytes });
       // A claim in Cognito's owner namespace is no user of the JWT issuer (directIdentity.ts).
       sub = isUserSub(req.sub) ? req.sub : undefined;
       admin = sub !== undefined && isAdminByClaims(req.claims, adminSettings);
@@ -136,7 +138,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       sub = caller?.sub;
       admin = caller?.admin === true;
       requireAccess(sub, admin);
-      const command = parseInput(spec.direct, payload, 'payload');
+      const command = parseInput(spec.direct, payload, 'payload', spec.maxInputBytes);
       const call: Call = { sub, admin, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', requestId, 'direct', result.status ?? 200, started, sub, admin);

@@ -95,15 +95,21 @@ function readHeaders(raw: Record<string, string | undefined> | null | undefined,
 }
 
 /** The body as text: base64 decoded strictly (no skipped characters), UTF-8 decoded strictly (no U+FFFD). */
-function readBody(raw: string | null | undefined, base64: boolean, method: string, issues: FieldIssue[]): string | undefined {
+function readBody(
+  raw: string | null | undefined,
+  base64: boolean,
+  method: string,
+  issues: FieldIssue[],
+  maxBytes = MAX_INPUT_BYTES,
+): string | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   if (BODYLESS_METHODS.has(method)) {
     issues.push({ field: 'body', message: `a ${method} request takes no body` });
     return undefined;
   }
-  const limit = base64 ? Math.ceil(MAX_INPUT_BYTES / 3) * 4 : MAX_INPUT_BYTES * 3;
+  const limit = base64 ? Math.ceil(maxBytes / 3) * 4 : maxBytes * 3;
   if (raw.length > limit) {
-    issues.push({ field: 'body', message: `body must be at most ${MAX_INPUT_BYTES} bytes` });
+    issues.push({ field: 'body', message: `body must be at most ${maxBytes} bytes` });
     return undefined;
   }
   if (!base64) {
@@ -148,14 +154,19 @@ function readQuery(
 /**
  * Reads an HTTP API v2 event. Throws INVALID_REQUEST only for an event API Gateway never sends (a header that
  * is not a string...); everything else wrong with the request is left in `issues` for refuseInvalidInput.
+ * `maxBodyBytes` is the route's body limit (MAX_INPUT_BYTES unless the function says otherwise).
  */
-export function fromHttpEvent(event: unknown, context?: Context, declaredQuery: readonly string[] = []): ApiRequest {
+export function fromHttpEvent(
+  event: unknown,
+  context?: Context,
+  options: { query?: readonly string[]; maxBodyBytes?: number } = {},
+): ApiRequest {
   const e = parseWith(HttpEvent, event, 'event');
   const issues: FieldIssue[] = [];
   const method = (e.requestContext.http.method ?? 'GET').toUpperCase();
   const headers = readHeaders(e.headers, issues);
-  const query = readQuery(e.rawQueryString, plainMap(e.queryStringParameters), declaredQuery, issues);
-  const body = readBody(e.body, e.isBase64Encoded === true, method, issues);
+  const query = readQuery(e.rawQueryString, plainMap(e.queryStringParameters), options.query ?? [], issues);
+  const body = readBody(e.body, e.isBase64Encoded === true, method, issues, options.maxBodyBytes ?? MAX_INPUT_BYTES);
   const verified = e.requestContext.authorizer?.jwt?.claims;
   const claims = verified ? Object.assign(Object.create(null) as Record<string, unknown>, verified) : undefined;
   const sub = claims?.sub;

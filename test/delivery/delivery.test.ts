@@ -178,10 +178,26 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
           body: { accountId: 'acc-alice', shares: 1 },
         },
         drawRound: { method: 'POST', path: '/rounds/r-1/draw', pathParameters: { id: 'r-1' }, claims: adminClaims },
+        batchAdjust: {
+          method: 'POST',
+          path: '/accounts/batch-adjust',
+          body: { batchId: 'b-1', items: [{ accountId: 'acc-alice', delta: 1, reason: 'x' }] },
+        },
+        resetFreeEntries: { method: 'POST', path: '/maintenance/reset-free-entries' },
       };
       // Public functions read the payload at once; admin ones refuse bob (no admin) before they read it.
       const PUBLIC = ['getProduct', 'getRound'];
-      const ADMIN = ['createProduct', 'editProduct', 'restock', 'shipOrder', 'refundOrder', 'createRound', 'drawRound'];
+      const ADMIN = [
+        'createProduct',
+        'editProduct',
+        'restock',
+        'shipOrder',
+        'refundOrder',
+        'createRound',
+        'drawRound',
+        'batchAdjust',
+        'resetFreeEntries',
+      ];
       expect(Object.keys(forged).sort()).toEqual(Object.keys(DEPLOYED.OPERATIONS).sort());
       const before = await snapshot(fixture);
       for (const [fn, request] of Object.entries(forged)) {

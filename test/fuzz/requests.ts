@@ -28,7 +28,9 @@ export type RouteName =
   | 'shipOrder'
   | 'refundOrder'
   | 'getRound'
-  | 'enterRound';
+  | 'enterRound'
+  | 'batchAdjust'
+  | 'resetFreeEntries';
 
 /** A request as the operation would see it, in payload field names; `item` is addCartItem's item. */
 export type Command = Record<string, unknown>;
@@ -287,5 +289,26 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
         )
         .map(base('enterRound', 'an empty account', [422])),
     ),
+    // Admin routes: a well-formed batch or reset from a user who is not an admin.
+    batchAdjust: fc
+      .tuple(
+        user,
+        fc.record({
+          batchId: validItemId,
+          items: fc.array(
+            fc.record({
+              accountId: anyAccountId,
+              delta: fc.integer({ min: -1000, max: 1000 }).filter((d) => d !== 0),
+              reason: fc.constant('fuzz'),
+            }),
+            {
+              minLength: 1,
+              maxLength: 5,
+            },
+          ),
+        }),
+      )
+      .map(base('batchAdjust', 'not an admin', [403])),
+    resetFreeEntries: fc.tuple(user, fc.constant({})).map(base('resetFreeEntries', 'not an admin', [403])),
   };
 }

@@ -152,6 +152,19 @@ export const ROUTES: Record<RouteName, Route> = {
     bodyKeys: ['accountId', 'shares'],
     payloadKeys: ['roundId', 'accountId', 'shares', 'idempotencyKey'],
   },
+  batchAdjust: {
+    method: 'POST',
+    access: 'admin',
+    http: (c) => ({ path: '/accounts/batch-adjust', params: {}, body: { batchId: c.batchId, items: c.items } }),
+    bodyKeys: ['batchId', 'items'],
+    payloadKeys: ['batchId', 'items'],
+  },
+  resetFreeEntries: {
+    method: 'POST',
+    access: 'admin',
+    http: () => ({ path: '/maintenance/reset-free-entries', params: {} }),
+    payloadKeys: [],
+  },
 };
 
 /** An order transition without fields: a POST without a body (any body is refused). */

@@ -285,6 +285,18 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     await check('enterRound', enter({ accountId: 'acc-alice', shares: 2 }), 200);
     await check('drawRound', { method: 'POST', ...round('/draw'), ...admin }, 200);
     await check('getRound', { method: 'GET', ...round('') }, 200);
+    const adjust = (body: unknown, who: Partial<EventInput> = admin) => ({ method: 'POST', path: '/accounts/batch-adjust', body, ...who });
+    const items = [
+      { accountId: 'acc-bob', delta: 5, reason: 'bonus' },
+      { accountId: 'acc-nx', delta: 5, reason: 'nobody' },
+    ];
+    await check('batchAdjust', adjust({ batchId: 'oa-batch', items }), 200);
+    await check('batchAdjust', adjust({ batchId: 'oa-batch', items: [items[0]] }), 422);
+    await check('batchAdjust', adjust({ batchId: 'oa-batch', items }, { sub: 'alice' }), 403);
+    await check('batchAdjust', adjust({ batchId: 'oa-batch', items: [{ accountId: 'acc-bob', delta: 0, reason: 'x' }] }), 400);
+    const reset = (who: Partial<EventInput> = admin) => ({ method: 'POST', path: '/maintenance/reset-free-entries', ...who });
+    await check('resetFreeEntries', reset(), 200);
+    await check('resetFreeEntries', reset({ sub: 'alice' }), 403);
 
     // Every operation was seen succeeding.
     const operations = Object.values(openApiDocument.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));

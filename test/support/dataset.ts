@@ -31,6 +31,8 @@ export const FUNCTION_NAMES = [
   'getRound',
   'enterRound',
   'drawRound',
+  'batchAdjust',
+  'resetFreeEntries',
 ];
 
 /** The account payments go to (LOCKLESS_MERCHANT_ACCOUNT_ID's default); owned by no user of the suites. */

@@ -1,0 +1,3 @@
+import { describeBatchAdjust } from './batchAdjust';
+
+describeBatchAdjust('dynamodb');

@@ -1,0 +1,3 @@
+import { describeFreeEntries } from './freeEntries';
+
+describeFreeEntries('mongodb');
