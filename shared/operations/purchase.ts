@@ -2,6 +2,9 @@
  * Purchase: check stock, take it, create the order, with one of three strategies.
  *
  * - `atomic`: one guarded write (`stock >= quantity`, decrement). No read, no retry; then the order insert.
+ *   Under `atomic` and `version` the write that takes the stock also numbers the take, and the order number is
+ *   derived from it (takes.ts), so a reconciler (reconcile.ts) gives back the units of a function that died
+ *   before its order.
  * - `version`: read, check, compare-and-swap on `version`; a lost race retries with jittered backoff,
  *   bounded by attempts and the Lambda's remaining time. Then the order insert.
  * - `transaction` (default): the guarded decrement and the order insert commit together or not at all.
@@ -24,6 +27,8 @@ import { isContended, type TxContended, type TxWrite } from '../store';
 import { contentionError, contentionPolicy } from './contention';
 import { runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
 import { buildOrder, createOrderForTakenStock } from './orders';
+import { linkLease } from './idempotency';
+import { orderNoOfTake, takeIncrements, takeSets } from './takes';
 
 export interface PurchaseInput {
   uid: string;
@@ -77,12 +82,12 @@ export async function purchase(deps: OperationDeps, input: PurchaseInput): Promi
       );
 }
 
-function runStrategy(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
+function runStrategy(deps: OperationDeps, input: PurchaseInput, lease?: Lease): Promise<PurchaseOutcome> {
   switch (input.strategy) {
     case 'atomic':
-      return atomicPurchase(deps, input, orderNo);
+      return atomicPurchase(deps, input, lease);
     case 'version':
-      return versionPurchase(deps, input, orderNo);
+      return versionPurchase(deps, input, lease);
     case 'transaction':
       return transactionPurchase(deps, input);
   }
@@ -97,21 +102,32 @@ async function leasedPurchase(deps: OperationDeps, input: PurchaseInput, lease: 
       return outcome(earlier as Order, product?.stock ?? null, 1, input.strategy);
     }
   }
-  return runStrategy(deps, input, lease.ref);
+  return runStrategy(deps, input, lease);
+}
+
+/**
+ * The order of a numbered take (takes.ts): its number is derived from the take. Under a lease, the record first
+ * points at that number, so a duplicate that takes over after a crash finds the order (previousRef); a crash
+ * before that leaves no order, and the reconciler gives the units back.
+ */
+async function orderForTake(deps: OperationDeps, product: Product, input: PurchaseInput, lease?: Lease): Promise<Order> {
+  const orderNo = orderNoOfTake(product);
+  if (lease) await linkLease(deps, lease, orderNo);
+  return createOrderForTakenStock(deps, product, input.uid, input.quantity, orderNo);
 }
 
 function outcome(order: Order, stock: number | null, attempts: number, strategy: Strategy): PurchaseOutcome {
   return { order: publicOrder(order), stock, attempts, strategy };
 }
 
-async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
+async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, lease?: Lease): Promise<PurchaseOutcome> {
   const result = await deps.store.update(PRODUCTS, input.productId, {
     guards: [
       { field: 'stock', op: 'gte', value: input.quantity },
       // A document without a numeric price is not for sale; refusing it here avoids taking stock we cannot bill.
       { field: 'price', op: 'gte', value: 0 },
     ],
-    inc: { stock: -input.quantity, sold: input.quantity },
+    inc: { stock: -input.quantity, sold: input.quantity, ...takeIncrements(input.quantity) },
   });
   if (!result.ok) {
     if (result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
@@ -120,11 +136,11 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, orderNo
     throw notFound(input.productId);
   }
   const product = requireProduct(result.doc, input.productId);
-  const order = await createOrderForTakenStock(deps, product, input.uid, input.quantity, orderNo);
+  const order = await orderForTake(deps, product, input, lease);
   return outcome(order, product.stock, 1, 'atomic');
 }
 
-async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
+async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?: Lease): Promise<PurchaseOutcome> {
   const run = await retry<Product, 'conflict'>(
     async () => {
       const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
@@ -133,7 +149,7 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderN
       // The decision was made on the snapshot; the CAS makes it stand only if nothing changed since.
       const result = await deps.store.update(PRODUCTS, input.productId, {
         expectVersion: snapshot.version,
-        set: { stock: snapshot.stock - input.quantity, sold: snapshot.sold + input.quantity },
+        set: { stock: snapshot.stock - input.quantity, sold: snapshot.sold + input.quantity, ...takeSets(snapshot, input.quantity) },
       });
       if (result.ok) return { done: true, value: requireProduct(result.doc, input.productId) };
       if (result.reason === 'not_found') throw notFound(input.productId);
@@ -152,7 +168,7 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderN
       details: { attempts: run.attempts },
     });
   }
-  const order = await createOrderForTakenStock(deps, run.value, input.uid, input.quantity, orderNo);
+  const order = await orderForTake(deps, run.value, input, lease);
   return outcome(order, run.value.stock, run.attempts, 'version');
 }
 
