@@ -114,7 +114,8 @@ async function voidAndRestock(deps: OperationDeps, order: Pick<Order, 'orderNo' 
         if (result.ok) return { done: true, value: 'voided' };
         if (isContended(result)) return { done: false, failure: result };
         if (result.label === 'tombstone') {
-          const current = result.reason === 'already_exists' && result.current ? result.current : await deps.store.get(ORDERS, order.orderNo);
+          const current =
+            result.reason === 'already_exists' && result.current ? result.current : await deps.store.get(ORDERS, order.orderNo);
           // Nothing there (it vanished between the two reads): try again.
           if (!current) return { done: false, failure: 'absent' };
           return { done: true, value: current.status === 'void' ? 'voided' : 'exists' };

@@ -158,7 +158,8 @@ export function describeCrashInjection(backend: BackendName): void {
             retriedKeys.push(uid);
             const later = deps(fixture.store, run.seed + 1, 60_000);
             await purchase(later, { ...input, deadline: later.now() + TIMEOUT_MS }).catch((err: { code?: string }) => {
-              if (err.code !== 'INSUFFICIENT_STOCK' && err.code !== 'INTERNAL') outcomes.other.push(`${JSON.stringify(run)} retry: ${err.code}`);
+              if (err.code !== 'INSUFFICIENT_STOCK' && err.code !== 'INTERNAL')
+                outcomes.other.push(`${JSON.stringify(run)} retry: ${err.code}`);
             });
           }
         }
