@@ -6,3 +6,4 @@ export type { DynamoStoreOptions } from './sender';
 export { createDynamoDocumentClient } from './client';
 export type { DynamoClientOptions } from './client';
 export { createTableInput, deleteTables, ensureTables, tableName } from './tables';
+export { createDynamoCatalog } from './catalog';

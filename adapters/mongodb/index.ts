@@ -2,3 +2,4 @@
 export { createMongoStore, type MongoStoreOptions } from './sender';
 export { createMongoClient, type MongoClientSettings } from './client';
 export { ensureIndexes } from './indexes';
+export { createMongoCatalog } from './catalog';
