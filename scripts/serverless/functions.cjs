@@ -48,6 +48,18 @@ const OPERATIONS = {
   getCart: { method: 'GET', path: '/carts/{id}', tables: { carts: ['GetItem'] } },
 };
 
+/**
+ * Scheduled functions: no route and no direct caller; EventBridge invokes them on their schedule. `maintenance`
+ * runs shared/maintenance.ts's tasks (the reconciler of lost takes first, issue 9). Scan lists the products and
+ * orders; the reconciler reads and voids order numbers and gives units back on the product.
+ */
+const SCHEDULED = {
+  maintenance: {
+    schedule: 'rate(1 minute)',
+    tables: { products: ['GetItem', 'UpdateItem', 'Scan'], orders: ['GetItem', 'PutItem', 'Scan'] },
+  },
+};
+
 /** The suffix of the API Gateway function of an operation. */
 const HTTP_SUFFIX = 'Http';
 
@@ -108,6 +120,15 @@ function functionsFor(env) {
       events: [httpEvent(operation, spec, env)],
     };
   }
+  for (const [name, spec] of Object.entries(SCHEDULED)) {
+    const dist = env.LOCKLESS_DIST_DIR || 'dist';
+    out[name] = {
+      handler: `${dist}/${name}/index.handler`,
+      role: roleLogicalId(name),
+      package: { patterns: [`${dist}/${name}/**`] },
+      events: [{ schedule: spec.schedule }],
+    };
+  }
   const reserved = reservedConcurrency(env);
   for (const [key, count] of Object.entries(reserved)) {
     if (!out[key]) throw new Error(`LOCKLESS_RESERVED_CONCURRENCY names ${key}, which is not a function (${Object.keys(out).join(', ')})`);
@@ -135,7 +156,7 @@ function parameterArn(name) {
  */
 function roles(stage, parameters = []) {
   const out = {};
-  for (const [operation, spec] of Object.entries(OPERATIONS)) {
+  for (const [operation, spec] of Object.entries({ ...OPERATIONS, ...SCHEDULED })) {
     const statements = Object.entries(spec.tables).map(([collection, actions]) => ({
       Effect: 'Allow',
       Action: actions.map((action) => `dynamodb:${action}`),
@@ -144,7 +165,9 @@ function roles(stage, parameters = []) {
     statements.push({
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [logGroupArn(stage, operation), logGroupArn(stage, `${operation}${HTTP_SUFFIX}`)],
+      Resource: SCHEDULED[operation]
+        ? [logGroupArn(stage, operation)]
+        : [logGroupArn(stage, operation), logGroupArn(stage, `${operation}${HTTP_SUFFIX}`)],
     });
     if (parameters.length > 0) {
       statements.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameters.map(parameterArn) });
@@ -165,6 +188,7 @@ function roles(stage, parameters = []) {
 
 module.exports = {
   OPERATIONS,
+  SCHEDULED,
   HTTP_SUFFIX,
   // Serverless calls a function property of a `file()` source with its own context: the block is read from
   // the environment of the `serverless` command.

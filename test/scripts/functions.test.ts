@@ -9,13 +9,19 @@ const deployed = require('../../scripts/serverless/functions.cjs') as {
 describe('the functions block', () => {
   it('has a direct and an HTTP function per operation, and only the HTTP one has an event', () => {
     const fns = deployed.functionsFor({});
-    expect(Object.keys(fns)).toHaveLength(16);
+    expect(Object.keys(fns)).toHaveLength(17);
     expect(fns.transfer).toMatchObject({ handler: 'dist/transfer/index.handler' });
     expect(fns.transfer!.events).toBeUndefined();
     expect(fns.transferHttp).toMatchObject({
       handler: 'dist/transfer/index.httpHandler',
       events: [{ httpApi: { method: 'POST', path: '/transfers' } }],
     });
+  });
+
+  it('runs maintenance every minute on a schedule, with no route and no HTTP twin', () => {
+    const fns = deployed.functionsFor({});
+    expect(fns.maintenance).toMatchObject({ handler: 'dist/maintenance/index.handler', events: [{ schedule: 'rate(1 minute)' }] });
+    expect(fns.maintenanceHttp).toBeUndefined();
   });
 
   it('sets reserved concurrency per function from LOCKLESS_RESERVED_CONCURRENCY', () => {
