@@ -323,7 +323,9 @@ describe('serverless package', () => {
           granted[table] = [...(granted[table] ?? []), ...statement.Action.map((a: string) => a.replace('dynamodb:', ''))].sort();
         }
       }
-      const expected = Object.fromEntries(Object.entries((DEPLOYED.OPERATIONS[operation] ?? DEPLOYED.SCHEDULED[operation])!.tables).map(([t, a]) => [t, [...a].sort()]));
+      const expected = Object.fromEntries(
+        Object.entries((DEPLOYED.OPERATIONS[operation] ?? DEPLOYED.SCHEDULED[operation])!.tables).map(([t, a]) => [t, [...a].sort()]),
+      );
       expect({ operation, granted }).toEqual({ operation, granted: expected });
     }
     // The public catalogue read holds nothing but GetItem on products.
