@@ -7,7 +7,7 @@
  *   before its order.
  * - `version`: read, check, compare-and-swap on `version`; a lost race retries with jittered backoff,
  *   bounded by attempts and the Lambda's remaining time. Then the order insert.
- * - `transaction` (default): the guarded decrement and the order insert commit together or not at all.
+ * - `transaction`: the guarded decrement and the order insert commit together or not at all.
  *
  * With an idempotency key, a repeat of the same request returns the first result and has no second effect
  * (see idempotency.ts for how each strategy records the key atomically with its write).
