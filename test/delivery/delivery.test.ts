@@ -16,6 +16,7 @@ import { httpEvent } from '../support/events';
 import { snapshot } from '../support/dataset';
 import { checkTemplate } from './cfnSpec';
 import { COLLECTION_NAMES } from '../../shared/collections';
+import { DEFAULT_STRATEGY } from '../../shared/validation';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
 import { freePort } from '../../tools/servers/process';
@@ -81,7 +82,7 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     expect(body).toMatchObject({
       code: 200,
       msg: 'Purchase completed',
-      data: { stock: 97, attempts: 1, strategy: 'transaction', order: { uid: 'alice', quantity: 3, amount: 5997, status: 'created' } },
+      data: { stock: 97, attempts: 1, strategy: DEFAULT_STRATEGY, order: { uid: 'alice', quantity: 3, amount: 5997, status: 'created' } },
     });
 
     const after = await fetch(`${offline.httpUrl}/products/1`);
