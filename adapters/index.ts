@@ -67,3 +67,22 @@ export function getOverdueOrders(config: FunctionConfig, mongoUri?: string): Ove
   }
   return overdueOrders;
 }
+
+let catalog: import('../shared/maintenance').Catalog | undefined;
+
+/** The container's maintenance catalog (scans; the scheduled maintenance function only), kept like the store. */
+export function getCatalog(config: FunctionConfig, mongoUri?: string): import('../shared/maintenance').Catalog {
+  if (catalog) return catalog;
+  if (config.backend === 'mongodb') {
+    const mongo = require('./mongodb') as typeof import('./mongodb');
+    if (!mongoUri) throw new Error('LOCKLESS_MONGODB_URI is not set');
+    catalog = mongo.createMongoCatalog({ client: mongo.createMongoClient(mongoUri, config.mongodb), dbName: config.mongodb.dbName });
+  } else {
+    const dynamo = require('./dynamodb') as typeof import('./dynamodb');
+    catalog = dynamo.createDynamoCatalog({
+      client: dynamo.createDynamoDocumentClient(config.dynamodb),
+      tablePrefix: config.dynamodb.tablePrefix,
+    });
+  }
+  return catalog;
+}

@@ -6,7 +6,7 @@
  */
 import { buildAll } from '../esbuild.config.mjs';
 import { backendFrom, intSetting, setting } from '../shared/config';
-import { startLocalBackend, type LocalBackend } from './local/backend';
+import { startLocalBackend, writeLocalBackend, type LocalBackend } from './local/backend';
 import { HTTP_PORT, LAMBDA_PORT, LOCAL_TABLE_PREFIX } from './local/config';
 import { startOffline, type OfflineHandle } from './local/offline';
 import { buildClientBundle, demoOrigins, demoPort, startDemoServer, type DemoServer } from './local/demoServer';
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
 
   try {
     db = await startLocalBackend(backend, { tablePrefix: LOCAL_TABLE_PREFIX, dbName: 'lockless', log });
+    // `npm run reconcile` (scripts/reconcile.ts) finds this run's database here.
+    writeLocalBackend(db.env);
     offline = await startOffline({
       httpPort: intSetting('LOCKLESS_PORT', HTTP_PORT),
       lambdaPort: intSetting('LOCKLESS_LAMBDA_PORT', LAMBDA_PORT),

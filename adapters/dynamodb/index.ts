@@ -7,3 +7,4 @@ export { createDynamoDocumentClient } from './client';
 export type { DynamoClientOptions } from './client';
 export { createTableInput, deleteTables, ensureTables, tableName } from './tables';
 export { createDynamoOverdueOrders } from './overdueOrders';
+export { createDynamoCatalog } from './catalog';

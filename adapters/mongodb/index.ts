@@ -3,3 +3,4 @@ export { createMongoStore, type MongoStoreOptions } from './sender';
 export { createMongoClient, type MongoClientSettings } from './client';
 export { ensureIndexes } from './indexes';
 export { createMongoOverdueOrders } from './overdueOrders';
+export { createMongoCatalog } from './catalog';

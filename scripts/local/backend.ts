@@ -2,6 +2,8 @@
  * Brings up the database side of a local run: the server (DynamoDB Local in memory, or MongoDB), the tables or
  * indexes, and the demo data. Used by `npm start`; the end-to-end tests reuse the preparation step.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { COLLECTIONS } from '../../shared/collections';
 import { intSetting, setting, type Backend } from '../../shared/config';
@@ -85,4 +87,18 @@ function fmt(seeded: { inserted: string[]; existing: string[] }): string {
   if (seeded.inserted.length) parts.push(`inserted ${seeded.inserted.join(', ')}`);
   if (seeded.existing.length) parts.push(`kept existing ${seeded.existing.join(', ')}`);
   return parts.join('; ') || 'nothing';
+}
+
+/** Where `npm start` leaves the settings of its database for `npm run reconcile` (ignored by git). */
+export const LOCAL_BACKEND_FILE = join('.lockless', 'local-backend.json');
+
+export function writeLocalBackend(env: Record<string, string>): void {
+  mkdirSync(dirname(LOCAL_BACKEND_FILE), { recursive: true });
+  writeFileSync(LOCAL_BACKEND_FILE, `${JSON.stringify(env, null, 2)}\n`);
+}
+
+/** The settings `npm start` left, or undefined when it has not run here. */
+export function readLocalBackend(): Record<string, string> | undefined {
+  if (!existsSync(LOCAL_BACKEND_FILE)) return undefined;
+  return JSON.parse(readFileSync(LOCAL_BACKEND_FILE, 'utf8')) as Record<string, string>;
 }

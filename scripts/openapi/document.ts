@@ -66,8 +66,9 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
   purchase: {
     summary: 'Buy units of a product for the caller',
     description:
-      '`strategy` picks how stock is taken: `atomic` (one guarded decrement), `version` (compare-and-swap on the version), ' +
-      '`transaction` (the default: stock and order in one transaction). Send an Idempotency-Key to retry safely.',
+      '`strategy` picks how stock is taken: `atomic` (the default: one guarded decrement, then the order; a reconciler returns ' +
+      'the units of a purchase that died in between), `version` (compare-and-swap on the version), ' +
+      '`transaction` (stock and order in one transaction). Send an Idempotency-Key to retry safely.',
     pathParams: ['id'],
     body: { schema: PurchaseBody },
     idempotent: true,

@@ -130,6 +130,35 @@ const OPERATIONS = {
   },
 };
 
+/** The union of several operations' table actions, each action once. */
+function mergedTables(...specs) {
+  const out = {};
+  for (const spec of specs) {
+    for (const [table, actions] of Object.entries(spec)) out[table] = [...new Set([...(out[table] || []), ...actions])];
+  }
+  return out;
+}
+
+/**
+ * Scheduled functions: no route and no direct caller; EventBridge invokes them on their schedule. `maintenance`
+ * runs shared/maintenance.ts's tasks: the reconciler of lost takes (issue 9), order expiry (issue 11), lottery draws
+ * and the daily free-entry reset (issue 12). Scan lists the products and orders; the reconciler reads and voids order
+ * numbers and gives units back on the product.
+ */
+const SCHEDULED = {
+  maintenance: {
+    schedule: 'rate(1 minute)',
+    // Its own reads and writes, and those of the operations its tasks run: expiring an order is a cancellation
+    // by the clock (Query finds them on the orders' statusExpiresAt index), draws and the daily reset as their routes.
+    tables: mergedTables(
+      { products: ['GetItem', 'UpdateItem', 'Scan'], orders: ['GetItem', 'PutItem', 'Scan', 'Query'] },
+      OPERATIONS.cancelOrder.tables,
+      OPERATIONS.drawRound.tables,
+      OPERATIONS.resetFreeEntries.tables,
+    ),
+  },
+};
+
 /** The suffix of the API Gateway function of an operation. */
 const HTTP_SUFFIX = 'Http';
 
@@ -190,6 +219,15 @@ function functionsFor(env) {
       events: [httpEvent(operation, spec, env)],
     };
   }
+  for (const [name, spec] of Object.entries(SCHEDULED)) {
+    const dist = env.LOCKLESS_DIST_DIR || 'dist';
+    out[name] = {
+      handler: `${dist}/${name}/index.handler`,
+      role: roleLogicalId(name),
+      package: { patterns: [`${dist}/${name}/**`] },
+      events: [{ schedule: spec.schedule }],
+    };
+  }
   const reserved = reservedConcurrency(env);
   for (const [key, count] of Object.entries(reserved)) {
     if (!out[key]) throw new Error(`LOCKLESS_RESERVED_CONCURRENCY names ${key}, which is not a function (${Object.keys(out).join(', ')})`);
@@ -217,7 +255,7 @@ function parameterArn(name) {
  */
 function roles(stage, parameters = []) {
   const out = {};
-  for (const [operation, spec] of Object.entries(OPERATIONS)) {
+  for (const [operation, spec] of Object.entries({ ...OPERATIONS, ...SCHEDULED })) {
     // Item actions on the table; Query (the port's `list`) on the table's indexes only, never a scan of the table.
     const statements = Object.entries(spec.tables).flatMap(([collection, actions]) => {
       const arn = { 'Fn::GetAtt': [tableLogicalId(collection), 'Arn'] };
@@ -232,7 +270,9 @@ function roles(stage, parameters = []) {
     statements.push({
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [logGroupArn(stage, operation), logGroupArn(stage, `${operation}${HTTP_SUFFIX}`)],
+      Resource: SCHEDULED[operation]
+        ? [logGroupArn(stage, operation)]
+        : [logGroupArn(stage, operation), logGroupArn(stage, `${operation}${HTTP_SUFFIX}`)],
     });
     if (parameters.length > 0) {
       statements.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameters.map(parameterArn) });
@@ -253,6 +293,7 @@ function roles(stage, parameters = []) {
 
 module.exports = {
   OPERATIONS,
+  SCHEDULED,
   HTTP_SUFFIX,
   // Serverless calls a function property of a `file()` source with its own context: the block is read from
   // the environment of the `serverless` command.

@@ -49,7 +49,7 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
 /**
  * The most store calls (port calls: get, update, insert, remove, transact) one request can make, by operation,
  * with V = version.maxAttempts, S = snapshot.maxAttempts, T = transactionAttempts, R = idempotency rounds
- * (ROUNDS_POLICY, 8), 3 order repairs (REPAIR_POLICY), 3 cart rounds (ADD_ROUNDS_POLICY), C = the new-cart
+ * (ROUNDS_POLICY, 8), 3 order repairs (REPAIR_POLICY: a void-and-restock transaction and at most one read each), 3 cart rounds (ADD_ROUNDS_POLICY), C = the new-cart
  * transaction's runs (CREATE_CART_ATTEMPTS, 5), and P = the idempotency polls while a duplicate holds the key
  * (POLL_POLICY: at most one per 20 ms of the time left before the deadline). A `transact` is one attempt: the
  * store answers contention as a value and the operation's one loop (contention.ts) runs it again, so
@@ -61,7 +61,7 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * | purchase atomic                            | 2 + 3 + 3                        | 8         |
  * | purchase version                           | 2V + 1 + 3 + 3                   | 135       |
  * | purchase transaction                       | S + T + 1                        | 68        |
- * | purchase atomic/version with a key (lease) | 2(R-1) + 2 + 2 + that + 1 + P    | 27 / 154 + P |
+ * | purchase atomic/version with a key (lease) | 2(R-1) + 2 + 2 + that + 2 + P    | 28 / 155 + P |
  * | purchase transaction with a key            | R(1 + S + T) + 2 + P             | 546 + P   |
  * | transfer                                   | T                                | 64        |
  * | transfer with a key                        | R(1 + T) + P                     | 520 + P   |
@@ -96,12 +96,15 @@ export function worstCaseStoreCalls(policies: OperationDeps['policies'], polls =
   const S = policies.snapshot.maxAttempts;
   const T = policies.transactionAttempts;
   const R = ROUNDS_POLICY.maxAttempts;
-  // Settling the order number, then (once settled) giving the stock back.
+  // Voiding the order number and giving the stock back: one transaction per try, and a read when its refusal
+  // does not show the document that took the number.
   const repairs = 2 * REPAIR_POLICY.maxAttempts;
   const atomic = 2 + repairs;
   const version = 2 * V + 1 + repairs;
   const transaction = S + T + 1;
-  const leased = (run: number) => 2 * (R - 1) + 2 + 2 + run + 1 + polls;
+  // The lease: lost rounds, a read and a claim, the earlier holder's order, the run, the link to the take's order
+  // number (linkLease) and the release.
+  const leased = (run: number) => 2 * (R - 1) + 2 + 2 + run + 1 + 1 + polls;
   return {
     read: 1,
     purchase: { atomic, version, transaction },

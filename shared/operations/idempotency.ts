@@ -309,3 +309,16 @@ async function release(deps: OperationDeps, lease: Lease, set: Record<string, un
     deps.log('warn', { event: 'IDEMPOTENCY_RELEASE_FAILED', id: lease.id, cause: err });
   }
 }
+
+/**
+ * Points the lease we hold at `ref` (the order number a numbered take derived), so that a duplicate taking over
+ * after a crash checks that order (previousRef). A compare-and-swap on our lease's version.
+ * @throws AppError IDEMPOTENCY_IN_PROGRESS when the lease moved on (a duplicate took over: we must not sell);
+ *   whatever the store throws.
+ */
+export async function linkLease(deps: OperationDeps, lease: Lease, ref: string): Promise<void> {
+  const linked = await deps.store.update(IDEMPOTENCY, lease.id, { expectVersion: lease.version, set: { ref } });
+  if (!linked.ok) throw inProgress();
+  lease.version = linked.doc.version;
+  lease.ref = ref;
+}

@@ -3,22 +3,25 @@
  * when the order cannot be created.
  *
  * The hard case is an insert whose outcome is unknown (a timeout: it may have landed). Giving the stock back
- * then could leave an order whose units are for sale again. So before restocking we settle the order number
- * with an insert-if-absent of a `void` tombstone: if the tombstone lands, the order never will (same id), and
- * restocking is safe; if the order is already there, the purchase succeeded after all. If even that cannot be
- * decided, we keep the units off sale (never oversell) and log STOCK_HELD for reconciliation.
+ * then could leave an order whose units are for sale again. So the stock goes back in one transaction with an
+ * insert-if-absent of a `void` tombstone at the order number: if the tombstone lands, the order never will (same
+ * id), and the units are back; if the order is already there, the purchase succeeded after all. If even that
+ * cannot be decided, we keep the units off sale (never oversell), log STOCK_HELD, and the reconciler
+ * (reconcile.ts) gives them back once the function is surely gone.
  */
 import { ORDERS, PRODUCTS } from '../collections';
 import { AppError, toAppError } from '../errors';
 import type { Order, Product } from '../model';
 import { retry, type RetryPolicy } from '../retry';
+import { isContended, type TxWrite } from '../store';
 import type { OperationDeps } from './deps';
 import { DEFAULT_ORDER_SETTINGS } from '../config';
 import { allowanceId } from './purchaseLimits';
 
 /**
- * Settling an order number, and giving stock back, after a failed order insert: each is one write, tried again
- * only when the store throws (the database is unreachable or gave no answer), at most 3 times with jitter.
+ * Settling an order number and giving stock back after a failed order insert: one transaction, tried again when
+ * the store throws (the database is unreachable or gave no answer) or the transaction was contended, at most 3
+ * times with jitter.
  * Bounded by count, not by the deadline: giving stock back is worth the last milliseconds, and a Lambda past its
  * deadline is stopped anyway (STOCK_HELD is logged first when it is not).
  */
@@ -69,8 +72,8 @@ export async function createOrderForTakenStock(
   try {
     order = buildOrder(product, uid, quantity, orderNo, deps.now(), deps.orderSettings.paymentWindowMs);
   } catch (buildError) {
-    // Nothing was inserted under this order number, so no tombstone is needed before giving the stock back.
-    await restock(deps, { orderNo, productId: product.id, quantity });
+    // The tombstone goes in with the stock, so that the reconciler counts this take as given back.
+    await voidAndRestock(deps, { orderNo, uid, productId: product.id, quantity });
     throw toAppError(buildError);
   }
   return insertOrderOrRestock(deps, order);
@@ -83,19 +86,57 @@ async function insertOrderOrRestock(deps: OperationDeps, order: Order): Promise<
     if (inserted.ok) return inserted.doc as Order;
     throw new AppError('INTERNAL', `order number ${order.orderNo} already taken`);
   } catch (insertError) {
-    const settled = await settleOrder(deps, order);
-    if (settled === 'exists') return { ...order };
-    if (settled === 'voided') await restock(deps, order);
+    if ((await voidAndRestock(deps, order)) === 'exists') return { ...order };
     throw toAppError(insertError);
   }
 }
 
-/** Runs `write` under REPAIR_POLICY; undefined when every attempt threw. */
-async function repair<T>(deps: OperationDeps, write: () => Promise<T>): Promise<T | undefined> {
-  const run = await retry<T, unknown>(
+type Settled = 'voided' | 'exists' | 'unknown';
+
+/**
+ * Settles the order number and gives the stock back in one transaction: a `void` tombstone marked `returned`
+ * (so no late insert of the order can land, and the reconciler knows these units are back) and the increment.
+ * Either both happen or neither: a function that dies in between leaves nothing half done, and the reconciler
+ * (reconcile.ts) settles the take later. When the number is already taken, by the order (its insert landed after
+ * all) or by a tombstone (ours from an attempt whose answer was lost, or the reconciler's, which gives the units
+ * back itself), nothing is given back here.
+ */
+async function voidAndRestock(deps: OperationDeps, order: Pick<Order, 'orderNo' | 'uid' | 'productId' | 'quantity'>): Promise<Settled> {
+  const tombstone = {
+    id: order.orderNo,
+    orderNo: order.orderNo,
+    uid: order.uid,
+    productId: order.productId,
+    quantity: order.quantity,
+    status: 'void',
+    returned: true,
+    createdAt: new Date(deps.now()).toISOString(),
+  };
+  const writes: TxWrite[] = [
+    { kind: 'insert', label: 'tombstone', collection: ORDERS, doc: tombstone },
+    {
+      kind: 'update',
+      label: 'restock',
+      collection: PRODUCTS,
+      id: order.productId,
+      spec: { inc: { stock: order.quantity, sold: -order.quantity } },
+    },
+  ];
+  const run = await retry<Settled, unknown>(
     async () => {
       try {
-        return { done: true, value: await write() };
+        const result = await deps.store.transact(writes);
+        if (result.ok) return { done: true, value: 'voided' };
+        if (isContended(result)) return { done: false, failure: result };
+        if (result.label === 'tombstone') {
+          const current =
+            result.reason === 'already_exists' && result.current ? result.current : await deps.store.get(ORDERS, order.orderNo);
+          // Nothing there (it vanished between the two reads): try again.
+          if (!current) return { done: false, failure: 'absent' };
+          return { done: true, value: current.status === 'void' ? 'voided' : 'exists' };
+        }
+        deps.log('error', { event: 'STOCK_RESTORE_FAILED', orderNo: order.orderNo, productId: order.productId, reason: result.reason });
+        return { done: true, value: 'unknown' };
       } catch (err) {
         return { done: false, failure: err };
       }
@@ -103,40 +144,12 @@ async function repair<T>(deps: OperationDeps, write: () => Promise<T>): Promise<
     REPAIR_POLICY,
     { deps },
   );
-  return run.ok ? run.value : undefined;
-}
-
-async function settleOrder(deps: OperationDeps, order: Order): Promise<'exists' | 'voided' | 'unknown'> {
-  const tombstone = await repair(deps, () =>
-    deps.store.insert(ORDERS, {
-      id: order.orderNo,
-      orderNo: order.orderNo,
-      uid: order.uid,
-      productId: order.productId,
-      quantity: order.quantity,
-      status: 'void',
-      createdAt: new Date(deps.now()).toISOString(),
-    }),
-  );
-  if (tombstone) return tombstone.ok || tombstone.current?.status === 'void' ? 'voided' : 'exists';
+  if (run.ok && run.value === 'voided') {
+    deps.log('warn', { event: 'STOCK_RESTORED', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
+  }
+  if (run.ok) return run.value;
+  // Nothing of the transaction was written: the units stay off sale (never oversold) until the reconciler finds
+  // the take without its order and gives them back.
   deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
   return 'unknown';
-}
-
-async function restock(deps: OperationDeps, order: Pick<Order, 'orderNo' | 'productId' | 'quantity'>): Promise<void> {
-  const result = await repair(deps, () =>
-    deps.store.update(PRODUCTS, order.productId, { inc: { stock: order.quantity, sold: -order.quantity } }),
-  );
-  if (result) {
-    deps.log(result.ok ? 'warn' : 'error', {
-      event: result.ok ? 'STOCK_RESTORED' : 'STOCK_RESTORE_FAILED',
-      orderNo: order.orderNo,
-      productId: order.productId,
-      quantity: order.quantity,
-      ...(result.ok ? {} : { reason: result.reason }),
-    });
-    return;
-  }
-  // The order is void, so these units are off sale until someone puts them back: logged, never oversold.
-  deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
 }

@@ -2,9 +2,12 @@
  * Purchase: check stock, take it, create the order, with one of three strategies.
  *
  * - `atomic`: one guarded write (`stock >= quantity`, decrement). No read, no retry; then the order insert.
+ *   Under `atomic` and `version` the write that takes the stock also numbers the take, and the order number is
+ *   derived from it (takes.ts), so a reconciler (reconcile.ts) gives back the units of a function that died
+ *   before its order.
  * - `version`: read, check, compare-and-swap on `version`; a lost race retries with jittered backoff,
  *   bounded by attempts and the Lambda's remaining time. Then the order insert.
- * - `transaction` (default): the guarded decrement and the order insert commit together or not at all.
+ * - `transaction`: the guarded decrement and the order insert commit together or not at all.
  *
  * With an idempotency key, a repeat of the same request returns the first result and has no second effect
  * (see idempotency.ts for how each strategy records the key atomically with its write).
@@ -27,6 +30,8 @@ import { contentionError, contentionPolicy } from './contention';
 import { runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
 import { buildOrder, createOrderForTakenStock } from './orders';
 import { ALLOWANCE, ensureAllowance, limitExceeded, limitOf, NO_LIMIT_GUARD, withLimit } from './purchaseLimits';
+import { linkLease } from './idempotency';
+import { orderNoOfTake, takeIncrements, takeSets } from './takes';
 
 export interface PurchaseInput {
   uid: string;
@@ -80,12 +85,12 @@ export async function purchase(deps: OperationDeps, input: PurchaseInput): Promi
       );
 }
 
-function runStrategy(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
+function runStrategy(deps: OperationDeps, input: PurchaseInput, lease?: Lease): Promise<PurchaseOutcome> {
   switch (input.strategy) {
     case 'atomic':
-      return atomicPurchase(deps, input, orderNo);
+      return atomicPurchase(deps, input, lease);
     case 'version':
-      return versionPurchase(deps, input, orderNo);
+      return versionPurchase(deps, input, lease);
     case 'transaction':
       return transactionPurchase(deps, input);
   }
@@ -101,14 +106,25 @@ async function leasedPurchase(deps: OperationDeps, input: PurchaseInput, lease: 
       return outcome(earlier as Order, product?.stock ?? null, 1, input.strategy);
     }
   }
-  return runStrategy(deps, input, lease.ref);
+  return runStrategy(deps, input, lease);
+}
+
+/**
+ * The order of a numbered take (takes.ts): its number is derived from the take. Under a lease, the record first
+ * points at that number, so a duplicate that takes over after a crash finds the order (previousRef); a crash
+ * before that leaves no order, and the reconciler gives the units back.
+ */
+async function orderForTake(deps: OperationDeps, product: Product, input: PurchaseInput, lease?: Lease): Promise<Order> {
+  const orderNo = orderNoOfTake(product);
+  if (lease) await linkLease(deps, lease, orderNo);
+  return createOrderForTakenStock(deps, product, input.uid, input.quantity, orderNo);
 }
 
 function outcome(order: Order, stock: number | null, attempts: number, strategy: Strategy): PurchaseOutcome {
   return { order: publicOrder(order), stock, attempts, strategy };
 }
 
-async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
+async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, lease?: Lease): Promise<PurchaseOutcome> {
   const result = await deps.store.update(PRODUCTS, input.productId, {
     guards: [
       { field: 'stock', op: 'gte', value: input.quantity },
@@ -116,7 +132,7 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, orderNo
       { field: 'price', op: 'gte', value: 0 },
       NO_LIMIT_GUARD,
     ],
-    inc: { stock: -input.quantity, sold: input.quantity },
+    inc: { stock: -input.quantity, sold: input.quantity, ...takeIncrements(input.quantity) },
   });
   if (!result.ok) {
     if (result.reason === 'guard_failed' && result.failed.some((g) => g.field === 'stock')) {
@@ -124,16 +140,16 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, orderNo
     }
     // A limited product counts the buyer's units in the same commit: only a transaction can (purchaseLimits.ts).
     if (result.reason === 'guard_failed' && result.failed.every((g) => g.field === NO_LIMIT_GUARD.field)) {
-      return transactionPurchase(deps, input, undefined, orderNo);
+      return transactionPurchase(deps, input, undefined, lease?.ref);
     }
     throw notFound(input.productId);
   }
   const product = requireProduct(result.doc, input.productId);
-  const order = await createOrderForTakenStock(deps, product, input.uid, input.quantity, orderNo);
+  const order = await orderForTake(deps, product, input, lease);
   return outcome(order, product.stock, 1, 'atomic');
 }
 
-async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderNo?: string): Promise<PurchaseOutcome> {
+async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?: Lease): Promise<PurchaseOutcome> {
   const run = await retry<Product | 'limited', 'conflict'>(
     async () => {
       const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
@@ -144,7 +160,7 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderN
       // The decision was made on the snapshot; the CAS makes it stand only if nothing changed since.
       const result = await deps.store.update(PRODUCTS, input.productId, {
         expectVersion: snapshot.version,
-        set: { stock: snapshot.stock - input.quantity, sold: snapshot.sold + input.quantity },
+        set: { stock: snapshot.stock - input.quantity, sold: snapshot.sold + input.quantity, ...takeSets(snapshot, input.quantity) },
       });
       if (result.ok) return { done: true, value: requireProduct(result.doc, input.productId) };
       if (result.reason === 'not_found') throw notFound(input.productId);
@@ -163,8 +179,9 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, orderN
       details: { attempts: run.attempts },
     });
   }
-  if (run.value === 'limited') return transactionPurchase(deps, input, undefined, orderNo);
-  const order = await createOrderForTakenStock(deps, run.value, input.uid, input.quantity, orderNo);
+  // The lease's own order number, as a transaction purchase without numbered takes would use it.
+  if (run.value === 'limited') return transactionPurchase(deps, input, undefined, lease?.ref);
+  const order = await orderForTake(deps, run.value, input, lease);
   return outcome(order, run.value.stock, run.attempts, 'version');
 }
 

@@ -140,7 +140,7 @@ describe.each(BACKENDS)('a flash sale through the client SDK while answers are l
   );
 
   it(
-    `${BUYERS} buyers for ${STOCK} units (transaction, the default): the same safety; a conflict is an answer the SDK does not retry`,
+    `${BUYERS} buyers for ${STOCK} units (transaction): the same safety; a conflict is an answer the SDK does not retry`,
     async () => {
       const sale = await flashSale('transaction');
       expectSafe(sale);

@@ -16,6 +16,7 @@ import { adminClaims, httpEvent } from '../support/events';
 import { snapshot } from '../support/dataset';
 import { checkTemplate } from './cfnSpec';
 import { COLLECTION_NAMES } from '../../shared/collections';
+import { DEFAULT_STRATEGY } from '../../shared/validation';
 import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
 import { freePort } from '../../tools/servers/process';
@@ -26,7 +27,10 @@ import { BURST_MARGINS, describeBursts } from './bursts';
 const ROOT = join(__dirname, '..', '..');
 // Plain CommonJS read by serverless.yml: the operations and their tables, as deployed.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const DEPLOYED = require('../../scripts/serverless/functions.cjs') as { OPERATIONS: Record<string, { tables: Record<string, string[]> }> };
+const DEPLOYED = require('../../scripts/serverless/functions.cjs') as {
+  OPERATIONS: Record<string, { tables: Record<string, string[]> }>;
+  SCHEDULED: Record<string, { schedule: string; tables: Record<string, string[]> }>;
+};
 const run = promisify(execFile);
 const TRUSTED_SECRET = 'delivery-test-trusted-caller-secret-0123456789';
 
@@ -81,7 +85,7 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
       data: {
         stock: 97,
         attempts: 1,
-        strategy: 'transaction',
+        strategy: DEFAULT_STRATEGY,
         order: { uid: 'alice', quantity: 3, amount: 5997, status: 'pending_payment' },
       },
     });
@@ -259,7 +263,8 @@ describe('serverless package', () => {
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'lockless-package-'));
     home = await mkdtemp(join(tmpdir(), 'lockless-home-'));
-    names = await build('dynamodb');
+    // The operations: every bundle but the scheduled ones (one function each, no route; checked below).
+    names = (await build('dynamodb')).filter((name) => !DEPLOYED.SCHEDULED[name]);
     await serverlessPackage('ci', out, home, {
       LOCKLESS_JWT_ISSUER_URL: 'https://issuer.example.com',
       LOCKLESS_JWT_AUTHORIZATION_SCOPES: 'lockless/api',
@@ -276,7 +281,8 @@ describe('serverless package', () => {
   it('produces two artifacts per operation, one per transport, each holding only its own bundle', async () => {
     const zips = (await readdir(out)).filter((f) => f.endsWith('.zip')).sort();
     expect(names).toEqual(expect.arrayContaining(['getAccount', 'getProduct', 'purchase', 'transfer']));
-    expect(zips).toEqual(names.flatMap((n) => [`${n}.zip`, `${n}Http.zip`]).sort());
+    const scheduled = Object.keys(DEPLOYED.SCHEDULED).map((n) => `${n}.zip`);
+    expect(zips).toEqual([...names.flatMap((n) => [`${n}.zip`, `${n}Http.zip`]), ...scheduled].sort());
     for (const name of names) {
       for (const zipName of [name, `${name}Http`]) {
         const zip = await JSZip.loadAsync(await readFile(join(out, `${zipName}.zip`)));
@@ -299,7 +305,12 @@ describe('serverless package', () => {
     expect(integrations).toHaveLength(names.length);
     for (const [, integration] of integrations)
       expect(integration.Properties.IntegrationUri['Fn::GetAtt'][0]).toMatch(/HttpLambdaFunction$/);
-    const permissions = ofType('AWS::Lambda::Permission');
+    // The scheduled maintenance function may be invoked by EventBridge, on its rule, and by nothing else.
+    const scheduledBy = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === 'events.amazonaws.com');
+    expect(scheduledBy.map(([, p]) => p.Properties.FunctionName['Fn::GetAtt'][0])).toEqual(['MaintenanceLambdaFunction']);
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression);
+    expect(rules).toEqual(['rate(1 minute)']);
+    const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal !== 'events.amazonaws.com');
     expect(permissions).toHaveLength(names.length);
     for (const [, permission] of permissions) {
       expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
@@ -335,7 +346,9 @@ describe('serverless package', () => {
 
   it('gives each operation its own role with only its own item actions, shared by its two functions', () => {
     const roles = Object.fromEntries(ofType('AWS::IAM::Role'));
-    expect(Object.keys(roles).sort()).toEqual(names.map((n) => `${n.charAt(0).toUpperCase()}${n.slice(1)}Role`).sort());
+    expect(Object.keys(roles).sort()).toEqual(
+      [...names, ...Object.keys(DEPLOYED.SCHEDULED)].map((n) => `${n.charAt(0).toUpperCase()}${n.slice(1)}Role`).sort(),
+    );
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       const operation = String(fn.Properties.FunctionName)
         .replace(/^lockless-ci-/, '')
@@ -356,7 +369,9 @@ describe('serverless package', () => {
           granted[table] = [...(granted[table] ?? []), ...statement.Action.map((a: string) => a.replace('dynamodb:', ''))].sort();
         }
       }
-      const expected = Object.fromEntries(Object.entries(DEPLOYED.OPERATIONS[operation]!.tables).map(([t, a]) => [t, [...a].sort()]));
+      const expected = Object.fromEntries(
+        Object.entries((DEPLOYED.OPERATIONS[operation] ?? DEPLOYED.SCHEDULED[operation])!.tables).map(([t, a]) => [t, [...a].sort()]),
+      );
       expect({ operation, granted }).toEqual({ operation, granted: expected });
     }
     // The public catalogue read holds nothing but GetItem on products.

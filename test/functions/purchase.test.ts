@@ -1,6 +1,7 @@
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { recordId } from '../../shared/operations/idempotency';
+import { DEFAULT_STRATEGY } from '../../shared/validation';
 import { call } from '../support/events';
 
 describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
@@ -64,7 +65,7 @@ describe.each(BACKENDS)('purchase and getProduct handlers on %s', (backend) => {
       data: {
         stock: 98,
         attempts: 1,
-        strategy: strategy ?? 'transaction',
+        strategy: strategy ?? DEFAULT_STRATEGY,
         order: { uid: 'alice', productId: id, quantity: 2, price: 1999, amount: 3998, status: 'pending_payment', version: 1 },
       },
     });

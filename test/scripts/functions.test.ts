@@ -19,6 +19,12 @@ describe('the functions block', () => {
     });
   });
 
+  it('runs maintenance every minute on a schedule, with no route and no HTTP twin', () => {
+    const fns = deployed.functionsFor({});
+    expect(fns.maintenance).toMatchObject({ handler: 'dist/maintenance/index.handler', events: [{ schedule: 'rate(1 minute)' }] });
+    expect(fns.maintenanceHttp).toBeUndefined();
+  });
+
   it('sets reserved concurrency per function from LOCKLESS_RESERVED_CONCURRENCY', () => {
     const fns = deployed.functionsFor({ LOCKLESS_RESERVED_CONCURRENCY: 'transferHttp=50, purchase=5' });
     expect([fns.transferHttp!.reservedConcurrency, fns.purchase!.reservedConcurrency, fns.transfer!.reservedConcurrency]).toEqual([

@@ -46,7 +46,7 @@ describe('the most store calls one request makes', () => {
     expect(bound).toEqual({
       read: 1,
       purchase: { atomic: 8, version: 135, transaction: 68 },
-      keyedPurchase: { atomic: 27, version: 154, transaction: 546 },
+      keyedPurchase: { atomic: 28, version: 155, transaction: 546 },
       transfer: 64,
       keyedTransfer: 520,
       addCartItem: 25,
@@ -54,27 +54,33 @@ describe('the most store calls one request makes', () => {
     });
   });
 
-  it('purchase atomic: the order insert fails, settling it and giving the stock back each take three tries', async () => {
-    // Arrange: orders insert fails once, then the tombstone twice; the restock update fails twice.
+  it('purchase atomic: the order insert fails, and settling it takes three tries, each a transaction and a read', async () => {
+    // Arrange: the order insert fails; every void-and-restock transaction is refused on its tombstone without
+    // showing the document, and the read that follows finds nothing (the worst each try can do).
     const memory = await shop();
-    let orderInserts = 0;
-    let restocks = 0;
     const flaky: ConditionalStore = {
-      ...memory,
-      get: (c, id) => memory.get(c, id),
-      update: (c, id, spec) =>
-        spec.inc?.sold && spec.inc.sold < 0 && restocks++ < 2 ? Promise.reject(new Error('injected')) : memory.update(c, id, spec),
-      insert: (c, doc) => (c === 'orders' && orderInserts++ < 3 ? Promise.reject(new Error('injected')) : memory.insert(c, doc)),
-      remove: (c, id, v) => memory.remove(c, id, v),
-      transact: (w, o) => memory.transact(w, o),
-      list: (c, q) => memory.list(c, q),
-      close: async () => {},
+      ...answering(memory, async () => ({ ok: false, reason: 'already_exists', index: 0, label: 'tombstone' })),
+      get: (c, id) => (c === 'orders' ? Promise.resolve(null) : memory.get(c, id)),
+      insert: (c, doc) => (c === 'orders' ? Promise.reject(new Error('injected')) : memory.insert(c, doc)),
     };
     const { store, calls } = countingStore(flaky);
     // Act
     await expect(purchase(fakeDeps(store), buy())).rejects.toMatchObject({ code: 'INTERNAL' });
-    // Assert
+    // Assert: the units stay off sale (never oversold) until the reconciler settles the take.
     expect(calls).toHaveLength(bound.purchase.atomic);
+    expect(await memory.get('products', 'p1')).toMatchObject({ stock: 9, sold: 1, takes: 1 });
+  });
+
+  it('purchase atomic: the order insert fails, the stock goes back with the tombstone on the third try', async () => {
+    const memory = await shop();
+    let tries = 0;
+    const flaky: ConditionalStore = {
+      ...answering(memory, (w, o) => (tries++ < 2 ? Promise.reject(new Error('injected')) : memory.transact(w, o))),
+      insert: (c, doc) => (c === 'orders' ? Promise.reject(new Error('injected')) : memory.insert(c, doc)),
+    };
+    const { store, calls } = countingStore(flaky);
+    await expect(purchase(fakeDeps(store), buy())).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(calls).toEqual(['update', 'insert', 'transact', 'transact', 'transact']);
     expect(await memory.get('products', 'p1')).toMatchObject({ stock: 10, sold: 0 });
   });
 

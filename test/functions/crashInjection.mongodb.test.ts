@@ -1,0 +1,3 @@
+import { describeCrashInjection } from './crashInjection';
+
+describeCrashInjection('mongodb');
