@@ -19,6 +19,7 @@ export const { handler, httpHandler } = lambdaFunction({
     idempotencyKey: idempotencyKeyOf(req),
   }),
   direct: PurchasePayload,
+  metricDimensions: (command) => ({ strategy: command.strategy ?? DEFAULT_STRATEGY }),
   run: async (command, call) => {
     const { data, replayed } = await purchase(await runtimeDeps(), {
       uid: callerOf(call),

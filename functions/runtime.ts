@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { getStore } from '../adapters';
 import { config } from '../shared/config';
 import { secretFrom, useSecretReader, type SecretReader } from '../shared/edge/secrets';
+import { useMetricsSink } from '../shared/metrics';
+import { powertoolsMetricsSink } from '../adapters/metrics/powertoolsMetrics';
 import { createDeps, type OperationDeps } from '../shared/operations/deps';
 
 type SsmModule = typeof import('../adapters/secrets/ssmSecrets');
@@ -29,6 +31,9 @@ useSecretReader((name) => {
   ssm ??= loadSsm().ssmSecretReader();
   return ssm(name);
 });
+
+// Each invocation's counts become one EMF line (shared/metrics.ts, adapters/metrics/powertoolsMetrics.ts).
+useMetricsSink(powertoolsMetricsSink(config().metricsNamespace));
 
 let deps: Promise<OperationDeps> | undefined;
 

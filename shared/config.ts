@@ -49,6 +49,8 @@ export interface FunctionConfig {
   trustedCallerSecret: SecretSource;
   dynamodb: DynamoSettings;
   mongodb: MongoSettings;
+  /** The CloudWatch namespace of the functions' metrics (LOCKLESS_METRICS_NAMESPACE, default `lockless`). */
+  metricsNamespace: string;
 }
 
 /**
@@ -131,6 +133,7 @@ export function readConfig(env: Env = process.env): FunctionConfig {
     },
     dynamodb: dynamoSettings(env),
     mongodb: mongoSettings(env),
+    metricsNamespace: setting('LOCKLESS_METRICS_NAMESPACE', env) ?? 'lockless',
   };
 }
 

@@ -17,6 +17,7 @@ import { config } from '../config';
 import { AppError, toAppError } from '../errors';
 import { DEFAULT_LANG, type Lang } from '../messages';
 import { logLine } from '../log';
+import { addMetricDimension, withMetricsScope } from '../metrics';
 import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from './request';
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from './response';
 import { parseInput, type Schema } from '../validation';
@@ -49,6 +50,8 @@ export interface FunctionSpec<C> {
   /** The strict schema of a direct payload (its optional `lang` is taken off first). */
   direct: Schema<C>;
   run(command: C, call: Call): Promise<Success>;
+  /** Metric dimensions the command decides (e.g. `strategy`), added to the invocation's counts (shared/metrics.ts). */
+  metricDimensions?(command: C): Record<string, string>;
 }
 
 /** The entry point of the direct-invocation function: identity from the invocation context only. */
@@ -98,6 +101,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       requireSub(sub);
       refuseInvalidInput(req);
       const command = spec.fromHttp(req);
+      dimensionsOf(command);
       const call: Call = { sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', req.requestId, 'http', result.status ?? 200, started, sub);
@@ -123,6 +127,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       sub = directCaller(context, event, await identity());
       requireSub(sub);
       const command = parseInput(spec.direct, payload, 'payload');
+      dimensionsOf(command);
       const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', requestId, 'direct', result.status ?? 200, started, sub);
@@ -130,6 +135,10 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     } catch (thrown) {
       return failure(thrown, lang, requestId, 'direct', started, sub);
     }
+  }
+
+  function dimensionsOf(command: C) {
+    for (const [name, value] of Object.entries(spec.metricDimensions?.(command) ?? {})) addMetricDimension(name, value);
   }
 
   function failure(
@@ -162,8 +171,10 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     logLine(level, { fn: spec.name, requestId, transport, status, ...(caller ? { caller } : {}), ms: Date.now() - started, ...extra });
   }
 
+  // One metrics scope per invocation, written once when it settles (answered, refused or timed out).
+  const dimensions = { function: spec.name };
   return {
-    handler: (event, context) => viaDirect(event, context, Date.now()),
-    httpHandler: (event, context) => viaHttp(event, context, Date.now()),
+    handler: (event, context) => withMetricsScope(dimensions, () => viaDirect(event, context, Date.now())),
+    httpHandler: (event, context) => withMetricsScope(dimensions, () => viaHttp(event, context, Date.now())),
   };
 }

@@ -2,6 +2,7 @@
 import type { ConditionalStore } from '../store';
 import type { RetryPolicy } from '../retry';
 import { logLine, type LogLevel } from '../log';
+import { invocationMetrics, type Metrics } from '../metrics';
 import { newOrderNo, newTransferId } from '../ids';
 import { ADD_ROUNDS_POLICY, CREATE_CART_ATTEMPTS } from './carts';
 import { ROUNDS_POLICY } from './idempotency';
@@ -17,6 +18,8 @@ export interface OperationDeps {
   newOrderNo: (now: number) => string;
   newTransferId: (now: number) => string;
   log: (level: LogLevel, fields: Record<string, unknown>) => void;
+  /** Counts for operators (shared/metrics.ts): conflicts, retries, replays, held units, outcomes. */
+  metrics: Metrics;
   policies: {
     /** Budget of the read-check-CAS loop of the `version` strategy. */
     version: RetryPolicy;
@@ -130,6 +133,7 @@ export function createDeps(store: ConditionalStore, overrides: Partial<Operation
     newOrderNo,
     newTransferId,
     log: logLine,
+    metrics: invocationMetrics,
     policies: policiesFromEnv(),
     ...overrides,
   };

@@ -10,6 +10,7 @@
  */
 import { ORDERS, PRODUCTS } from '../collections';
 import { AppError, toAppError } from '../errors';
+import { METRIC } from '../metrics';
 import type { Order, Product } from '../model';
 import { retry, type RetryPolicy } from '../retry';
 import type { OperationDeps } from './deps';
@@ -105,6 +106,7 @@ async function settleOrder(deps: OperationDeps, order: Order): Promise<'exists' 
   );
   if (tombstone) return tombstone.ok || tombstone.current?.status === 'void' ? 'voided' : 'exists';
   deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
+  deps.metrics.count(METRIC.unitsHeld, order.quantity);
   return 'unknown';
 }
 
@@ -124,4 +126,5 @@ async function restock(deps: OperationDeps, order: Pick<Order, 'orderNo' | 'prod
   }
   // The order is void, so these units are off sale until someone puts them back: logged, never oversold.
   deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
+  deps.metrics.count(METRIC.unitsHeld, order.quantity);
 }
