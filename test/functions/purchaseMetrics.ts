@@ -4,55 +4,16 @@
  * buyer repeating a purchase. The counts must match the answers the buyers got.
  */
 import type { Strategy } from '../../shared/validation';
+import { emfLinesOf, METRICS_TEST_NAMESPACE as NAMESPACE, totals } from '../support/emf';
 import { call, type Answer } from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { backendFixture, type BackendFixture, type BackendName } from '../support/stores';
 
 const BUYERS = 200;
 const STOCK = 100;
-const NAMESPACE = 'lockless-metrics-test';
 /** A correctness test on a busy 2-core machine: the deadline never decides an answer here. */
 const REMAINING_MS = 420_000;
 const TIMEOUT_MS = REMAINING_MS + 60_000;
-
-interface EmfLine {
-  _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
-  [field: string]: unknown;
-}
-
-/** The EMF lines of our namespace written to stdout while `work` runs (everything else passes through). */
-async function emfLinesOf<T>(work: () => Promise<T>): Promise<{ result: T; lines: EmfLine[] }> {
-  const lines: EmfLine[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-    const text = String(chunk);
-    let parsed: EmfLine | undefined;
-    try {
-      parsed = JSON.parse(text) as EmfLine;
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed?._aws?.CloudWatchMetrics?.[0]?.Namespace === NAMESPACE) {
-      lines.push(parsed);
-      return true;
-    }
-    return write(chunk as string, ...(rest as []));
-  }) as typeof process.stdout.write);
-  try {
-    return { result: await work(), lines };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-/** Each metric summed over the lines (a line holds one invocation's counts). */
-function totals(lines: EmfLine[]): Record<string, number> {
-  const sums: Record<string, number> = {};
-  for (const line of lines) {
-    for (const { Name } of line._aws.CloudWatchMetrics[0]!.Metrics) sums[Name] = (sums[Name] ?? 0) + (line[Name] as number);
-  }
-  return sums;
-}
 
 export function describePurchaseMetrics(backend: BackendName): void {
   describe(`purchase metrics on ${backend}`, () => {
