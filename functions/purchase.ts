@@ -8,7 +8,7 @@ import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { readJsonObject } from '../shared/edge/body';
 import { purchase } from '../shared/operations/purchase';
 import { DEFAULT_STRATEGY, Id, parseWith, PurchaseBody, PurchasePayload } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'purchase',
@@ -21,7 +21,7 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: PurchasePayload,
   metricDimensions: (command) => ({ strategy: command.strategy ?? DEFAULT_STRATEGY }),
   run: async (command, call) => {
-    const { data, replayed } = await purchase(await runtimeDeps(), {
+    const { data, replayed } = await purchase(await depsFor(call), {
       uid: callerOf(call),
       productId: command.productId,
       quantity: command.quantity,

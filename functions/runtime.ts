@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getStore } from '../adapters';
 import { config } from '../shared/config';
+import type { Call } from '../shared/edge/lambdaFunction';
 import { secretFrom, useSecretReader, type SecretReader } from '../shared/edge/secrets';
 import { useMetricsSink } from '../shared/metrics';
 import { powertoolsMetricsSink } from '../adapters/metrics/powertoolsMetrics';
@@ -63,4 +64,9 @@ export function runtimeDeps(): Promise<OperationDeps> {
     });
   }
   return deps;
+}
+
+/** The operations' dependencies for one invocation: the container's, counting into the invocation's metrics. */
+export async function depsFor(call: Pick<Call, 'metrics'>): Promise<OperationDeps> {
+  return { ...(await runtimeDeps()), metrics: call.metrics };
 }

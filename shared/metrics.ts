@@ -1,16 +1,18 @@
 /**
  * The metrics port: what operations and adapters count, without knowing where counts go. The edge opens one
- * scope per invocation (`withMetricsScope`), every count made while it runs lands in that scope, and the scope
- * is written out once when the invocation ends, answered or failed (timeouts included: the edge answers them
- * before the Lambda is stopped). functions/runtime.ts binds the sink to Powertools (EMF lines on stdout);
- * until then, and in tools and unit tests, counts go nowhere.
+ * scope per invocation (`withMetricsScope`) and hands it to the operation (`Call.metrics`, then
+ * `deps.metrics`); the scope is written out once when the invocation ends, answered or failed (timeouts
+ * included: the edge answers them before the Lambda is stopped). functions/runtime.ts binds the sink to
+ * Powertools (EMF lines on stdout); until then, and in tools and unit tests, counts go nowhere.
  *
- * A scope follows the invocation through its promises (AsyncLocalStorage), so two invocations running in the
- * same process (tests, serverless-offline) never mix their counts or their dimensions.
+ * The scope is passed by hand, not found through AsyncLocalStorage: on Node 20 that turns on promise hooks for
+ * the rest of the process, a cost on every promise the AWS SDK makes, first request included (measured on the
+ * cold-start probe). Two invocations in one process (tests, serverless-offline) therefore never mix counts.
+ * Adapters have no invocation at hand: they count into `invocationMetrics`, the scope of the invocation that
+ * started last and has not ended, exact in Lambda, where a container runs one invocation at a time.
  *
  * Metric names are public (dashboards and alarms use them): never rename one.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { logLine } from './log';
 
 export const METRIC = Object.freeze({
@@ -49,47 +51,54 @@ export interface MetricsSink {
   publish(counts: ReadonlyMap<MetricName, number>, dimensions: Readonly<Record<string, string>>): void;
 }
 
-interface Scope {
-  counts: Map<MetricName, number>;
-  dimensions: Record<string, string>;
+/** One invocation's counts and dimensions. */
+export interface MetricsScope extends Metrics {
+  /** Adds a dimension (e.g. `strategy`) to this invocation's counts. */
+  dimension(name: string, value: string): void;
 }
 
-const scopes = new AsyncLocalStorage<Scope>();
 const NO_SINK: MetricsSink = { publish: () => {} };
 let sink: MetricsSink = NO_SINK;
+/** The scope of the invocation that started last and has not ended (adapters count into it). */
+let current: MetricsScope | undefined;
 
 /** Binds where scopes are written (once per container; functions/runtime.ts). */
 export function useMetricsSink(next: MetricsSink): void {
   sink = next;
 }
 
-/** Counts into the scope of the invocation that is running; outside any scope, counts are dropped. */
+/** For adapters, which have no invocation at hand: counts into the running invocation's scope, else nowhere. */
 export const invocationMetrics: Metrics = {
-  count(name, value = 1) {
-    const scope = scopes.getStore();
-    if (!scope || !(value > 0)) return;
-    scope.counts.set(name, (scope.counts.get(name) ?? 0) + value);
-  },
+  count: (name, value) => current?.count(name, value),
 };
 
 /** Counts nothing (unit tests that do not look at metrics). */
 export const NO_METRICS: Metrics = { count: () => {} };
 
-/** Adds a dimension (e.g. `strategy`) to the running invocation's counts. */
-export function addMetricDimension(name: string, value: string): void {
-  const scope = scopes.getStore();
-  if (scope && value) scope.dimensions[name] = value;
+function newScope(dimensions: Record<string, string>): MetricsScope & { counts: Map<MetricName, number>; dimensions: Record<string, string> } {
+  return {
+    counts: new Map(),
+    dimensions: { ...dimensions },
+    count(name, value = 1) {
+      if (value > 0) this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+    },
+    dimension(name, value) {
+      if (value) this.dimensions[name] = value;
+    },
+  };
 }
 
 /**
- * Runs `work` in a fresh scope and writes the scope once when it settles, whether it resolved or threw. A
+ * Runs `work` with a fresh scope and writes the scope once when it settles, whether it resolved or threw. A
  * scope that counted nothing writes nothing. A sink that fails never fails the invocation.
  */
-export async function withMetricsScope<T>(dimensions: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const scope: Scope = { counts: new Map(), dimensions: { ...dimensions } };
+export async function withMetricsScope<T>(dimensions: Record<string, string>, work: (scope: MetricsScope) => Promise<T>): Promise<T> {
+  const scope = newScope(dimensions);
+  current = scope;
   try {
-    return await scopes.run(scope, work);
+    return await work(scope);
   } finally {
+    if (current === scope) current = undefined;
     if (scope.counts.size > 0) {
       try {
         sink.publish(scope.counts, scope.dimensions);

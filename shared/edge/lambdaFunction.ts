@@ -17,7 +17,7 @@ import { config } from '../config';
 import { AppError, toAppError } from '../errors';
 import { DEFAULT_LANG, type Lang } from '../messages';
 import { logLine } from '../log';
-import { addMetricDimension, withMetricsScope } from '../metrics';
+import { withMetricsScope, type Metrics, type MetricsScope } from '../metrics';
 import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from './request';
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from './response';
 import { parseInput, type Schema } from '../validation';
@@ -33,6 +33,8 @@ export interface Call {
   /** Epoch ms by which the answer must be on its way. */
   deadline: number;
   transport: 'http' | 'direct';
+  /** This invocation's counts (shared/metrics.ts): operations get them as `deps.metrics` (functions/runtime.ts depsFor). */
+  metrics: Metrics;
 }
 
 /** The verified caller of a function whose access is 'user' (the wrapper has already refused anonymous calls). Errors: UNAUTHORIZED. */
@@ -91,7 +93,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
   };
 
-  async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<APIGatewayProxyStructuredResultV2> {
+  async function viaHttp(event: unknown, context: Context | undefined, started: number, metrics: MetricsScope): Promise<APIGatewayProxyStructuredResultV2> {
     let req: ApiRequest | undefined;
     let sub: string | undefined;
     try {
@@ -101,8 +103,8 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       requireSub(sub);
       refuseInvalidInput(req);
       const command = spec.fromHttp(req);
-      dimensionsOf(command);
-      const call: Call = { sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
+      dimensionsOf(command, metrics);
+      const call: Call = { sub, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http', metrics };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', req.requestId, 'http', result.status ?? 200, started, sub);
       return toHttp(successEnvelope(result, req.lang), result.headers);
@@ -112,7 +114,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     }
   }
 
-  async function viaDirect(event: unknown, context: Context | undefined, started: number): Promise<Envelope> {
+  async function viaDirect(event: unknown, context: Context | undefined, started: number, metrics: MetricsScope): Promise<Envelope> {
     const requestId = context?.awsRequestId || 'unknown';
     let lang: Lang = DEFAULT_LANG;
     let sub: string | undefined;
@@ -127,8 +129,8 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       sub = directCaller(context, event, await identity());
       requireSub(sub);
       const command = parseInput(spec.direct, payload, 'payload');
-      dimensionsOf(command);
-      const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
+      dimensionsOf(command, metrics);
+      const call: Call = { sub, requestId, lang, deadline: deadlineFrom(context), transport: 'direct', metrics };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', requestId, 'direct', result.status ?? 200, started, sub);
       return successEnvelope(result, lang);
@@ -137,8 +139,9 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     }
   }
 
-  function dimensionsOf(command: C) {
-    for (const [name, value] of Object.entries(spec.metricDimensions?.(command) ?? {})) addMetricDimension(name, value);
+  function dimensionsOf(command: C, metrics: MetricsScope) {
+    const dimensions = spec.metricDimensions?.(command);
+    for (const name in dimensions) metrics.dimension(name, dimensions[name]!);
   }
 
   function failure(
@@ -174,7 +177,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
   // One metrics scope per invocation, written once when it settles (answered, refused or timed out).
   const dimensions = { function: spec.name };
   return {
-    handler: (event, context) => withMetricsScope(dimensions, () => viaDirect(event, context, Date.now())),
-    httpHandler: (event, context) => withMetricsScope(dimensions, () => viaHttp(event, context, Date.now())),
+    handler: (event, context) => withMetricsScope(dimensions, (metrics) => viaDirect(event, context, Date.now(), metrics)),
+    httpHandler: (event, context) => withMetricsScope(dimensions, (metrics) => viaHttp(event, context, Date.now(), metrics)),
   };
 }

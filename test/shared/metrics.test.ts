@@ -1,5 +1,4 @@
 import {
-  addMetricDimension,
   countReleased,
   invocationMetrics,
   METRIC,
@@ -25,13 +24,13 @@ describe('metrics scopes', () => {
     // Arrange
     const published = recordingSink();
     const invocation = (strategy: string, conflicts: number) =>
-      withMetricsScope({ function: 'purchase' }, async () => {
-        addMetricDimension('strategy', strategy);
+      withMetricsScope({ function: 'purchase' }, async (metrics) => {
+        metrics.dimension('strategy', strategy);
         for (let i = 0; i < conflicts; i++) {
-          invocationMetrics.count(METRIC.versionConflicts);
+          metrics.count(METRIC.versionConflicts);
           await tick();
         }
-        invocationMetrics.count(METRIC.purchaseSucceeded);
+        metrics.count(METRIC.purchaseSucceeded);
       });
 
     // Act
@@ -50,8 +49,8 @@ describe('metrics scopes', () => {
   it('writes the counts of an invocation that throws, and rethrows', async () => {
     const published = recordingSink();
 
-    const run = withMetricsScope({ function: 'transfer' }, async () => {
-      invocationMetrics.count(METRIC.transactionRetries, 2);
+    const run = withMetricsScope({ function: 'transfer' }, async (metrics) => {
+      metrics.count(METRIC.transactionRetries, 2);
       throw new Error('boom');
     });
 
@@ -75,12 +74,23 @@ describe('metrics scopes', () => {
       },
     });
 
-    const answer = await withMetricsScope({ function: 'purchase' }, async () => {
-      invocationMetrics.count(METRIC.purchaseSoldOut);
+    const answer = await withMetricsScope({ function: 'purchase' }, async (metrics) => {
+      metrics.count(METRIC.purchaseSoldOut);
       return 'answered';
     });
 
     expect(answer).toBe('answered');
+  });
+
+  it('counts what adapters report into the invocation that is running, and nowhere after it ended', async () => {
+    const published = recordingSink();
+
+    await withMetricsScope({ function: 'purchase' }, async () => {
+      invocationMetrics.count(METRIC.throttles, 2);
+    });
+    invocationMetrics.count(METRIC.throttles);
+
+    expect(published).toEqual([{ counts: { Throttles: 2 }, dimensions: { function: 'purchase' } }]);
   });
 
   it('countReleased adds released units for the reconciler', () => {
