@@ -88,6 +88,8 @@ export function scenarioTables(cells: CellFigures[], skipped: BackendReport['ski
 const PROBE_ROWS = [
   ['minimal', 'minimal getProduct (hand-written, same client)'],
   ['getProduct, SDK not bundled', 'getProduct, AWS SDK not bundled'],
+  ['getProduct, logging', 'getProduct, its request line logged (shared/log.ts)'],
+  ['getProduct, Powertools logger', 'getProduct, its request line logged by Powertools logger'],
 ] as const;
 
 export function bundleTable(cold: ColdStartFigures): string {
