@@ -75,7 +75,9 @@ export const invocationMetrics: Metrics = {
 /** Counts nothing (unit tests that do not look at metrics). */
 export const NO_METRICS: Metrics = { count: () => {} };
 
-function newScope(dimensions: Record<string, string>): MetricsScope & { counts: Map<MetricName, number>; dimensions: Record<string, string> } {
+function newScope(
+  dimensions: Record<string, string>,
+): MetricsScope & { counts: Map<MetricName, number>; dimensions: Record<string, string> } {
   return {
     counts: new Map(),
     dimensions: { ...dimensions },

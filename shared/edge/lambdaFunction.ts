@@ -93,7 +93,12 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     if (spec.access === 'user' && !sub) throw new AppError('UNAUTHORIZED', 'no verified identity');
   };
 
-  async function viaHttp(event: unknown, context: Context | undefined, started: number, metrics: MetricsScope): Promise<APIGatewayProxyStructuredResultV2> {
+  async function viaHttp(
+    event: unknown,
+    context: Context | undefined,
+    started: number,
+    metrics: MetricsScope,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     let req: ApiRequest | undefined;
     let sub: string | undefined;
     try {

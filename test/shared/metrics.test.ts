@@ -1,11 +1,4 @@
-import {
-  countReleased,
-  invocationMetrics,
-  METRIC,
-  useMetricsSink,
-  withMetricsScope,
-  type MetricName,
-} from '../../shared/metrics';
+import { countReleased, invocationMetrics, METRIC, useMetricsSink, withMetricsScope, type MetricName } from '../../shared/metrics';
 
 type Published = { counts: Record<string, number>; dimensions: Record<string, string> };
 
