@@ -13,11 +13,15 @@
  * getProduct with its request line on (LOCKLESS_LOG_LEVEL=info; the other rows run silent), built as it is and
  * with bench/variants/powertoolsLog.ts in place of shared/log.ts.
  *
+ * One more row weighs a change to the build: getProduct with its adapter imported statically instead of with
+ * adapters/index.ts's require() (which makes esbuild wrap the adapter and the AWS SDK in lazy module wrappers,
+ * evaluated at the first request, and keep SDK modules it cannot tree-shake through them).
+ *
  * Processes are interleaved across bundles, as in bundles.ts; the empty bundle is loaded in the same loop so
  * that the init ratios of these rows compare with a reference taken under the same conditions.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,7 +47,8 @@ export type FirstRequestTarget =
   | 'minimal'
   | 'getProduct, SDK not bundled'
   | 'getProduct, logging'
-  | 'getProduct, Powertools logger';
+  | 'getProduct, Powertools logger'
+  | 'getProduct, adapter imported statically';
 
 export interface FirstRequestFigures {
   runs: number;
@@ -110,14 +115,38 @@ const powertoolsLogger = {
   },
 };
 
-async function buildOne(backend: BackendName, entry: string, outfile: string, sdkBundled = true, powertoolsLog = false): Promise<number> {
+/** adapters/index.ts with `backend`'s adapter imported statically (evaluated at init, tree-shaken) instead of require()d. */
+function staticAdapter(backend: BackendName) {
+  return {
+    name: 'static-adapter',
+    setup(b: { onLoad: (o: { filter: RegExp }, f: (a: { path: string }) => { contents: string; loader: 'ts' } | undefined) => void }) {
+      const index = join(ROOT, 'adapters', 'index.ts');
+      b.onLoad({ filter: /adapters[\\/]index\.ts$/ }, (args) => {
+        if (args.path !== index) return undefined;
+        const source = readFileSync(index, 'utf8');
+        const needle = `require('./${backend}') as typeof import('./${backend}')`;
+        if (!source.includes(needle)) throw new Error(`adapters/index.ts no longer loads its adapter with ${needle}`);
+        return { contents: `import * as staticAdapter from './${backend}';\n${source.replace(needle, 'staticAdapter')}`, loader: 'ts' };
+      });
+    },
+  };
+}
+
+async function buildOne(
+  backend: BackendName,
+  entry: string,
+  outfile: string,
+  sdkBundled = true,
+  powertoolsLog = false,
+  adapterStatic = false,
+): Promise<number> {
   const options = bundleOptions(backend);
   const result = await build({
     ...options,
     entryPoints: [entry],
     outfile,
     external: [...(options.external ?? []), ...(sdkBundled ? [] : ['@aws-sdk/*'])],
-    plugins: [...(options.plugins ?? []), ...(powertoolsLog ? [powertoolsLogger] : [])],
+    plugins: [...(options.plugins ?? []), ...(powertoolsLog ? [powertoolsLogger] : []), ...(adapterStatic ? [staticAdapter(backend)] : [])],
   });
   return Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
 }
@@ -157,6 +186,11 @@ export async function measureFirstRequest(
         env: logging,
       },
     );
+    targets.push({
+      name: 'getProduct, adapter imported statically',
+      file: join(dir, 'static-adapter.js'),
+      bytes: await buildOne(backend, getProduct, join(dir, 'static-adapter.js'), true, false, true),
+    });
     await seedProduct(backend, env);
     const event = JSON.stringify(
       httpEvent({ method: 'GET', path: `/products/${PRODUCT}`, route: 'GET /products/{id}', pathParameters: { id: PRODUCT } }),

@@ -90,6 +90,7 @@ const PROBE_ROWS = [
   ['getProduct, SDK not bundled', 'getProduct, AWS SDK not bundled'],
   ['getProduct, logging', 'getProduct, its request line logged (shared/log.ts)'],
   ['getProduct, Powertools logger', 'getProduct, its request line logged by Powertools logger'],
+  ['getProduct, adapter imported statically', 'getProduct, its adapter imported statically'],
 ] as const;
 
 export function bundleTable(cold: ColdStartFigures): string {
