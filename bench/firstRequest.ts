@@ -9,11 +9,19 @@
  * node_modules (NODE_PATH), the way a function that relies on the Lambda runtime's copy of the SDK loads it.
  * That answers, by measurement, whether to bundle the SDK (docs/benchmark.md, "Bundles and cold start").
  *
+ * Two more rows answer issue 13's question, whether Powertools' logger may replace shared/log.ts at no cost:
+ * getProduct with its request line on (LOCKLESS_LOG_LEVEL=info; the other rows run silent), built as it is and
+ * with bench/variants/powertoolsLog.ts in place of shared/log.ts.
+ *
+ * One more row weighs a change to the build: getProduct with its adapter imported statically instead of with
+ * adapters/index.ts's require() (which makes esbuild wrap the adapter and the AWS SDK in lazy module wrappers,
+ * evaluated at the first request, and keep SDK modules it cannot tree-shake through them).
+ *
  * Processes are interleaved across bundles, as in bundles.ts; the empty bundle is loaded in the same loop so
  * that the init ratios of these rows compare with a reference taken under the same conditions.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +41,14 @@ import { median } from './stats';
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 
-export type FirstRequestTarget = 'empty' | 'getProduct' | 'minimal' | 'getProduct, SDK not bundled';
+export type FirstRequestTarget =
+  | 'empty'
+  | 'getProduct'
+  | 'minimal'
+  | 'getProduct, SDK not bundled'
+  | 'getProduct, logging'
+  | 'getProduct, Powertools logger'
+  | 'getProduct, adapter imported statically';
 
 export interface FirstRequestFigures {
   runs: number;
@@ -87,13 +102,51 @@ async function seedProduct(backend: BackendName, env: Record<string, string>): P
   }
 }
 
-async function buildOne(backend: BackendName, entry: string, outfile: string, sdkBundled = true): Promise<number> {
+/** Resolves lockless's own imports of shared/log.ts to bench/variants/powertoolsLog.ts (node_modules untouched). */
+const powertoolsLogger = {
+  name: 'powertools-logger',
+  setup(b: { onResolve: (o: { filter: RegExp }, f: (a: { path: string; importer: string }) => { path: string } | undefined) => void }) {
+    const shared = join(ROOT, 'shared');
+    b.onResolve({ filter: /^\.\.?\/(\.\.\/)*log$/ }, (args) =>
+      args.importer.startsWith(shared) && join(args.importer, '..', args.path) === join(shared, 'log')
+        ? { path: join(ROOT, 'bench', 'variants', 'powertoolsLog.ts') }
+        : undefined,
+    );
+  },
+};
+
+/** adapters/index.ts with `backend`'s adapter imported statically (evaluated at init, tree-shaken) instead of require()d. */
+function staticAdapter(backend: BackendName) {
+  return {
+    name: 'static-adapter',
+    setup(b: { onLoad: (o: { filter: RegExp }, f: (a: { path: string }) => { contents: string; loader: 'ts' } | undefined) => void }) {
+      const index = join(ROOT, 'adapters', 'index.ts');
+      b.onLoad({ filter: /adapters[\\/]index\.ts$/ }, (args) => {
+        if (args.path !== index) return undefined;
+        const source = readFileSync(index, 'utf8');
+        const needle = `require('./${backend}') as typeof import('./${backend}')`;
+        if (!source.includes(needle)) throw new Error(`adapters/index.ts no longer loads its adapter with ${needle}`);
+        return { contents: `import * as staticAdapter from './${backend}';\n${source.replace(needle, 'staticAdapter')}`, loader: 'ts' };
+      });
+    },
+  };
+}
+
+async function buildOne(
+  backend: BackendName,
+  entry: string,
+  outfile: string,
+  sdkBundled = true,
+  powertoolsLog = false,
+  adapterStatic = false,
+): Promise<number> {
   const options = bundleOptions(backend);
   const result = await build({
     ...options,
     entryPoints: [entry],
     outfile,
     external: [...(options.external ?? []), ...(sdkBundled ? [] : ['@aws-sdk/*'])],
+    plugins: [...(options.plugins ?? []), ...(powertoolsLog ? [powertoolsLogger] : []), ...(adapterStatic ? [staticAdapter(backend)] : [])],
   });
   return Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
 }
@@ -109,7 +162,7 @@ export async function measureFirstRequest(
     const minimal = join(ROOT, 'bench', 'minimal', backend === 'dynamodb' ? 'dynamoGetProduct.ts' : 'mongoGetProduct.ts');
     const getProduct = join(ROOT, 'functions', 'getProduct.ts');
     const empty = await buildEmpty(join(dir, 'empty'));
-    const targets: Array<{ name: FirstRequestTarget; file: string; bytes: number; nodePath?: string }> = [
+    const targets: Array<{ name: FirstRequestTarget; file: string; bytes: number; nodePath?: string; env?: Record<string, string> }> = [
       { name: 'empty', file: empty.file, bytes: empty.bytes },
       { name: 'getProduct', file: join(dir, 'getProduct.js'), bytes: await buildOne(backend, getProduct, join(dir, 'getProduct.js')) },
       { name: 'minimal', file: join(dir, 'minimal.js'), bytes: await buildOne(backend, minimal, join(dir, 'minimal.js')) },
@@ -123,6 +176,21 @@ export async function measureFirstRequest(
         nodePath: join(ROOT, 'node_modules'),
       });
     }
+    const logging = { LOCKLESS_LOG_LEVEL: 'info' };
+    targets.push(
+      { name: 'getProduct, logging', file: join(dir, 'getProduct.js'), bytes: targets[1]!.bytes, env: logging },
+      {
+        name: 'getProduct, Powertools logger',
+        file: join(dir, 'powertools-log.js'),
+        bytes: await buildOne(backend, getProduct, join(dir, 'powertools-log.js'), true, true),
+        env: logging,
+      },
+    );
+    targets.push({
+      name: 'getProduct, adapter imported statically',
+      file: join(dir, 'static-adapter.js'),
+      bytes: await buildOne(backend, getProduct, join(dir, 'static-adapter.js'), true, false, true),
+    });
     await seedProduct(backend, env);
     const event = JSON.stringify(
       httpEvent({ method: 'GET', path: `/products/${PRODUCT}`, route: 'GET /products/{id}', pathParameters: { id: PRODUCT } }),
@@ -132,7 +200,13 @@ export async function measureFirstRequest(
     for (let r = 0; r < runs; r++) {
       for (const [i, target] of targets.entries()) {
         const { stdout } = await run(process.execPath, ['-e', PROBE, target.file, target.name === 'empty' ? '' : event], {
-          env: { PATH: process.env.PATH ?? '', ...BENCH_ENV, ...env, ...(target.nodePath ? { NODE_PATH: target.nodePath } : {}) },
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...BENCH_ENV,
+            ...env,
+            ...(target.nodePath ? { NODE_PATH: target.nodePath } : {}),
+            ...target.env,
+          },
           timeout: 30_000,
         });
         const out = JSON.parse(stdout.trim().split('\n').pop()!) as {

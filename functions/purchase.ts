@@ -8,7 +8,7 @@ import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { readJsonObject } from '../shared/edge/body';
 import { purchase } from '../shared/operations/purchase';
 import { DEFAULT_STRATEGY, Id, parseWith, PurchaseBody, PurchasePayload } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'purchase',
@@ -19,8 +19,9 @@ export const { handler, httpHandler } = lambdaFunction({
     idempotencyKey: idempotencyKeyOf(req),
   }),
   direct: PurchasePayload,
+  metricDimensions: (command) => ({ strategy: command.strategy ?? DEFAULT_STRATEGY }),
   run: async (command, call) => {
-    const { data, replayed } = await purchase(await runtimeDeps(), {
+    const { data, replayed } = await purchase(await depsFor(call), {
       uid: callerOf(call),
       productId: command.productId,
       quantity: command.quantity,

@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getStore } from '../adapters';
 import { config } from '../shared/config';
+import type { Call } from '../shared/edge/lambdaFunction';
 import { secretFrom, useSecretReader, type SecretReader } from '../shared/edge/secrets';
+import { useMetricsSink } from '../shared/metrics';
+import { powertoolsMetricsSink } from '../adapters/metrics/powertoolsMetrics';
 import { createDeps, type OperationDeps } from '../shared/operations/deps';
 
 type SsmModule = typeof import('../adapters/secrets/ssmSecrets');
@@ -29,6 +32,9 @@ useSecretReader((name) => {
   ssm ??= loadSsm().ssmSecretReader();
   return ssm(name);
 });
+
+// Each invocation's counts become one EMF line (shared/metrics.ts, adapters/metrics/powertoolsMetrics.ts).
+useMetricsSink(powertoolsMetricsSink(config().metricsNamespace));
 
 let deps: Promise<OperationDeps> | undefined;
 
@@ -58,4 +64,9 @@ export function runtimeDeps(): Promise<OperationDeps> {
     });
   }
   return deps;
+}
+
+/** The operations' dependencies for one invocation: the container's, counting into the invocation's metrics. */
+export async function depsFor(call: Pick<Call, 'metrics'>): Promise<OperationDeps> {
+  return { ...(await runtimeDeps()), metrics: call.metrics };
 }

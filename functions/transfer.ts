@@ -8,7 +8,7 @@ import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { readJsonObject } from '../shared/edge/body';
 import { transfer } from '../shared/operations/transfers';
 import { parseWith, TransferBody, TransferPayload } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'transfer',
@@ -17,7 +17,7 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: TransferPayload,
   run: async (command, call) => {
     // The verified caller goes last, so no field of the command can ever stand in for it.
-    const { data, replayed } = await transfer(await runtimeDeps(), { ...command, deadline: call.deadline, uid: callerOf(call) });
+    const { data, replayed } = await transfer(await depsFor(call), { ...command, deadline: call.deadline, uid: callerOf(call) });
     return { msg: 'TRANSFERRED', data, headers: replayHeaders(replayed) };
   },
 });

@@ -76,6 +76,8 @@ export interface FunctionConfig {
   orders: OrderSettings;
   dynamodb: DynamoSettings;
   mongodb: MongoSettings;
+  /** The CloudWatch namespace of the functions' metrics (LOCKLESS_METRICS_NAMESPACE, default `lockless`). */
+  metricsNamespace: string;
 }
 
 /**
@@ -163,6 +165,7 @@ export function readConfig(env: Env = process.env): FunctionConfig {
     orders: orderSettings(env),
     dynamodb: dynamoSettings(env),
     mongodb: mongoSettings(env),
+    metricsNamespace: setting('LOCKLESS_METRICS_NAMESPACE', env) ?? 'lockless',
   };
 }
 

@@ -14,6 +14,11 @@ import { AppError } from './errors';
 
 z.config(en());
 
+// Each schema is built inside a /* @__PURE__ */ arrow, so a function's bundle builds only the schemas it uses
+// (esbuild drops the rest; a plain `z.strictObject(...)` call would count as a side effect and stay). Building
+// every route's schemas at init was a measurable part of a cold start (docs/benchmark.md). New schemas should
+// follow the pattern; one that does not is only built everywhere, never wrong.
+
 /** A schema parsing to T (what FunctionSpec.direct and parseWith take). */
 export type Schema<T> = z.ZodMiniType<T>;
 
@@ -21,32 +26,35 @@ export type Schema<T> = z.ZodMiniType<T>;
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_QUANTITY = 1_000;
 
-export const Id = z.string().check(z.regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ -'));
+export const Id = /* @__PURE__ */ (() => z.string().check(z.regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ -')))();
 
 // The purchase strategies are domain vocabulary (shared/model.ts); re-exported for the schemas' callers.
 export { DEFAULT_STRATEGY, STRATEGIES, type Strategy };
 
 /** Idempotency keys: 1-128 of A-Z a-z 0-9 _ - . : (a UUID fits). Scoped per caller and operation. */
-export const IdempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ - . :'));
+export const IdempotencyKey = /* @__PURE__ */ (() =>
+  z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ - . :')))();
 
 /** Checks in the classic API's order (`.int().positive().max()`): the order of the issues depends on it. */
-export const Quantity = z.number().check(z.int(), z.positive(), z.maximum(MAX_QUANTITY));
+export const Quantity = /* @__PURE__ */ (() => z.number().check(z.int(), z.positive(), z.maximum(MAX_QUANTITY)))();
 
-export const PurchaseBody = z.strictObject({
-  quantity: Quantity,
-  strategy: z.optional(z.enum(STRATEGIES)),
-});
+export const PurchaseBody = /* @__PURE__ */ (() =>
+  z.strictObject({
+    quantity: Quantity,
+    strategy: z.optional(z.enum(STRATEGIES)),
+  }))();
 export type PurchaseBody = z.infer<typeof PurchaseBody>;
 
 /** Direct invocation of purchase: `{ productId, quantity, strategy?, idempotencyKey? }`. */
-export const PurchasePayload = z.strictObject({
-  productId: Id,
-  quantity: Quantity,
-  strategy: z.optional(z.enum(STRATEGIES)),
-  idempotencyKey: z.optional(IdempotencyKey),
-});
+export const PurchasePayload = /* @__PURE__ */ (() =>
+  z.strictObject({
+    productId: Id,
+    quantity: Quantity,
+    strategy: z.optional(z.enum(STRATEGIES)),
+    idempotencyKey: z.optional(IdempotencyKey),
+  }))();
 
-export const GetProductPayload = z.strictObject({ productId: Id });
+export const GetProductPayload = /* @__PURE__ */ (() => z.strictObject({ productId: Id }))();
 
 export interface FieldIssue {
   field: string;
@@ -148,51 +156,55 @@ export function parseWith<T>(schema: Schema<T>, input: unknown, where: string): 
 
 /** Money amounts: positive integers in minor units, at most 10^12 (ten billion yuan in fen). */
 export const MAX_AMOUNT = 1_000_000_000_000;
-export const Amount = z.number().check(z.int(), z.positive(), z.maximum(MAX_AMOUNT));
+export const Amount = /* @__PURE__ */ (() => z.number().check(z.int(), z.positive(), z.maximum(MAX_AMOUNT)))();
 
 /** POST /transfers body. `from` must differ from `to`. */
-export const TransferBody = z
-  .strictObject({ from: Id, to: Id, amount: Amount })
-  .check(z.refine((t) => t.from !== t.to, { message: 'from and to must differ', path: ['to'] }));
+export const TransferBody = /* @__PURE__ */ (() =>
+  z
+    .strictObject({ from: Id, to: Id, amount: Amount })
+    .check(z.refine((t) => t.from !== t.to, { message: 'from and to must differ', path: ['to'] })))();
 
 /** Direct invocation of transfer: `{ from, to, amount, idempotencyKey? }`. */
-export const TransferPayload = z
-  .strictObject({ from: Id, to: Id, amount: Amount, idempotencyKey: z.optional(IdempotencyKey) })
-  .check(z.refine((t) => t.from !== t.to, { message: 'from and to must differ', path: ['to'] }));
+export const TransferPayload = /* @__PURE__ */ (() =>
+  z
+    .strictObject({ from: Id, to: Id, amount: Amount, idempotencyKey: z.optional(IdempotencyKey) })
+    .check(z.refine((t) => t.from !== t.to, { message: 'from and to must differ', path: ['to'] })))();
 
-export const GetAccountPayload = z.strictObject({ accountId: Id });
+export const GetAccountPayload = /* @__PURE__ */ (() => z.strictObject({ accountId: Id }))();
 
 /** POST /carts/{id}/items body: the item to add. No `uid` or `owner`: identity never comes from a body. */
-export const CartItemBody = z.strictObject({ id: Id, productId: Id, quantity: Quantity });
+export const CartItemBody = /* @__PURE__ */ (() => z.strictObject({ id: Id, productId: Id, quantity: Quantity }))();
 
 /** Direct invocation of addCartItem: `{ cartId, item: { id, productId, quantity } }`. */
-export const AddCartItemPayload = z.strictObject({ cartId: Id, item: CartItemBody });
+export const AddCartItemPayload = /* @__PURE__ */ (() => z.strictObject({ cartId: Id, item: CartItemBody }))();
 
 /** Direct invocation of removeCartItem: `{ cartId, itemId }`. */
-export const RemoveCartItemPayload = z.strictObject({ cartId: Id, itemId: Id });
+export const RemoveCartItemPayload = /* @__PURE__ */ (() => z.strictObject({ cartId: Id, itemId: Id }))();
 
 /** Direct invocation of getCart: `{ cartId }`. */
-export const GetCartPayload = z.strictObject({ cartId: Id });
+export const GetCartPayload = /* @__PURE__ */ (() => z.strictObject({ cartId: Id }))();
 
 /** Order numbers as lockless mints them (shared/ids.ts): O + base-36 time + 16 hex, here any id-shaped value. */
-export const GetOrderPayload = z.strictObject({ orderNo: Id });
+export const GetOrderPayload = /* @__PURE__ */ (() => z.strictObject({ orderNo: Id }))();
 
 /**
  * If-Match on order transitions: `*` or one quoted ETag (weak ETags and lists are refused: a transition needs
  * the strong comparison). An ETag of the right shape that names another version answers 412, not 400.
  */
-export const IfMatch = z.string().check(z.regex(/^(\*|"[A-Za-z0-9_.-]{1,100}")$/, 'must be * or one quoted ETag such as "O123.v2"'));
+export const IfMatch = /* @__PURE__ */ (() =>
+  z.string().check(z.regex(/^(\*|"[A-Za-z0-9_.-]{1,100}")$/, 'must be * or one quoted ETag such as "O123.v2"')))();
 
 /** POST /orders/{orderNo}/pay body: the caller's account to pay from. */
-export const PayBody = z.strictObject({ accountId: Id });
+export const PayBody = /* @__PURE__ */ (() => z.strictObject({ accountId: Id }))();
 
 /** Direct invocation of payOrder: `{ orderNo, accountId, ifMatch?, idempotencyKey? }`. */
-export const PayPayload = z.strictObject({
-  orderNo: Id,
-  accountId: Id,
-  ifMatch: z.optional(IfMatch),
-  idempotencyKey: z.optional(IdempotencyKey),
-});
+export const PayPayload = /* @__PURE__ */ (() =>
+  z.strictObject({
+    orderNo: Id,
+    accountId: Id,
+    ifMatch: z.optional(IfMatch),
+    idempotencyKey: z.optional(IdempotencyKey),
+  }))();
 
 /** Direct invocation of cancelOrder, shipOrder and refundOrder: `{ orderNo, ifMatch? }`. */
-export const OrderTransitionPayload = z.strictObject({ orderNo: Id, ifMatch: z.optional(IfMatch) });
+export const OrderTransitionPayload = /* @__PURE__ */ (() => z.strictObject({ orderNo: Id, ifMatch: z.optional(IfMatch) }))();

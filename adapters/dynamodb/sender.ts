@@ -11,6 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CollectionShape, Schema } from '../../shared/collections';
 import { AppError } from '../../shared/errors';
+import { invocationMetrics, METRIC } from '../../shared/metrics';
 import { realRetryDeps, retry } from '../../shared/retry';
 import type { RetryDeps, RetryPolicy } from '../../shared/retry';
 import type { ConditionalStore, Doc } from '../../shared/store';
@@ -173,7 +174,10 @@ function dynamoHooks(options: DynamoStoreOptions): StoreHooks {
         if (cancellation === 'conflict') return { ok: false, reason: 'contention', attempts: 1 };
         // Past ~500 transactional writes/s on one item DynamoDB cancels with ThrottlingError (or
         // ProvisionedThroughputExceeded on a provisioned table): nothing applied, and trying again later may work.
-        if (cancellation === 'throttled') return { ok: false, reason: 'throttled', attempts: 1 };
+        if (cancellation === 'throttled') {
+          invocationMetrics.count(METRIC.throttles);
+          return { ok: false, reason: 'throttled', attempts: 1 };
+        }
         if (cancellation === 'unexplained' || !planned[cancellation.failed]) throw err;
         const { shape } = planned[cancellation.failed]!;
         return { ok: false, index: cancellation.failed, current: docFrom(shape, cancellation.item) };

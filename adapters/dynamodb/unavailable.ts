@@ -12,6 +12,7 @@
  * whose `details.outcome` says whether the write may have applied.
  */
 import { AppError } from '../../shared/errors';
+import { invocationMetrics, METRIC } from '../../shared/metrics';
 import { retry, type RetryDeps, type RetryPolicy } from '../../shared/retry';
 
 export type RequestKind = 'read' | 'conditional-write' | 'transaction';
@@ -81,6 +82,7 @@ export async function send<T>(kind: RequestKind, request: () => Promise<T>, deps
         const failure = failureOf(err);
         if (!failure) throw err;
         last = { failure, cause: err };
+        if (failure === 'throttled') invocationMetrics.count(METRIC.throttles);
         if (!mayRetry(kind, failure)) throw unavailable(kind, failure, err, 1);
         return { done: false, failure };
       }

@@ -88,6 +88,9 @@ export function scenarioTables(cells: CellFigures[], skipped: BackendReport['ski
 const PROBE_ROWS = [
   ['minimal', 'minimal getProduct (hand-written, same client)'],
   ['getProduct, SDK not bundled', 'getProduct, AWS SDK not bundled'],
+  ['getProduct, logging', 'getProduct, its request line logged (shared/log.ts)'],
+  ['getProduct, Powertools logger', 'getProduct, its request line logged by Powertools logger'],
+  ['getProduct, adapter imported statically', 'getProduct, its adapter imported statically'],
 ] as const;
 
 export function bundleTable(cold: ColdStartFigures): string {

@@ -17,6 +17,7 @@ import { config } from '../config';
 import { AppError, toAppError } from '../errors';
 import { DEFAULT_LANG, type Lang } from '../messages';
 import { logLine } from '../log';
+import { withMetricsScope, type Metrics, type MetricsScope } from '../metrics';
 import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from './request';
 import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from './response';
 import { parseInput, type Schema } from '../validation';
@@ -35,6 +36,8 @@ export interface Call {
   transport: 'http' | 'direct';
   /** Whether the verified caller is an admin (admin.ts); always true when the function's access is 'admin'. */
   admin: boolean;
+  /** This invocation's counts (shared/metrics.ts): operations get them as `deps.metrics` (functions/runtime.ts depsFor). */
+  metrics: Metrics;
 }
 
 /** The verified caller of a function whose access is 'user' (the wrapper has already refused anonymous calls). Errors: UNAUTHORIZED. */
@@ -59,6 +62,8 @@ export interface FunctionSpec<C> {
   run(command: C, call: Call): Promise<Success>;
   /** The largest body or direct payload, in UTF-8 bytes (default MAX_INPUT_BYTES; batch routes need more). */
   maxInputBytes?: number;
+  /** Metric dimensions the command decides (e.g. `strategy`), added to the invocation's counts (shared/metrics.ts). */
+  metricDimensions?(command: C): Record<string, string>;
 }
 
 /** The entry point of the direct-invocation function: identity from the invocation context only. */
@@ -99,7 +104,12 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     if (spec.access === 'admin' && !admin) throw new AppError('FORBIDDEN', 'admin route');
   };
 
-  async function viaHttp(event: unknown, context: Context | undefined, started: number): Promise<APIGatewayProxyStructuredResultV2> {
+  async function viaHttp(
+    event: unknown,
+    context: Context | undefined,
+    started: number,
+    metrics: MetricsScope,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     let req: ApiRequest | undefined;
     let sub: string | undefined;
     let admin = false;
@@ -111,7 +121,8 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       requireAccess(sub, admin);
       refuseInvalidInput(req);
       const command = spec.fromHttp(req);
-      const call: Call = { sub, admin, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http' };
+      dimensionsOf(command, metrics);
+      const call: Call = { sub, admin, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http', metrics };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', req.requestId, 'http', result.status ?? 200, started, sub, admin);
       return toHttp(successEnvelope(result, req.lang), result.headers);
@@ -121,7 +132,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     }
   }
 
-  async function viaDirect(event: unknown, context: Context | undefined, started: number): Promise<Envelope> {
+  async function viaDirect(event: unknown, context: Context | undefined, started: number, metrics: MetricsScope): Promise<Envelope> {
     const requestId = context?.awsRequestId || 'unknown';
     let lang: Lang = DEFAULT_LANG;
     let sub: string | undefined;
@@ -139,13 +150,19 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       admin = caller?.admin === true;
       requireAccess(sub, admin);
       const command = parseInput(spec.direct, payload, 'payload', spec.maxInputBytes);
-      const call: Call = { sub, admin, requestId, lang, deadline: deadlineFrom(context), transport: 'direct' };
+      dimensionsOf(command, metrics);
+      const call: Call = { sub, admin, requestId, lang, deadline: deadlineFrom(context), transport: 'direct', metrics };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', requestId, 'direct', result.status ?? 200, started, sub, admin);
       return successEnvelope(result, lang);
     } catch (thrown) {
       return failure(thrown, lang, requestId, 'direct', started, sub, admin);
     }
+  }
+
+  function dimensionsOf(command: C, metrics: MetricsScope) {
+    const dimensions = spec.metricDimensions?.(command);
+    for (const name in dimensions) metrics.dimension(name, dimensions[name]!);
   }
 
   function failure(
@@ -189,8 +206,10 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
     });
   }
 
+  // One metrics scope per invocation, written once when it settles (answered, refused or timed out).
+  const dimensions = { function: spec.name };
   return {
-    handler: (event, context) => viaDirect(event, context, Date.now()),
-    httpHandler: (event, context) => viaHttp(event, context, Date.now()),
+    handler: (event, context) => withMetricsScope(dimensions, (metrics) => viaDirect(event, context, Date.now(), metrics)),
+    httpHandler: (event, context) => withMetricsScope(dimensions, (metrics) => viaHttp(event, context, Date.now(), metrics)),
   };
 }

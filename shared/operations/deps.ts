@@ -3,6 +3,7 @@ import type { ConditionalStore } from '../store';
 import type { RetryPolicy } from '../retry';
 import { orderSettings, type OrderSettings } from '../config';
 import { logLine, type LogLevel } from '../log';
+import { invocationMetrics, type Metrics } from '../metrics';
 import { newOrderNo, newTransferId } from '../ids';
 import { ADD_ROUNDS_POLICY, CREATE_CART_ATTEMPTS } from './carts';
 import { ROUNDS_POLICY } from './idempotency';
@@ -20,6 +21,8 @@ export interface OperationDeps {
   log: (level: LogLevel, fields: Record<string, unknown>) => void;
   /** The payment window and the merchant account (orderTransitions.ts). */
   orderSettings: OrderSettings;
+  /** Counts for operators (shared/metrics.ts): conflicts, retries, replays, held units, outcomes. */
+  metrics: Metrics;
   policies: {
     /** Budget of the read-check-CAS loop of the `version` strategy. */
     version: RetryPolicy;
@@ -144,6 +147,7 @@ export function createDeps(store: ConditionalStore, overrides: Partial<Operation
     newTransferId,
     log: logLine,
     orderSettings: orderSettings(),
+    metrics: invocationMetrics,
     policies: policiesFromEnv(),
     ...overrides,
   };

@@ -11,6 +11,7 @@
  */
 import { ORDERS, PRODUCTS } from '../collections';
 import { AppError, toAppError } from '../errors';
+import { METRIC } from '../metrics';
 import type { Order, Product } from '../model';
 import { retry, type RetryPolicy } from '../retry';
 import { isContended, type TxWrite } from '../store';
@@ -151,5 +152,6 @@ async function voidAndRestock(deps: OperationDeps, order: Pick<Order, 'orderNo' 
   // Nothing of the transaction was written: the units stay off sale (never oversold) until the reconciler finds
   // the take without its order and gives them back.
   deps.log('error', { event: 'STOCK_HELD', orderNo: order.orderNo, productId: order.productId, quantity: order.quantity });
+  deps.metrics.count(METRIC.unitsHeld, order.quantity);
   return 'unknown';
 }

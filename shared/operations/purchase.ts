@@ -20,7 +20,8 @@
  * deadline).
  */
 import { ORDERS, PRODUCTS } from '../collections';
-import { AppError } from '../errors';
+import { AppError, toAppError } from '../errors';
+import { METRIC, type MetricName } from '../metrics';
 import { asProduct, isOrder, publicOrder, type Order, type Product } from '../model';
 import { retry } from '../retry';
 import type { Strategy } from '../model';
@@ -67,6 +68,31 @@ const insufficient = (input: PurchaseInput, available: unknown) =>
   });
 
 export async function purchase(deps: OperationDeps, input: PurchaseInput): Promise<PurchaseResult> {
+  let result: PurchaseResult;
+  try {
+    result = await purchaseOnce(deps, input);
+  } catch (thrown) {
+    deps.metrics.count(failureMetric(toAppError(thrown).code));
+    throw thrown;
+  }
+  // A replay sold nothing now: it is its own outcome, so PurchaseSucceeded counts units of work done once.
+  if (result.replayed) {
+    deps.metrics.count(METRIC.idempotentReplays);
+  } else {
+    deps.metrics.count(METRIC.purchaseSucceeded);
+    deps.metrics.count(METRIC.purchaseAttempts, result.data.attempts);
+  }
+  return result;
+}
+
+/** The outcome a refused purchase is counted under. */
+function failureMetric(code: string): MetricName {
+  if (code === 'INSUFFICIENT_STOCK') return METRIC.purchaseSoldOut;
+  if (code === 'VERSION_CONFLICT' || code === 'TRANSACTION_CONFLICT') return METRIC.purchaseConflict;
+  return METRIC.purchaseFailed;
+}
+
+async function purchaseOnce(deps: OperationDeps, input: PurchaseInput): Promise<PurchaseResult> {
   if (!input.idempotencyKey) return { data: await runStrategy(deps, input), replayed: false };
   const req: IdempotentRequest = {
     uid: input.uid,
@@ -166,6 +192,7 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?
       if (result.reason === 'not_found') throw notFound(input.productId);
       // The CAS lost to the document it hands back: if that sold the last units, waiting to retry is pointless.
       if (result.reason === 'version_conflict') {
+        deps.metrics.count(METRIC.versionConflicts);
         const current = asProduct(result.current);
         if (current && current.stock < input.quantity) throw insufficient(input, current.stock);
       }
@@ -227,7 +254,10 @@ async function transactionPurchase(
       }
       const result = await transact(priced.data, priced.writes, { deadline: input.deadline });
       // Nothing was written and the snapshot still stands: run the same writes again after a backoff.
-      if (isContended(result)) return { done: false, failure: result };
+      if (isContended(result)) {
+        deps.metrics.count(METRIC.transactionRetries);
+        return { done: false, failure: result };
+      }
       // Every run counts in the answer, the contended ones too.
       if (result.ok) return { done: true, value: { ...priced.data, attempts: attempt } };
       if (result.label === 'product' && result.reason === 'not_found') throw notFound(input.productId);

@@ -16,7 +16,8 @@
 import { ACCOUNTS } from '../collections';
 import { AppError } from '../errors';
 import { asAccount, publicAccount } from '../model';
-import type { TxWrite } from '../store';
+import { METRIC } from '../metrics';
+import { isContended, type TxWrite } from '../store';
 import { debitRefusal } from './accountWrites';
 import { transactUntilDecided } from './contention';
 import type { OperationDeps } from './deps';
@@ -43,12 +44,14 @@ export async function transfer(deps: OperationDeps, input: TransferInput): Promi
     });
   }
   if (!input.idempotencyKey) return { data: await runTransfer(deps, input), replayed: false };
-  return runOnceInTransaction(
+  const result = await runOnceInTransaction(
     deps,
     { uid: input.uid, op: 'transfer', key: input.idempotencyKey, command: { from: input.from, to: input.to, amount: input.amount } },
     input.deadline,
     (transact) => runTransfer(deps, input, transact),
   );
+  if (result.replayed) deps.metrics.count(METRIC.idempotentReplays);
+  return result;
 }
 
 /** `transact` is the store's, or under an idempotency key the one that adds the claim (idempotency.ts). */
@@ -65,7 +68,12 @@ async function runTransfer(
   const data: TransferOutcome = { transfer: { transferId, from: input.from, to: input.to, amount: input.amount, createdAt } };
   const writes = transferWrites(input, data.transfer);
   // Contention is answered by the store as a value and run again here, the only place that retries it.
-  const { result } = await transactUntilDecided(() => transact(data, writes, { deadline: input.deadline }), {
+  const run = async () => {
+    const result = await transact(data, writes, { deadline: input.deadline });
+    if (isContended(result)) deps.metrics.count(METRIC.transactionRetries);
+    return result;
+  };
+  const { result } = await transactUntilDecided(run, {
     maxAttempts: deps.policies.transactionAttempts,
     deadline: input.deadline,
     deps,

@@ -1,6 +1,6 @@
 /**
- * The demo storefront in a real browser (Debian's chromium driven by puppeteer-core) against `npm start`'s stack:
- * the real handlers under serverless-offline on DynamoDB Local, CORS for the page's origin only, and the page
+ * The demo storefront in a real browser (Debian's chromium driven by puppeteer-core) against `npm start`'s stack,
+ * once per backend: the real handlers under serverless-offline on DynamoDB Local, then on MongoDB, CORS for the page's origin only, and the page
  * served by scripts/local/demoServer.ts. The page buys once, then runs a flash sale of 150 virtual buyers for the
  * 100 units left; the counts are read from the DOM, checked to have grown while answers arrived, and checked
  * against the database.
@@ -21,7 +21,7 @@ import { freePort } from '../../tools/servers/process';
 import { BURST_MARGINS } from '../delivery/bursts';
 import { backendEnv } from '../support/functions';
 import { buildSuiteBundles, type SuiteBundles } from '../support/bundles';
-import { backendFixture, type BackendFixture } from '../support/stores';
+import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 
 const ROOT = join(__dirname, '..', '..');
 /** CHROMIUM_PATH, when set, is the only candidate (so a wrong path reports chromium missing instead of using another). */
@@ -53,7 +53,8 @@ if (!CHROMIUM) {
     });
   });
 } else {
-  describe('the demo page in chromium, against the local stack on dynamodb', () => {
+  // Both backends: `npm start` serves the same page whichever it runs (BACKEND=mongodb npm start).
+  describe.each(BACKENDS)('the demo page in chromium, against the local stack on %s', (backend) => {
     let fixture: BackendFixture;
     let offline: OfflineHandle;
     let demo: DemoServer;
@@ -66,8 +67,8 @@ if (!CHROMIUM) {
     const purchaseStatuses: number[] = [];
 
     beforeAll(async () => {
-      fixture = await backendFixture('dynamodb', 'demo');
-      bundles = await buildSuiteBundles('demo', 'dynamodb');
+      fixture = await backendFixture(backend, 'demo');
+      bundles = await buildSuiteBundles('demo', backend);
       await buildClientBundle();
       // The page's origin must be known before the API starts: it is the one origin CORS allows.
       const demoPort = await freePort();
@@ -75,7 +76,7 @@ if (!CHROMIUM) {
         httpPort: await freePort(),
         lambdaPort: await freePort(),
         env: {
-          ...backendEnv('dynamodb', fixture),
+          ...backendEnv(backend, fixture),
           ...BURST_MARGINS,
           LOCKLESS_CORS_ORIGINS: `http://127.0.0.1:${demoPort}`,
           ...bundles.env,
@@ -184,7 +185,7 @@ if (!CHROMIUM) {
 
         const shot = join(profile, 'demo.png');
         await page.screenshot({ path: shot as `${string}.png`, fullPage: true });
-        if (process.env.LOCKLESS_UPDATE_SCREENSHOT === '1') await copyFile(shot, join(ROOT, 'docs', 'demo.png'));
+        if (process.env.LOCKLESS_UPDATE_SCREENSHOT === '1' && backend === 'dynamodb') await copyFile(shot, join(ROOT, 'docs', 'demo.png'));
       },
       SALE_MS + 120_000,
     );

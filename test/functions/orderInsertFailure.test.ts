@@ -44,4 +44,27 @@ describe.each(BACKENDS)('order insert failure after the decrement on %s', (backe
     const orders = await ordersOf(productId);
     expect(orders.map((o) => [o.orderNo, o.status])).toEqual([[data.order.orderNo, 'pending_payment']]);
   });
+
+  it.each(['atomic', 'version'] as const)(
+    '%s: neither the order nor its void can be written: the units are held, logged and counted',
+    async (strategy) => {
+      const productId = await product();
+      const events: unknown[] = [];
+      const counted: Record<string, number> = {};
+      const deps = createDeps(withFaults(fixture.store, { failInsertInto: 'orders' }), {
+        log: (_level, fields) => events.push(fields.event),
+        metrics: { count: (name, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) },
+      });
+
+      await expect(purchase(deps, { uid: 'u', productId, quantity: 3, strategy, deadline: Date.now() + 10_000 })).rejects.toMatchObject({
+        code: 'INTERNAL',
+      });
+
+      // Never oversold: the units stay taken until the reconciler releases them.
+      expect(await fixture.store.get('products', productId)).toMatchObject({ stock: 7, sold: 3 });
+      expect(events).toContain('STOCK_HELD');
+      expect(counted).toMatchObject({ UnitsHeld: 3, PurchaseFailed: 1 });
+      expect(counted.PurchaseSucceeded).toBeUndefined();
+    },
+  );
 });

@@ -1,6 +1,7 @@
 /** Deterministic operation dependencies: a fake clock that advances when code sleeps, seeded randomness. */
 import type { OperationDeps } from '../../shared/operations/deps';
 import { DEFAULT_POLICIES } from '../../shared/operations/deps';
+import { NO_METRICS } from '../../shared/metrics';
 import type { ConditionalStore } from '../../shared/store';
 import { DEFAULT_ORDER_SETTINGS } from '../../shared/config';
 
@@ -28,6 +29,7 @@ export function fakeDeps(store: ConditionalStore, overrides: Partial<OperationDe
     newTransferId: () => `T-TEST-${++seq}`,
     log: (level, fields) => logs.push({ level, fields }),
     orderSettings: { ...DEFAULT_ORDER_SETTINGS },
+    metrics: NO_METRICS,
     policies: DEFAULT_POLICIES,
     logs,
     slept,

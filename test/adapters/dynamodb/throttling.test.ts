@@ -10,6 +10,7 @@ import { createDynamoDocumentClient, createDynamoStore } from '../../../adapters
 import { transactUntilDecided } from '../../../shared/operations/contention';
 import { realRetryDeps } from '../../../shared/retry';
 import type { ConditionalStore, TxWrite } from '../../../shared/store';
+import { emfLinesOf, METRICS_TEST_NAMESPACE, totals } from '../../support/emf';
 import { call } from '../../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../../support/functions';
 import { dynamoEndpoint, dynamoFixture, type DynamoFixture } from '../../support/stores';
@@ -28,7 +29,11 @@ beforeAll(async () => {
     tablePrefix: fixture.tablePrefix!,
     schema: COLLECTIONS,
   });
-  fns = loadFunctions(['purchase', 'getProduct'], { ...backendEnv('dynamodb', fixture), LOCKLESS_DYNAMODB_ENDPOINT: proxy.endpoint });
+  fns = loadFunctions(['purchase', 'getProduct'], {
+    ...backendEnv('dynamodb', fixture),
+    LOCKLESS_DYNAMODB_ENDPOINT: proxy.endpoint,
+    LOCKLESS_METRICS_NAMESPACE: METRICS_TEST_NAMESPACE,
+  });
 });
 afterEach(() => {
   proxy.throttleNext(0);
@@ -131,6 +136,18 @@ describe('purchases through the handler while DynamoDB throttles', () => {
     expect(statuses.filter((s) => s === '422 INSUFFICIENT_STOCK')).toHaveLength(10);
     expect(proxy.counts().throttled - before.throttled).toBeGreaterThan(0);
     expect(await fixture.store.get('products', 'p-burst')).toMatchObject({ stock: 0, sold: 30 });
+  });
+
+  it("counts each throttled run in Throttles and TransactionRetries, in the purchase's one EMF line", async () => {
+    await fixture.store.insert('products', { id: 'p-counted', name: 'hot', stock: 5, sold: 0, price: 100 });
+    proxy.throttleNext(3);
+
+    const { result: answer, lines } = await emfLinesOf(() => buy('p-counted', 'buyer-counted', 30_000));
+
+    expect(answer.statusCode).toBe(200);
+    expect(lines).toHaveLength(1);
+    expect(totals(lines)).toEqual({ Throttles: 3, TransactionRetries: 3, PurchaseSucceeded: 1, PurchaseAttempts: 4 });
+    expect(lines[0]).toMatchObject({ function: 'purchase', strategy: 'transaction' });
   });
 
   it('answers 503 SERVICE_UNAVAILABLE, retryable, when throttling lasts past the deadline, and sells nothing', async () => {

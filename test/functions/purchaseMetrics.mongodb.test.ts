@@ -1,0 +1,3 @@
+import { describePurchaseMetrics } from './purchaseMetrics';
+
+describePurchaseMetrics('mongodb');
