@@ -177,6 +177,13 @@ const checkLang = (lang: unknown): Lang => {
   return lang;
 };
 
+/** The object without its undefined fields: a strict server schema refuses an explicit undefined. */
+function defined<T extends Record<string, unknown>>(object: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const key in object) if (object[key] !== undefined) out[key] = object[key];
+  return out as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
 export function createClient(options: ClientOptions): LocklessClient {
   if (!options || typeof options.transport !== 'function') throw new TypeError('createClient: a transport is required');
   const { transport, getToken } = options;
@@ -248,19 +255,17 @@ export function createClient(options: ClientOptions): LocklessClient {
     removeCartItem: (cartId, itemId, o) => call('removeCartItem', { id: cartId, itemId }, undefined, { cartId, itemId }, o),
     getCart: (cartId, o) => call('getCart', { id: cartId }, undefined, { cartId }, o),
     listOrders: ({ limit, cursor } = {}, o) => {
-      const page = { ...(limit === undefined ? {} : { limit }), ...(cursor === undefined ? {} : { cursor }) };
-      const query = { ...(limit === undefined ? {} : { limit: String(limit) }), ...(cursor === undefined ? {} : { cursor }) };
-      return call('listOrders', {}, undefined, page, o, { query });
+      const page = defined({ limit, cursor });
+      return call('listOrders', {}, undefined, page, o, { query: defined({ limit: limit?.toString(), cursor }) });
     },
     createProduct: ({ id, name, price, stock, limitPerUser }, o) => {
-      const product = { id, name, price, stock, ...(limitPerUser === undefined ? {} : { limitPerUser }) };
+      const product = defined({ id, name, price, stock, limitPerUser });
       return call('createProduct', {}, product, product, o);
     },
+    // `call` sends o.ifMatch as the If-Match header (HTTP) and in the payload (direct).
     editProduct: (productId, { name, price }, o) => {
-      const changes = { ...(name === undefined ? {} : { name }), ...(price === undefined ? {} : { price }) };
-      return call('editProduct', { id: productId }, changes, { productId, ifMatch: o.ifMatch, ...changes }, o, {
-        headers: { 'if-match': o.ifMatch },
-      });
+      const changes = defined({ name, price });
+      return call('editProduct', { id: productId }, changes, { productId, ...changes }, o);
     },
     restock: (productId, quantity, o) => call('restock', { id: productId }, { quantity }, { productId, quantity }, o),
     payOrder: (orderNo, { accountId }, o) => call('payOrder', { orderNo }, { accountId }, { orderNo, accountId }, o),

@@ -16,7 +16,7 @@
 const { OPERATIONS } = require('./functions.cjs');
 
 /** What the client SDK sends (client/src/client.ts). Accept-Language is safelisted, but named for clarity. */
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept-Language'];
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept-Language', 'If-Match'];
 /** What a browser script may read: the ETag of a read, and whether an answer was a replay (client `replayed`). */
 const EXPOSED_HEADERS = ['ETag', 'Idempotent-Replayed'];
 /** One preflight per route and origin every 10 minutes, not one per purchase. */

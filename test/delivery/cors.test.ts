@@ -74,8 +74,8 @@ describe('CORS in the packaged template', () => {
 
     expect(httpApi(template).CorsConfiguration).toEqual({
       AllowOrigins: [SHOP, PAGE],
-      AllowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept-Language'],
-      AllowMethods: ['DELETE', 'GET', 'OPTIONS', 'POST'],
+      AllowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept-Language', 'If-Match'],
+      AllowMethods: ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST'],
       ExposeHeaders: ['ETag', 'Idempotent-Replayed'],
       MaxAge: 600,
     });
@@ -133,8 +133,8 @@ describe('CORS through serverless-offline', () => {
     expect(res.status).toBe(204);
     expect(Object.fromEntries([...res.headers].filter(([k]) => k.startsWith('access-control-')))).toEqual({
       'access-control-allow-origin': PAGE,
-      'access-control-allow-methods': 'DELETE,GET,OPTIONS,POST',
-      'access-control-allow-headers': 'Authorization,Content-Type,Idempotency-Key,Accept-Language',
+      'access-control-allow-methods': 'DELETE,GET,OPTIONS,PATCH,POST',
+      'access-control-allow-headers': 'Authorization,Content-Type,Idempotency-Key,Accept-Language,If-Match',
       'access-control-expose-headers': 'ETag,Idempotent-Replayed',
       'access-control-max-age': '600',
     });

@@ -319,16 +319,20 @@ describe('serverless package', () => {
     // The JWT authorizer's scopes, when configured, are required on every route that needs an identity.
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     for (const route of routes) {
-      if (route.RouteKey === 'GET /products/{id}') expect(route.AuthorizationType).toBeUndefined();
+      // The public reads: the catalogue and lottery rounds.
+      if (route.RouteKey === 'GET /products/{id}' || route.RouteKey === 'GET /rounds/{id}') expect(route.AuthorizationType).toBeUndefined();
       else expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizationScopes: ['lockless/api'] });
     }
   });
 
-  it('declares a table per collection, and keeps accounts, ledger and orders whatever happens to the stack', () => {
+  it('declares a table per collection, and keeps accounts, ledger, orders, rounds and entries whatever happens to the stack', () => {
     const tables = ofType('AWS::DynamoDB::Table').map(([, t]) => t);
     expect(tables.map((t) => t.Properties.TableName).sort()).toEqual(COLLECTION_NAMES.map((c) => `lockless-ci-${c}`).sort());
     for (const table of tables) {
-      const retained = ['lockless-ci-accounts', 'lockless-ci-ledger', 'lockless-ci-orders'].includes(table.Properties.TableName);
+      // Money, orders and lottery results: the records a deleted stack must not take with it.
+      const retained = ['accounts', 'ledger', 'orders', 'rounds', 'roundEntries']
+        .map((c) => `lockless-ci-${c}`)
+        .includes(table.Properties.TableName);
       expect({
         name: table.Properties.TableName,
         policy: table.DeletionPolicy,
@@ -365,7 +369,8 @@ describe('serverless package', () => {
         for (const resource of statement.Resource) {
           // A table's ARN, or (Query) its indexes' ARNs joined onto it.
           const arn = resource['Fn::GetAtt'] ?? resource['Fn::Join'][1][0]['Fn::GetAtt'];
-          const table = arn[0].replace(/Table$/, '').toLowerCase();
+          const logical = arn[0].replace(/Table$/, '');
+          const table = `${logical.charAt(0).toLowerCase()}${logical.slice(1)}`;
           granted[table] = [...(granted[table] ?? []), ...statement.Action.map((a: string) => a.replace('dynamodb:', ''))].sort();
         }
       }

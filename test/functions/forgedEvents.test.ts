@@ -62,12 +62,29 @@ function forgedRequests(data: Dataset): Record<string, Omit<EventInput, 'sub'>> 
       body: { accountId: 'acc-alice', shares: 1 },
     },
     drawRound: { method: 'POST', path: '/rounds/round-full/draw', pathParameters: { id: 'round-full' }, claims: adminClaims },
+    batchAdjust: {
+      method: 'POST',
+      path: '/accounts/batch-adjust',
+      body: { batchId: 'forged', items: [{ accountId: 'acc-alice', delta: 100, reason: 'forged' }] },
+      claims: adminClaims,
+    },
+    resetFreeEntries: { method: 'POST', path: '/maintenance/reset-free-entries', claims: adminClaims },
   };
 }
 
 /** Public functions read the payload at once (and find unknown fields); admin ones refuse a non-admin first. */
 const PUBLIC = ['getProduct', 'getRound'];
-const ADMIN = ['createProduct', 'editProduct', 'restock', 'shipOrder', 'refundOrder', 'createRound', 'drawRound'];
+const ADMIN = [
+  'createProduct',
+  'editProduct',
+  'restock',
+  'shipOrder',
+  'refundOrder',
+  'createRound',
+  'drawRound',
+  'batchAdjust',
+  'resetFreeEntries',
+];
 const ERRORS: Record<number, string> = { 400: 'INVALID_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' };
 
 const CALLERS: Array<[string, () => Context, number]> = [

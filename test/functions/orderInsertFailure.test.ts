@@ -51,7 +51,8 @@ describe.each(BACKENDS)('order insert failure after the decrement on %s', (backe
       const productId = await product();
       const events: unknown[] = [];
       const counted: Record<string, number> = {};
-      const deps = createDeps(withFaults(fixture.store, { failInsertInto: 'orders' }), {
+      // The void and the stock's return are one transaction (orders.ts): it fails too.
+      const deps = createDeps(withFaults(fixture.store, { failInsertInto: 'orders', failTransactions: true }), {
         log: (_level, fields) => events.push(fields.event),
         metrics: { count: (name, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) },
       });

@@ -19,8 +19,8 @@ describe('the CORS rule', () => {
   it('allows the named origins, the headers the SDK sends, and exposes ETag and Idempotent-Replayed', () => {
     expect(cors.corsFor({ LOCKLESS_CORS_ORIGINS: 'https://shop.example.com, http://localhost:3100,https://shop.example.com' })).toEqual({
       allowedOrigins: ['https://shop.example.com', 'http://localhost:3100'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept-Language'],
-      allowedMethods: ['DELETE', 'GET', 'OPTIONS', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept-Language', 'If-Match'],
+      allowedMethods: ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST'],
       exposedResponseHeaders: ['ETag', 'Idempotent-Replayed'],
       maxAge: 600,
     });

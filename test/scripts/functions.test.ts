@@ -2,6 +2,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const deployed = require('../../scripts/serverless/functions.cjs') as {
   OPERATIONS: Record<string, unknown>;
+  SCHEDULED: Record<string, unknown>;
   functionsFor(
     env: Record<string, string>,
   ): Record<string, { handler: string; reservedConcurrency?: number; events?: Array<{ httpApi: { authorizer?: { scopes?: string[] } } }> }>;
@@ -10,7 +11,7 @@ const deployed = require('../../scripts/serverless/functions.cjs') as {
 describe('the functions block', () => {
   it('has a direct and an HTTP function per operation, and only the HTTP one has an event', () => {
     const fns = deployed.functionsFor({});
-    expect(Object.keys(fns)).toHaveLength(2 * Object.keys(deployed.OPERATIONS).length);
+    expect(Object.keys(fns)).toHaveLength(2 * Object.keys(deployed.OPERATIONS).length + Object.keys(deployed.SCHEDULED).length);
     expect(fns.transfer).toMatchObject({ handler: 'dist/transfer/index.handler' });
     expect(fns.transfer!.events).toBeUndefined();
     expect(fns.transferHttp).toMatchObject({

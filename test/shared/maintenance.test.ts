@@ -18,11 +18,16 @@ async function context(lines: Record<string, unknown>[]): Promise<MaintenanceCon
 }
 
 describe('runMaintenance', () => {
-  it('reconciles every product that exists, one line each', async () => {
+  it('runs every task, and reconciles every product that exists, one line each', async () => {
     const lines: Record<string, unknown>[] = [];
     const outcomes = await runMaintenance(await context(lines));
-    expect(outcomes.map((o) => [o.task, o.ok])).toEqual([['reconcile', true]]);
-    expect(lines).toEqual([
+    expect(outcomes.map((o) => [o.task, o.ok])).toEqual([
+      ['reconcile', true],
+      ['expireOrders', true],
+      ['drawRounds', true],
+      ['resetFreeEntries', true],
+    ]);
+    expect(lines.filter((line) => line.task === 'reconcile')).toEqual([
       expect.objectContaining({
         task: 'reconcile',
         productId: 'p1',
@@ -52,6 +57,9 @@ describe('runMaintenance', () => {
       ['expire', false, 'INTERNAL'],
       ['draw', true, undefined],
       ['reconcile', true, undefined],
+      ['expireOrders', true, undefined],
+      ['drawRounds', true, undefined],
+      ['resetFreeEntries', true, undefined],
     ]);
   });
 });

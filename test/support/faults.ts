@@ -10,6 +10,8 @@ export interface FaultPlan {
   failInsertInto?: string;
   /** Insert, then throw as if the answer was lost. */
   loseInsertAnswerFor?: string;
+  /** Throw instead of running any transaction (nothing of it happens). */
+  failTransactions?: boolean;
   /** How many inserts the plan affects (default: all). */
   times?: number;
   /** Runs after every get, before the caller can act on it (to provoke version conflicts). */
@@ -35,7 +37,8 @@ export function withFaults(store: ConditionalStore, plan: FaultPlan): Conditiona
       return store.insert(collection, doc);
     },
     remove: (collection, id, version) => store.remove(collection, id, version),
-    transact: (writes, options) => store.transact(writes, options),
+    transact: (writes, options) =>
+      plan.failTransactions ? Promise.reject(new Error('injected: the transaction failed')) : store.transact(writes, options),
     list: (collection, query) => store.list(collection, query),
     close: () => store.close(),
   };

@@ -69,7 +69,7 @@ describe('reconcileProduct', () => {
     // The lost takes' numbers are void: a late insert of their orders fails.
     const late = await store.insert('orders', { id: takeOrderNo({ id: 'p1' }, 2), status: 'created', quantity: 2 });
     expect(late).toMatchObject({ ok: false, reason: 'already_exists' });
-    expect(await store.get('orders', takeOrderNo({ id: 'p1' }, 1))).toMatchObject({ status: 'created', uid: 'a' });
+    expect(await store.get('orders', takeOrderNo({ id: 'p1' }, 1))).toMatchObject({ status: 'pending_payment', uid: 'a' });
   });
 
   it('two reconcilers racing over the same range give the units back once', async () => {
