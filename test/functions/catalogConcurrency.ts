@@ -50,7 +50,7 @@ export function describeCatalogConcurrency(backend: BackendName): void {
       const body = { id: 'cat-new', name: '新品', price: 1999, stock: 5, limitPerUser: 2 };
       const created = await create(body);
       expect(created.statusCode).toBe(201);
-      expect(created.body.data).toEqual({ id: 'cat-new', name: '新品', price: 1999, stock: 5, version: 1 });
+      expect(created.body.data).toEqual({ id: 'cat-new', name: '新品', price: 1999, stock: 5, limitPerUser: 2, version: 1 });
       expect(created.headers.etag).toBe('"cat-new.v1"');
       const again = await create({ ...body, name: 'other', stock: 50 });
       expect([again.statusCode, again.body.error]).toEqual([409, 'PRODUCT_EXISTS']);
