@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(fileURLToPath(import.meta.url));
 
 /** Modules in functions/ that wire handlers together rather than being one. */
-const NOT_HANDLERS = new Set(['runtime.ts']);
+const NOT_HANDLERS = new Set(['runtime.ts', 'orderTransition.ts']);
 
 /** Optional peer modules the mongodb driver loads only when configured to (compression, Kerberos, KMS...). */
 const MONGODB_OPTIONAL = [

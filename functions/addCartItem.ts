@@ -7,7 +7,7 @@ import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { readJsonObject } from '../shared/edge/body';
 import { addItem } from '../shared/operations/carts';
 import { AddCartItemPayload, CartItemBody, Id, parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'addCartItem',
@@ -19,6 +19,6 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: AddCartItemPayload,
   run: async ({ cartId, item }, call) => ({
     msg: 'ITEM_ADDED',
-    data: await addItem(await runtimeDeps(), callerOf(call), cartId, item),
+    data: await addItem(await depsFor(call), callerOf(call), cartId, item),
   }),
 });

@@ -8,7 +8,7 @@ import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { BATCH_MAX_INPUT_BYTES, BatchAdjustBody } from '../shared/batchValidation';
 import { batchAdjust } from '../shared/operations/batchAdjust';
 import { parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'batchAdjust',
@@ -17,7 +17,7 @@ export const { handler, httpHandler } = lambdaFunction({
   fromHttp: (req) => parseWith(BatchAdjustBody, readJsonObject(req, BATCH_MAX_INPUT_BYTES), 'body'),
   direct: BatchAdjustBody,
   run: async (command, call) => {
-    const data = await batchAdjust(await runtimeDeps(), { ...command, deadline: call.deadline, by: callerOf(call) });
+    const data = await batchAdjust(await depsFor(call), { ...command, deadline: call.deadline, by: callerOf(call) });
     return { msg: 'OK', data };
   },
 });

@@ -8,7 +8,7 @@ import { readJsonObject } from '../shared/edge/body';
 import { createRound } from '../shared/operations/rounds';
 import { CreateRoundBody, CreateRoundPayload } from '../shared/roundValidation';
 import { parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'createRound',
@@ -17,6 +17,6 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: CreateRoundPayload,
   run: async (command, call) => ({
     msg: 'ROUND_CREATED',
-    data: { round: await createRound(await runtimeDeps(), { ...command, deadline: call.deadline }) },
+    data: { round: await createRound(await depsFor(call), { ...command, deadline: call.deadline }) },
   }),
 });

@@ -8,7 +8,7 @@ import { lambdaFunction } from '../shared/edge/lambdaFunction';
 import { drawRound } from '../shared/operations/roundDraws';
 import { DrawRoundPayload, RoundId } from '../shared/roundValidation';
 import { parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'drawRound',
@@ -25,6 +25,6 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: DrawRoundPayload,
   run: async ({ roundId }, call) => ({
     msg: 'ROUND_DRAWN',
-    data: await drawRound(await runtimeDeps(), { roundId, deadline: call.deadline }),
+    data: await drawRound(await depsFor(call), { roundId, deadline: call.deadline }),
   }),
 });

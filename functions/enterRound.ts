@@ -9,7 +9,7 @@ import { readJsonObject } from '../shared/edge/body';
 import { enterRound } from '../shared/operations/roundEntries';
 import { EnterRoundBody, EnterRoundPayload, RoundId } from '../shared/roundValidation';
 import { parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'enterRound',
@@ -22,7 +22,7 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: EnterRoundPayload,
   run: async (command, call) => {
     // The verified caller goes last, so no field of the command can ever stand in for it.
-    const { data, replayed } = await enterRound(await runtimeDeps(), { ...command, deadline: call.deadline, uid: callerOf(call) });
+    const { data, replayed } = await enterRound(await depsFor(call), { ...command, deadline: call.deadline, uid: callerOf(call) });
     return { msg: 'ROUND_ENTERED', data, headers: replayHeaders(replayed) };
   },
 });

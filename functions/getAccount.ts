@@ -6,12 +6,12 @@
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getAccount } from '../shared/operations/transfers';
 import { GetAccountPayload, Id, parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'getAccount',
   access: 'user',
   fromHttp: (req) => ({ accountId: parseWith(Id, req.pathParams.id, 'path.id') }),
   direct: GetAccountPayload,
-  run: async ({ accountId }, call) => ({ data: await getAccount(await runtimeDeps(), callerOf(call), accountId) }),
+  run: async ({ accountId }, call) => ({ data: await getAccount(await depsFor(call), callerOf(call), accountId) }),
 });

@@ -6,12 +6,12 @@
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { getCart } from '../shared/operations/carts';
 import { GetCartPayload, Id, parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'getCart',
   access: 'user',
   fromHttp: (req) => ({ cartId: parseWith(Id, req.pathParams.id, 'path.id') }),
   direct: GetCartPayload,
-  run: async ({ cartId }, call) => ({ data: await getCart(await runtimeDeps(), callerOf(call), cartId) }),
+  run: async ({ cartId }, call) => ({ data: await getCart(await depsFor(call), callerOf(call), cartId) }),
 });

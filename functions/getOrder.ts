@@ -7,7 +7,7 @@ import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { orderEtagHeader } from '../shared/edge/orderRequests';
 import { getOrder } from '../shared/operations/products';
 import { GetOrderPayload, Id, parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'getOrder',
@@ -15,7 +15,7 @@ export const { handler, httpHandler } = lambdaFunction({
   fromHttp: (req) => ({ orderNo: parseWith(Id, req.pathParams.orderNo, 'path.orderNo') }),
   direct: GetOrderPayload,
   run: async ({ orderNo }, call) => {
-    const order = await getOrder(await runtimeDeps(), callerOf(call), orderNo);
+    const order = await getOrder(await depsFor(call), callerOf(call), orderNo);
     // The ETag an order transition's If-Match names (orderRequests.ts).
     return { data: order, headers: orderEtagHeader(order) };
   },

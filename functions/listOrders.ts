@@ -8,7 +8,7 @@ import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { decodeCursor, encodeCursor } from '../shared/edge/listCursor';
 import { DEFAULT_ORDER_PAGE, listOrders, MAX_ORDER_PAGE } from '../shared/operations/orderList';
 import { parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 const Limit = z.number().check(z.int(), z.positive(), z.maximum(MAX_ORDER_PAGE));
 /** A limit as a query string carries it: digits only, no sign, no exponent, no leading zero. */
@@ -34,7 +34,7 @@ export const { handler, httpHandler } = lambdaFunction({
     const uid = callerOf(call);
     const field = call.transport === 'http' ? 'query.cursor' : 'payload.cursor';
     const after = cursor === undefined ? undefined : decodeCursor(uid, cursor, field);
-    const page = await listOrders(await runtimeDeps(), { uid, limit: limit ?? DEFAULT_ORDER_PAGE, ...(after ? { after } : {}) });
+    const page = await listOrders(await depsFor(call), { uid, limit: limit ?? DEFAULT_ORDER_PAGE, ...(after ? { after } : {}) });
     return { data: { orders: page.orders, ...(page.next ? { nextCursor: encodeCursor(uid, page.next) } : {}) } };
   },
 });

@@ -9,7 +9,7 @@ import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { expectedVersion, orderEtagHeader, orderTarget } from '../shared/edge/orderRequests';
 import { pay } from '../shared/operations/orderPayments';
 import { parseWith, PayBody, PayPayload } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'payOrder',
@@ -17,7 +17,7 @@ export const { handler, httpHandler } = lambdaFunction({
   fromHttp: (req) => ({ ...orderTarget(req), ...parseWith(PayBody, readJsonObject(req), 'body'), idempotencyKey: idempotencyKeyOf(req) }),
   direct: PayPayload,
   run: async (command, call) => {
-    const { data, replayed } = await pay(await runtimeDeps(), {
+    const { data, replayed } = await pay(await depsFor(call), {
       orderNo: command.orderNo,
       accountId: command.accountId,
       expectVersion: expectedVersion(command.orderNo, command.ifMatch),

@@ -6,7 +6,7 @@
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { removeItem } from '../shared/operations/carts';
 import { Id, parseWith, RemoveCartItemPayload } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'removeCartItem',
@@ -18,6 +18,6 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: RemoveCartItemPayload,
   run: async ({ cartId, itemId }, call) => ({
     msg: 'ITEM_REMOVED',
-    data: await removeItem(await runtimeDeps(), callerOf(call), cartId, itemId),
+    data: await removeItem(await depsFor(call), callerOf(call), cartId, itemId),
   }),
 });

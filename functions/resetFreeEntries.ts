@@ -7,7 +7,7 @@ import { AppError } from '../shared/errors';
 import { lambdaFunction } from '../shared/edge/lambdaFunction';
 import { ResetFreeEntriesPayload } from '../shared/batchValidation';
 import { resetFreeEntries } from '../shared/operations/freeEntries';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'resetFreeEntries',
@@ -23,7 +23,7 @@ export const { handler, httpHandler } = lambdaFunction({
   },
   direct: ResetFreeEntriesPayload,
   run: async (_command, call) => {
-    const deps = await runtimeDeps();
+    const deps = await depsFor(call);
     return { msg: 'OK', data: await resetFreeEntries(deps, { now: deps.now(), deadline: call.deadline }) };
   },
 });

@@ -9,7 +9,7 @@ import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeade
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { restock } from '../shared/operations/catalog';
 import { Id, parseWith } from '../shared/validation';
-import { runtimeDeps } from './runtime';
+import { depsFor } from './runtime';
 
 export const { handler, httpHandler } = lambdaFunction({
   name: 'restock',
@@ -22,7 +22,7 @@ export const { handler, httpHandler } = lambdaFunction({
   direct: RestockPayload,
   run: async (command, call) => {
     // The key is scoped to the verified admin who sent it.
-    const { data, replayed } = await restock(await runtimeDeps(), { ...command, deadline: call.deadline, uid: callerOf(call) });
+    const { data, replayed } = await restock(await depsFor(call), { ...command, deadline: call.deadline, uid: callerOf(call) });
     return { msg: 'RESTOCKED', data, headers: replayHeaders(replayed) };
   },
 });
