@@ -59,11 +59,15 @@ export function freeEntriesAllowance(env: NodeJS.ProcessEnv = process.env): numb
 
 /**
  * Opens the UTC day of `input.now` for free entries, once. For the scheduled maintenance function and
- * `POST /maintenance/reset-free-entries`. At most 2 x ACQUIRE_ROUNDS + 1 + T + 1 store calls.
+ * `POST /maintenance/reset-free-entries`. At most 1 + 2 x ACQUIRE_ROUNDS + 1 + T + 1 store calls; one read once
+ * the day is open.
  */
 export async function resetFreeEntries(deps: OperationDeps, input: ResetInput): Promise<ResetSummary> {
   const day = utcDay(input.now);
   const allowance = input.allowance ?? freeEntriesAllowance();
+  // The scheduled run asks every minute: once the day is open, one read answers, with no lease taken.
+  const opened = await deps.store.get(MAINTENANCE, FREE_ENTRIES_DOC);
+  if (typeof opened?.dayNumber === 'number' && opened.dayNumber >= Math.floor(input.now / DAY_MS)) return { status: 'already-done', day };
   const owner = `reset-${input.now}-${Math.floor(deps.random() * 1e9)}`;
   const taken = await acquireLease(deps, RESET_LEASE, owner, RESET_LEASE_TTL_MS);
   if (!taken.ok) return { status: 'busy', day, holder: taken.holder };
