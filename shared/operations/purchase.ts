@@ -28,10 +28,9 @@ import type { Strategy } from '../model';
 import type { OperationDeps } from './deps';
 import { isContended, type TxContended, type TxWrite } from '../store';
 import { contentionError, contentionPolicy } from './contention';
-import { runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
+import { linkLease, runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
 import { buildOrder, createOrderForTakenStock } from './orders';
 import { ALLOWANCE, ensureAllowance, limitExceeded, limitOf, NO_LIMIT_GUARD, withLimit } from './purchaseLimits';
-import { linkLease } from './idempotency';
 import { orderNoOfTake, takeIncrements, takeSets } from './takes';
 
 export interface PurchaseInput {
