@@ -66,17 +66,38 @@ export function handlerNames() {
 }
 
 /**
+ * The side files a handler loads after init, each from the folder it was loaded from, each its own entry point
+ * (functionEntryPoints below). The handler's index.js holds lockless's own code and the validation; what the
+ * first request needs beyond that (the adapter with its driver) and what only a write's metrics need
+ * (Powertools' EMF writer) are `require()`d from these when first used, so a cold start parses them once the
+ * first request asks for them and not during init, and each side file is bundled from static imports, which
+ * esbuild tree-shakes (a module reached through `require()` inside a bundle keeps every export of every module
+ * it imports: all of the DynamoDB client's 60-odd commands and their schemas).
+ * - adapter.js: the backend's adapter and its driver, where adapters/index.ts does `require('./<backend>')`.
+ * - metrics.js: adapters/metrics/powertoolsMetrics.ts, where functions/runtime.ts requires it at the first publish.
+ * ssm.js, the SSM secret reader, is loaded through its own path (functions/runtime.ts loadSsm).
+ */
+export const SIDE_FILES = {
+  adapter: (backend) => join(root, 'adapters', backend, 'index.ts'),
+  metrics: () => join(root, 'adapters', 'metrics', 'powertoolsMetrics.ts'),
+  ssm: () => join(root, 'adapters', 'secrets', 'ssmSecrets.ts'),
+};
+
+/**
  * Leaves the adapter that `backend` does not use (and its driver) out of the bundle: adapters/index.ts loads
  * either one with `require('./<name>')`, chosen by configuration, and a bundle holds only the one it was built
- * for (shared/config.ts makes a bundle run that one). The other resolves to a module that refuses to load.
+ * for (shared/config.ts makes a bundle run that one). The other resolves to a module that refuses to load. The
+ * one it uses is the side file adapter.js, or, with `sideFiles: false`, bundled in (wrapped by esbuild, evaluated
+ * at the first `require()`; the benchmark keeps that build as a row to compare with).
  */
-function onlyAdapter(backend) {
+function onlyAdapter(backend, sideFiles) {
   return {
     name: 'only-adapter',
     setup(build) {
       build.onResolve({ filter: /^\.\/(dynamodb|mongodb)$/ }, (args) => {
-        const fromRoot = args.importer === join(root, 'adapters', 'index.ts');
-        return fromRoot && args.path !== `./${backend}` ? { path: args.path, namespace: 'absent-adapter' } : undefined;
+        if (args.importer !== join(root, 'adapters', 'index.ts')) return undefined;
+        if (args.path !== `./${backend}`) return { path: args.path, namespace: 'absent-adapter' };
+        return sideFiles ? { path: './adapter.js', external: true } : undefined;
       });
       build.onLoad({ filter: /.*/, namespace: 'absent-adapter' }, (args) => ({
         contents: `throw new Error(${JSON.stringify(`this bundle was built for ${backend}, not ${args.path.slice(2)}`)});`,
@@ -85,6 +106,18 @@ function onlyAdapter(backend) {
     },
   };
 }
+
+/** functions/runtime.ts's `require()` of the Powertools metrics sink becomes the side file metrics.js. */
+const metricsSideFile = {
+  name: 'metrics-side-file',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/adapters\/metrics\/powertoolsMetrics$/ }, (args) =>
+      args.importer === join(root, 'functions', 'runtime.ts') && args.kind === 'require-call'
+        ? { path: './metrics.js', external: true }
+        : undefined,
+    );
+  },
+};
 
 /** LOCKLESS_BACKEND for `npm run build`. BACKEND alone is refused: it is npm start's alias, not a build setting. */
 function buildBackend() {
@@ -98,9 +131,10 @@ function buildBackend() {
 
 /**
  * The esbuild options every handler bundle of `backend` is built with (entry points and output aside). The
- * benchmark builds its comparison handlers with these too, so that only the source differs.
+ * benchmark builds its comparison handlers with these too, so that only the source differs. `sideFiles: false`
+ * bundles the adapter and the metrics sink into index.js (the build before side files, kept for the benchmark).
  */
-export function bundleOptions(backend) {
+export function bundleOptions(backend, { sideFiles = true } = {}) {
   if (backend !== 'dynamodb' && backend !== 'mongodb') throw new Error(`LOCKLESS_BACKEND must be dynamodb or mongodb, not ${backend}`);
   return {
     bundle: true,
@@ -112,11 +146,24 @@ export function bundleOptions(backend) {
     mainFields: ['module', 'main'],
     define: { 'process.env.LOCKLESS_BACKEND': JSON.stringify(backend), 'process.env.LOCKLESS_BUNDLED': '"true"' },
     external: [...MONGODB_OPTIONAL, ...AWS_CREDENTIAL_FALLBACKS],
-    plugins: [nodeUrlForWhatwgUrl, onlyAdapter(backend)],
+    plugins: [nodeUrlForWhatwgUrl, onlyAdapter(backend, sideFiles), ...(sideFiles ? [metricsSideFile] : [])],
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
   };
+}
+
+/**
+ * Entry points for the functions `names` of `backend`: `<name>/index` (the handler) and, next to it, each side
+ * file it may load (SIDE_FILES). Each function's folder is self-contained, as its deployment artifact is.
+ */
+export function functionEntryPoints(names, backend) {
+  return Object.fromEntries(
+    names.flatMap((name) => [
+      [`${name}/index`, join(root, 'functions', `${name}.ts`)],
+      ...Object.entries(SIDE_FILES).map(([file, source]) => [`${name}/${file}`, source(backend)]),
+    ]),
+  );
 }
 
 /** Where the bundles go: dist/, or LOCKLESS_DIST_DIR (relative to the project) so that tests building at once
@@ -132,14 +179,10 @@ export async function buildAll({ backend = buildBackend(), outdir = join(root, d
   const names = handlerNames();
   const result = await build({
     ...options,
-    // Each handler, and next to it the SSM secret reader it loads only when a secret is named by parameter
-    // (functions/runtime.ts), so the SSM client costs nothing to a container that reads no parameter.
-    entryPoints: Object.fromEntries(
-      names.flatMap((name) => [
-        [`${name}/index`, join(root, 'functions', `${name}.ts`)],
-        [`${name}/ssm`, join(root, 'adapters', 'secrets', 'ssmSecrets.ts')],
-      ]),
-    ),
+    // Each handler, and next to it the side files it loads when first needed (SIDE_FILES): the adapter at the
+    // first request, the metrics writer at the first publish, the SSM reader only when a secret is named by
+    // parameter (functions/runtime.ts), so the SSM client costs nothing to a container that reads no parameter.
+    entryPoints: functionEntryPoints(names, backend),
     outdir,
   });
   const sizes = Object.fromEntries(

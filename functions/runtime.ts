@@ -9,8 +9,7 @@ import { getStore } from '../adapters';
 import { config } from '../shared/config';
 import type { Call } from '../shared/edge/lambdaFunction';
 import { secretFrom, useSecretReader, type SecretReader } from '../shared/edge/secrets';
-import { useMetricsSink } from '../shared/metrics';
-import { powertoolsMetricsSink } from '../adapters/metrics/powertoolsMetrics';
+import { useMetricsSink, type MetricsSink } from '../shared/metrics';
 import { createDeps, type OperationDeps } from '../shared/operations/deps';
 
 type SsmModule = typeof import('../adapters/secrets/ssmSecrets');
@@ -33,8 +32,20 @@ useSecretReader((name) => {
   return ssm(name);
 });
 
+type PowertoolsMetricsModule = typeof import('../adapters/metrics/powertoolsMetrics');
+
 // Each invocation's counts become one EMF line (shared/metrics.ts, adapters/metrics/powertoolsMetrics.ts).
-useMetricsSink(powertoolsMetricsSink(config().metricsNamespace));
+// Powertools is loaded at the first publish, not at init: bundled, the require() below is the side file
+// dist/<fn>/metrics.js (esbuild.config.mjs), which a container that only reads never loads.
+let metricsSink: MetricsSink | undefined;
+useMetricsSink({
+  publish(counts, dimensions) {
+    metricsSink ??= (require('../adapters/metrics/powertoolsMetrics') as PowertoolsMetricsModule).powertoolsMetricsSink(
+      config().metricsNamespace,
+    );
+    metricsSink.publish(counts, dimensions);
+  },
+});
 
 let deps: Promise<OperationDeps> | undefined;
 

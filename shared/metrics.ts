@@ -59,8 +59,15 @@ export interface MetricsScope extends Metrics {
 
 const NO_SINK: MetricsSink = { publish: () => {} };
 let sink: MetricsSink = NO_SINK;
-/** The scope of the invocation that started last and has not ended (adapters count into it). */
-let current: MetricsScope | undefined;
+/**
+ * The scope of the invocation that started last and has not ended (adapters count into it). Kept on
+ * `globalThis` under a registered symbol, not in a module variable: a deployed function's adapter is a bundle
+ * of its own (dist/<fn>/adapter.js, esbuild.config.mjs) with its own copy of this module, and its counts must
+ * reach the scope the handler's copy opened.
+ */
+const CURRENT = Symbol.for('lockless.metrics.invocationScope');
+type ScopeHolder = { [CURRENT]?: MetricsScope };
+const holder = globalThis as ScopeHolder;
 
 /** Binds where scopes are written (once per container; functions/runtime.ts). */
 export function useMetricsSink(next: MetricsSink): void {
@@ -69,7 +76,7 @@ export function useMetricsSink(next: MetricsSink): void {
 
 /** For adapters, which have no invocation at hand: counts into the running invocation's scope, else nowhere. */
 export const invocationMetrics: Metrics = {
-  count: (name, value) => current?.count(name, value),
+  count: (name, value) => holder[CURRENT]?.count(name, value),
 };
 
 /** Counts nothing (unit tests that do not look at metrics). */
@@ -96,11 +103,11 @@ function newScope(
  */
 export async function withMetricsScope<T>(dimensions: Record<string, string>, work: (scope: MetricsScope) => Promise<T>): Promise<T> {
   const scope = newScope(dimensions);
-  current = scope;
+  holder[CURRENT] = scope;
   try {
     return await work(scope);
   } finally {
-    if (current === scope) current = undefined;
+    if (holder[CURRENT] === scope) holder[CURRENT] = undefined;
     if (scope.counts.size > 0) {
       try {
         sink.publish(scope.counts, scope.dimensions);
