@@ -24,7 +24,10 @@ const run = promisify(execFile);
 
 export interface BundleFigures {
   name: string;
+  /** What the first request loads: index.js and the side file adapter.js (esbuild.config.mjs SIDE_FILES). */
   bytes: number;
+  /** index.js alone: what init loads. */
+  indexBytes: number;
   /** Medians over the runs, in ms: process start to bundle loaded, and the require alone. */
   readyMs: number;
   requireMs: number;
@@ -73,8 +76,8 @@ export async function buildEmpty(outdir: string): Promise<{ file: string; bytes:
 }
 
 /** buildAll keys sizes by output path; outside dist/ that path is relative to the project, so match the tail. */
-function sizeOf(sizes: Record<string, number>, name: string): number {
-  const key = Object.keys(sizes).find((file) => file === `${name}/index.js` || file.endsWith(`/${name}/index.js`));
+function sizeOf(sizes: Record<string, number>, name: string, file = 'index.js'): number {
+  const key = Object.keys(sizes).find((path) => path === `${name}/${file}` || path.endsWith(`/${name}/${file}`));
   return key ? sizes[key]! : 0;
 }
 
@@ -82,13 +85,22 @@ export async function measureBundles(backends: BackendName[], runs: number, log:
   const root = mkdtempSync(join(tmpdir(), 'lockless-bench-bundles-'));
   try {
     const empty = await buildEmpty(join(root, 'empty'));
-    const targets: { backend: BackendName | 'empty'; name: string; file: string; bytes: number }[] = [
-      { backend: 'empty', name: 'empty', file: empty.file, bytes: empty.bytes },
+    const targets: { backend: BackendName | 'empty'; name: string; file: string; bytes: number; indexBytes: number }[] = [
+      { backend: 'empty', name: 'empty', file: empty.file, bytes: empty.bytes, indexBytes: empty.bytes },
     ];
     for (const backend of backends) {
       const outdir = join(root, backend);
       const { names, sizes } = await buildAll({ backend, outdir, quiet: true });
-      for (const name of names) targets.push({ backend, name, file: join(outdir, name, 'index.js'), bytes: sizeOf(sizes, name) });
+      for (const name of names) {
+        const indexBytes = sizeOf(sizes, name);
+        targets.push({
+          backend,
+          name,
+          file: join(outdir, name, 'index.js'),
+          bytes: indexBytes + sizeOf(sizes, name, 'adapter.js'),
+          indexBytes,
+        });
+      }
     }
     log(`cold start: ${targets.length} bundles x ${runs} fresh processes`);
     const samples = targets.map(() => ({ ready: [] as number[], require: [] as number[], cpu: [] as number[] }));
@@ -117,6 +129,7 @@ export async function measureBundles(backends: BackendName[], runs: number, log:
       rows.push({
         name: target.name,
         bytes: target.bytes,
+        indexBytes: target.indexBytes,
         readyMs: round(readyMs),
         requireMs: round(median(samples[i]!.require)),
         ratio: round(readyMs / emptyReady),

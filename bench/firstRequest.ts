@@ -13,15 +13,18 @@
  * getProduct with its request line on (LOCKLESS_LOG_LEVEL=info; the other rows run silent), built as it is and
  * with bench/variants/powertoolsLog.ts in place of shared/log.ts.
  *
- * One more row weighs a change to the build: getProduct with its adapter imported statically instead of with
- * adapters/index.ts's require() (which makes esbuild wrap the adapter and the AWS SDK in lazy module wrappers,
- * evaluated at the first request, and keep SDK modules it cannot tree-shake through them).
+ * One more row keeps the build before side files (esbuild.config.mjs SIDE_FILES) for comparison in the same run:
+ * getProduct with its adapter and the metrics sink bundled into index.js, the adapter reached through
+ * adapters/index.ts's require() (esbuild wraps it and the AWS SDK in lazy module wrappers, evaluated at the first
+ * request, and cannot tree-shake the SDK through them).
+ *
+ * Every lockless bundle is built as the functions are, with its side files next to it in a folder of its own.
  *
  * Processes are interleaved across bundles, as in bundles.ts; the empty bundle is loaded in the same loop so
  * that the init ratios of these rows compare with a reference taken under the same conditions.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,7 +32,7 @@ import { build } from 'esbuild';
 import { dynamoSettings, mongoSettings } from '../shared/config';
 import { createDynamoDocumentClient } from '../adapters/dynamodb/client';
 import { createMongoClient } from '../adapters/mongodb/client';
-import { bundleOptions } from '../esbuild.config.mjs';
+import { bundleOptions, SIDE_FILES } from '../esbuild.config.mjs';
 import { buildEmpty } from './bundles';
 import { httpEvent } from './invoke/events';
 import type { BackendName } from './options';
@@ -48,7 +51,7 @@ export type FirstRequestTarget =
   | 'getProduct, SDK not bundled'
   | 'getProduct, logging'
   | 'getProduct, Powertools logger'
-  | 'getProduct, adapter imported statically';
+  | 'getProduct, adapter bundled in';
 
 export interface FirstRequestFigures {
   runs: number;
@@ -115,40 +118,41 @@ const powertoolsLogger = {
   },
 };
 
-/** adapters/index.ts with `backend`'s adapter imported statically (evaluated at init, tree-shaken) instead of require()d. */
-function staticAdapter(backend: BackendName) {
-  return {
-    name: 'static-adapter',
-    setup(b: { onLoad: (o: { filter: RegExp }, f: (a: { path: string }) => { contents: string; loader: 'ts' } | undefined) => void }) {
-      const index = join(ROOT, 'adapters', 'index.ts');
-      b.onLoad({ filter: /adapters[\\/]index\.ts$/ }, (args) => {
-        if (args.path !== index) return undefined;
-        const source = readFileSync(index, 'utf8');
-        const needle = `require('./${backend}') as typeof import('./${backend}')`;
-        if (!source.includes(needle)) throw new Error(`adapters/index.ts no longer loads its adapter with ${needle}`);
-        return { contents: `import * as staticAdapter from './${backend}';\n${source.replace(needle, 'staticAdapter')}`, loader: 'ts' };
-      });
-    },
-  };
+interface BuildChoice {
+  /** Leave `@aws-sdk/*` out, to be loaded from node_modules (as from the Lambda runtime's copy). */
+  sdkExternal?: boolean;
+  powertoolsLog?: boolean;
+  /** The build before side files: adapter and metrics sink inside index.js. */
+  noSideFiles?: boolean;
 }
 
+/**
+ * Builds `entry` into `dir`/index.js with the functions' options and, unless `noSideFiles`, the side files a
+ * handler loads next to it (adapter.js, metrics.js), as buildAll does. Size: what the first request loads,
+ * index.js and adapter.js.
+ */
 async function buildOne(
   backend: BackendName,
   entry: string,
-  outfile: string,
-  sdkBundled = true,
-  powertoolsLog = false,
-  adapterStatic = false,
-): Promise<number> {
-  const options = bundleOptions(backend);
+  dir: string,
+  choice: BuildChoice = {},
+): Promise<{ file: string; bytes: number }> {
+  const options = bundleOptions(backend, { sideFiles: !choice.noSideFiles });
+  const sides: Record<string, string> =
+    choice.noSideFiles || !entry.startsWith(join(ROOT, 'functions'))
+      ? {}
+      : { adapter: SIDE_FILES.adapter(backend), metrics: SIDE_FILES.metrics() };
   const result = await build({
     ...options,
-    entryPoints: [entry],
-    outfile,
-    external: [...(options.external ?? []), ...(sdkBundled ? [] : ['@aws-sdk/*'])],
-    plugins: [...(options.plugins ?? []), ...(powertoolsLog ? [powertoolsLogger] : []), ...(adapterStatic ? [staticAdapter(backend)] : [])],
+    entryPoints: { index: entry, ...sides },
+    outdir: dir,
+    external: [...(options.external ?? []), ...(choice.sdkExternal ? ['@aws-sdk/*'] : [])],
+    plugins: [...(options.plugins ?? []), ...(choice.powertoolsLog ? [powertoolsLogger] : [])],
   });
-  return Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
+  const bytes = Object.entries(result.metafile!.outputs)
+    .filter(([file]) => /(^|\/)(index|adapter)\.js$/.test(file))
+    .reduce((sum, [, output]) => sum + output.bytes, 0);
+  return { file: join(dir, 'index.js'), bytes };
 }
 
 export async function measureFirstRequest(
@@ -162,35 +166,29 @@ export async function measureFirstRequest(
     const minimal = join(ROOT, 'bench', 'minimal', backend === 'dynamodb' ? 'dynamoGetProduct.ts' : 'mongoGetProduct.ts');
     const getProduct = join(ROOT, 'functions', 'getProduct.ts');
     const empty = await buildEmpty(join(dir, 'empty'));
+    const lockless = await buildOne(backend, getProduct, join(dir, 'getProduct'));
     const targets: Array<{ name: FirstRequestTarget; file: string; bytes: number; nodePath?: string; env?: Record<string, string> }> = [
       { name: 'empty', file: empty.file, bytes: empty.bytes },
-      { name: 'getProduct', file: join(dir, 'getProduct.js'), bytes: await buildOne(backend, getProduct, join(dir, 'getProduct.js')) },
-      { name: 'minimal', file: join(dir, 'minimal.js'), bytes: await buildOne(backend, minimal, join(dir, 'minimal.js')) },
+      { name: 'getProduct', ...lockless },
+      { name: 'minimal', ...(await buildOne(backend, minimal, join(dir, 'minimal'))) },
     ];
     if (backend === 'dynamodb') {
-      const file = join(dir, 'sdk-external.js');
       targets.push({
         name: 'getProduct, SDK not bundled',
-        file,
-        bytes: await buildOne(backend, getProduct, file, false),
+        ...(await buildOne(backend, getProduct, join(dir, 'sdk-external'), { sdkExternal: true })),
         nodePath: join(ROOT, 'node_modules'),
       });
     }
     const logging = { LOCKLESS_LOG_LEVEL: 'info' };
     targets.push(
-      { name: 'getProduct, logging', file: join(dir, 'getProduct.js'), bytes: targets[1]!.bytes, env: logging },
+      { name: 'getProduct, logging', ...lockless, env: logging },
       {
         name: 'getProduct, Powertools logger',
-        file: join(dir, 'powertools-log.js'),
-        bytes: await buildOne(backend, getProduct, join(dir, 'powertools-log.js'), true, true),
+        ...(await buildOne(backend, getProduct, join(dir, 'powertools-log'), { powertoolsLog: true })),
         env: logging,
       },
+      { name: 'getProduct, adapter bundled in', ...(await buildOne(backend, getProduct, join(dir, 'bundled-in'), { noSideFiles: true })) },
     );
-    targets.push({
-      name: 'getProduct, adapter imported statically',
-      file: join(dir, 'static-adapter.js'),
-      bytes: await buildOne(backend, getProduct, join(dir, 'static-adapter.js'), true, false, true),
-    });
     await seedProduct(backend, env);
     const event = JSON.stringify(
       httpEvent({ method: 'GET', path: `/products/${PRODUCT}`, route: 'GET /products/{id}', pathParameters: { id: PRODUCT } }),
