@@ -289,8 +289,14 @@ describe('serverless package', () => {
         const files = Object.values(zip.files)
           .filter((f) => !f.dir)
           .map((f) => f.name);
-        // The handler, and the SSM reader it loads only when a secret is named by parameter.
-        expect(files.sort()).toEqual([`dist/${name}/index.js`, `dist/${name}/ssm.js`]);
+        // The handler and the side files it loads when first needed (esbuild.config.mjs SIDE_FILES): the adapter
+        // at the first request, the metrics writer at the first publish, the SSM reader when a secret is named by parameter.
+        expect(files.sort()).toEqual([
+          `dist/${name}/adapter.js`,
+          `dist/${name}/index.js`,
+          `dist/${name}/metrics.js`,
+          `dist/${name}/ssm.js`,
+        ]);
       }
     }
   });
