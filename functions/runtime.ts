@@ -77,6 +77,17 @@ export function runtimeDeps(): Promise<OperationDeps> {
   return deps;
 }
 
+// The store (and, bundled, the side file adapter.js with the driver) is loaded at the first request, which a
+// container initialised for provisioned concurrency has not yet had to wait for: there it is loaded during init.
+// Nothing connects here; a failure is left for the first request to meet again.
+if (config().provisioned) {
+  try {
+    runtimeDeps().catch(() => {});
+  } catch {
+    // A store that cannot be built (a missing URI) fails the first request, as it would on demand, not the init.
+  }
+}
+
 /** The operations' dependencies for one invocation: the container's, counting into the invocation's metrics. */
 export async function depsFor(call: Pick<Call, 'metrics'>): Promise<OperationDeps> {
   return { ...(await runtimeDeps()), metrics: call.metrics };

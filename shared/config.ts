@@ -66,6 +66,12 @@ export interface FunctionConfig {
   backend: Backend;
   /** True inside an esbuild bundle (esbuild.config.mjs defines it). */
   bundled: boolean;
+  /**
+   * True when Lambda initialises this container ahead of any request, for provisioned concurrency
+   * (AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency): functions/runtime.ts then loads the adapter during
+   * init instead of at the first request, since no caller waits for that init.
+   */
+  provisioned: boolean;
   /** The deployment stage; trusted-caller assertions are bound to it. */
   stage: string;
   /** The one Cognito identity pool whose identities count on direct invocation; unset: none do. */
@@ -152,6 +158,7 @@ export function readConfig(env: Env = process.env): FunctionConfig {
   return {
     backend: BUILT_FOR ?? (env.LOCKLESS_BACKEND === 'mongodb' ? 'mongodb' : 'dynamodb'),
     bundled: BUILT_FOR !== undefined,
+    provisioned: env.AWS_LAMBDA_INITIALIZATION_TYPE === 'provisioned-concurrency',
     stage: setting('LOCKLESS_STAGE', env) ?? 'dev',
     cognitoIdentityPoolId: setting('LOCKLESS_COGNITO_IDENTITY_POOL_ID', env),
     trustedCallerSecret: {
