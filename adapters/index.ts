@@ -11,6 +11,14 @@ import type { OverdueOrders } from '../shared/overdueOrders';
 import type { ConditionalStore } from '../shared/store';
 
 let store: ConditionalStore | undefined;
+/** The maintenance finders' own clients (MongoClient, DynamoDB client), closed with the store. */
+const ownClients: Array<{ close?(): Promise<void>; destroy?(): void }> = [];
+
+/** Keeps `client` to be closed by closeStore, and answers it. */
+function owned<C extends { close?(): Promise<void>; destroy?(): void }>(client: C): C {
+  ownClients.push(client);
+  return client;
+}
 
 /** The container's store; `mongoUri` is the URI itself, read from `config.mongodb.uri` (functions/runtime.ts). */
 export function getStore(config: FunctionConfig, mongoUri?: string): ConditionalStore {
@@ -34,11 +42,17 @@ export function getStore(config: FunctionConfig, mongoUri?: string): Conditional
   return store;
 }
 
-/** Closes and forgets the store (scripts and tests; a Lambda keeps it). */
+/**
+ * Closes and forgets the store, and the maintenance finders with their clients (scripts and tests; a Lambda keeps
+ * them): an open MongoClient would keep a test process alive after its servers stopped.
+ */
 export async function closeStore(): Promise<void> {
   const current = store;
+  const clients = ownClients.splice(0);
   store = undefined;
-  await current?.close();
+  overdueOrders = undefined;
+  catalog = undefined;
+  await Promise.all([current?.close(), ...clients.map((client) => (client.close ? client.close() : client.destroy?.()))]);
 }
 
 let overdueOrders: OverdueOrders | undefined;
@@ -55,13 +69,13 @@ export function getOverdueOrders(config: FunctionConfig, mongoUri?: string): Ove
     const mongo = require('./mongodb') as typeof import('./mongodb');
     if (!mongoUri) throw new Error('LOCKLESS_MONGODB_URI is not set');
     overdueOrders = mongo.createMongoOverdueOrders({
-      client: mongo.createMongoClient(mongoUri, config.mongodb),
+      client: owned(mongo.createMongoClient(mongoUri, config.mongodb)),
       dbName: config.mongodb.dbName,
     });
   } else {
     const dynamo = require('./dynamodb') as typeof import('./dynamodb');
     overdueOrders = dynamo.createDynamoOverdueOrders({
-      client: dynamo.createDynamoDocumentClient(config.dynamodb),
+      client: owned(dynamo.createDynamoDocumentClient(config.dynamodb)),
       tablePrefix: config.dynamodb.tablePrefix,
     });
   }
@@ -76,11 +90,11 @@ export function getCatalog(config: FunctionConfig, mongoUri?: string): import('.
   if (config.backend === 'mongodb') {
     const mongo = require('./mongodb') as typeof import('./mongodb');
     if (!mongoUri) throw new Error('LOCKLESS_MONGODB_URI is not set');
-    catalog = mongo.createMongoCatalog({ client: mongo.createMongoClient(mongoUri, config.mongodb), dbName: config.mongodb.dbName });
+    catalog = mongo.createMongoCatalog({ client: owned(mongo.createMongoClient(mongoUri, config.mongodb)), dbName: config.mongodb.dbName });
   } else {
     const dynamo = require('./dynamodb') as typeof import('./dynamodb');
     catalog = dynamo.createDynamoCatalog({
-      client: dynamo.createDynamoDocumentClient(config.dynamodb),
+      client: owned(dynamo.createDynamoDocumentClient(config.dynamodb)),
       tablePrefix: config.dynamodb.tablePrefix,
     });
   }

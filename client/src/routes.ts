@@ -1,10 +1,11 @@
 /**
- * One entry per route of the HTTP API (and per direct-invocation function), as deployed: test/client/routes.test.ts
- * holds it to scripts/serverless/functions.cjs. `key` says where a state-changing call's idempotency key goes
- * on a direct invocation: only purchase, transfer, restock and payOrder accept one in their payload (their schemas are strict).
- * on a direct invocation: only purchase, transfer and enterRound accept one in their payload (their schemas are strict).
+ * One entry per buyer's route of the HTTP API (and per direct-invocation function), as deployed; the admin
+ * routes are in admin/adminRoutes.ts, so the buyer's bundle does not carry them. test/client/routes.test.ts holds
+ * the two tables together to scripts/serverless/functions.cjs. `payloadKey` says where a state-changing call's
+ * idempotency key goes on a direct invocation: only purchase, transfer, payOrder, enterRound and restock accept
+ * one in their payload (their schemas are strict).
  */
-import type { Operation } from './transport';
+import type { BuyerOperation } from './transport';
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
@@ -15,7 +16,7 @@ export interface Route {
   payloadKey?: true;
 }
 
-export const ROUTES: Record<Operation, Route> = {
+export const ROUTES: Record<BuyerOperation, Route> = {
   getProduct: { method: 'GET', path: '/products/{id}', public: true },
   purchase: { method: 'POST', path: '/products/{id}/purchase', payloadKey: true },
   getOrder: { method: 'GET', path: '/orders/{orderNo}' },
@@ -25,19 +26,10 @@ export const ROUTES: Record<Operation, Route> = {
   removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}' },
   getCart: { method: 'GET', path: '/carts/{id}' },
   listOrders: { method: 'GET', path: '/orders' },
-  createProduct: { method: 'POST', path: '/products' },
-  editProduct: { method: 'PATCH', path: '/products/{id}' },
-  restock: { method: 'POST', path: '/products/{id}/restock', payloadKey: true },
   payOrder: { method: 'POST', path: '/orders/{orderNo}/pay', payloadKey: true },
   cancelOrder: { method: 'POST', path: '/orders/{orderNo}/cancel' },
-  shipOrder: { method: 'POST', path: '/orders/{orderNo}/ship' },
-  refundOrder: { method: 'POST', path: '/orders/{orderNo}/refund' },
-  createRound: { method: 'POST', path: '/rounds' },
   getRound: { method: 'GET', path: '/rounds/{id}', public: true },
   enterRound: { method: 'POST', path: '/rounds/{id}/entries', payloadKey: true },
-  drawRound: { method: 'POST', path: '/rounds/{id}/draw' },
-  batchAdjust: { method: 'POST', path: '/accounts/batch-adjust' },
-  resetFreeEntries: { method: 'POST', path: '/maintenance/reset-free-entries' },
 };
 
 /** The path with its parameters filled in, each URI-encoded. */

@@ -4,8 +4,8 @@
  * answer came (connection refused or reset, timed out), which the client treats as a network error.
  */
 
-/** The route table's operation names; also the direct-invocation function names (without a stage prefix). */
-export type Operation =
+/** The buyer's operations (client.ts): what end users' apps call. */
+export type BuyerOperation =
   | 'getProduct'
   | 'purchase'
   | 'getOrder'
@@ -15,19 +15,25 @@ export type Operation =
   | 'addCartItem'
   | 'removeCartItem'
   | 'getCart'
+  | 'payOrder'
+  | 'cancelOrder'
+  | 'getRound'
+  | 'enterRound';
+
+/** The operations only an admin's token may call (admin/adminClient.ts, the `/admin` entry). */
+export type AdminOperation =
   | 'createProduct'
   | 'editProduct'
   | 'restock'
-  | 'payOrder'
-  | 'cancelOrder'
   | 'shipOrder'
   | 'refundOrder'
   | 'createRound'
-  | 'getRound'
-  | 'enterRound'
   | 'drawRound'
   | 'batchAdjust'
   | 'resetFreeEntries';
+
+/** The route tables' operation names; also the direct-invocation function names (without a stage prefix). */
+export type Operation = BuyerOperation | AdminOperation;
 
 export interface WireRequest {
   operation: Operation;

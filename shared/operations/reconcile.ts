@@ -18,10 +18,12 @@
  *    reconcilers racing compute the same range and the same units, and only one write applies.
  *
  * Cost: one get per take of the range (a tombstone insert for each lost one), one or two product writes per run.
+ * Metrics: the units given back count as UnitsReleased, only by the run whose write applied (never twice).
  * Errors: whatever the store throws (the run stops; the next one starts again from the watermark).
  */
 import { ORDERS, PRODUCTS } from '../collections';
 import { asProduct, type Product } from '../model';
+import { countReleased } from '../metrics';
 import type { Doc, Guard } from '../store';
 import type { OperationDeps } from './deps';
 import { counter, SETTLED_TAKES, SETTLED_UNITS, TAKEN_UNITS, TAKES, takeOrderNo } from './takes';
@@ -100,7 +102,10 @@ export async function reconcileProduct(
   });
   if (!result.ok) return report; // another reconciler moved the watermark first: it gave these units back
   const after = asProduct(result.doc) as Product;
-  if (lost > 0) deps.log('warn', { event: 'STOCK_RECONCILED', productId, takes: [settled + 1, markTakes], units: lost });
+  if (lost > 0) {
+    deps.log('warn', { event: 'STOCK_RECONCILED', productId, takes: [settled + 1, markTakes], units: lost });
+    countReleased(deps.metrics, lost);
+  }
   return {
     ...report,
     stock: after.stock,

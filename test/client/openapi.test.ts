@@ -5,6 +5,7 @@
  */
 import type * as z from 'zod/mini';
 import { ROUTES } from '../../client/src/routes';
+import { ADMIN_ROUTES } from '../../client/src/admin/adminRoutes';
 import { SERVER_CODES } from '../../client/src/codes';
 import type {
   Account,
@@ -49,7 +50,7 @@ describe('the client SDK and the OpenAPI document', () => {
         public: (op as unknown as { security: unknown[] }).security.length === 0,
       })),
     );
-    const fromClient = Object.entries(ROUTES).map(([operation, route]) => ({
+    const fromClient = Object.entries({ ...ROUTES, ...ADMIN_ROUTES }).map(([operation, route]) => ({
       operation,
       method: route.method,
       path: route.path,

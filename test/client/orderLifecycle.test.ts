@@ -1,11 +1,14 @@
-/** The order lifecycle methods of the client: paths, bodies, If-Match and the key, both transports' shapes. */
-import { createClient } from '../../client/src';
+/**
+ * The order lifecycle methods of the client (pay and cancel in the buyer's entry, ship and refund in the admin
+ * entry's client, which has both): paths, bodies, If-Match and the key, both transports' shapes.
+ */
+import { createAdminClient } from '../../client/src/admin';
 import { envelope, fakeClock, fakeTransport } from './support/fakeTransport';
 
 function setup() {
   const fake = fakeTransport(envelope(200, { msg: 'OK', data: {} }));
   let keys = 0;
-  const client = createClient({
+  const client = createAdminClient({
     baseUrl: 'https://api.example.com',
     transport: fake.transport,
     getToken: () => 'token-1',

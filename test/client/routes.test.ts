@@ -2,7 +2,8 @@
  * The client's routes are the deployed ones, and what it sends passes the server's own schemas: the HTTP body,
  * the Idempotency-Key header and the direct-invocation payload of every method.
  */
-import { createClient, ROUTES, type WireRequest } from '../../client/src';
+import { ROUTES, type WireRequest } from '../../client/src';
+import { ADMIN_ROUTES, createAdminClient } from '../../client/src/admin';
 import {
   IdempotencyKey,
   parseInput,
@@ -21,6 +22,8 @@ import {
   type Schema,
 } from '../../shared/validation';
 import { CreateProductBody, EditProductBody, EditProductPayload, RestockBody, RestockPayload } from '../../shared/catalogSchemas';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { envelope, fakeTransport } from './support/fakeTransport';
 
@@ -55,19 +58,27 @@ const BODY: Record<string, Schema<unknown>> = {
 };
 
 describe('routes', () => {
-  it('are the deployed operations, with their methods, paths and access', () => {
+  it("are the deployed operations, with their methods, paths and access (the buyer's and the admin entry's together)", () => {
     const deployed = Object.fromEntries(
       Object.entries(DEPLOYED.OPERATIONS).map(([op, s]) => [op, { method: s.method, path: s.path, public: s.public === true }]),
     );
     const client = Object.fromEntries(
-      Object.entries(ROUTES).map(([op, r]) => [op, { method: r.method, path: r.path, public: r.public === true }]),
+      Object.entries({ ...ROUTES, ...ADMIN_ROUTES }).map(([op, r]) => [op, { method: r.method, path: r.path, public: r.public === true }]),
     );
     expect(client).toEqual(deployed);
+    expect(Object.keys(ROUTES).filter((op) => op in ADMIN_ROUTES)).toEqual([]);
+  });
+
+  it("leave to the admin entry exactly the operations whose handler admits admins only (access: 'admin')", () => {
+    const adminOnly = Object.keys(DEPLOYED.OPERATIONS).filter((op) =>
+      /access: 'admin'/.test(readFileSync(join(__dirname, '..', '..', 'functions', `${op}.ts`), 'utf8')),
+    );
+    expect(adminOnly.sort()).toEqual(Object.keys(ADMIN_ROUTES).sort());
   });
 
   it("send what the server's schemas accept, over HTTP and as a direct payload", async () => {
     const fake = fakeTransport(envelope(200, { msg: 'OK', data: {} }));
-    const client = createClient({ baseUrl: 'http://x', transport: fake.transport, lang: 'en' });
+    const client = createAdminClient({ baseUrl: 'http://x', transport: fake.transport, lang: 'en' });
     await client.getProduct('p1');
     await client.purchase('p1', { quantity: 2 });
     await client.purchase('p1', { quantity: 1, strategy: 'transaction' });

@@ -1,4 +1,5 @@
 /** The reconciler of numbered takes, on the in-memory store: when it gives units back, and when it must not. */
+import { METRIC } from '../../../shared/metrics';
 import { purchase } from '../../../shared/operations/purchase';
 import { reconcileProduct } from '../../../shared/operations/reconcile';
 import { takeOrderNo } from '../../../shared/operations/takes';
@@ -72,15 +73,18 @@ describe('reconcileProduct', () => {
     expect(await store.get('orders', takeOrderNo({ id: 'p1' }, 1))).toMatchObject({ status: 'pending_payment', uid: 'a' });
   });
 
-  it('two reconcilers racing over the same range give the units back once', async () => {
+  it('two reconcilers racing over the same range give the units back once, and count them once', async () => {
     const store = await shop();
     await expect(
       purchase(fakeDeps(diesBeforeOrder(store)), { uid: 'b', productId: 'p1', quantity: 4, strategy: 'atomic', deadline: FAR }),
     ).rejects.toBeDefined();
     const at = clock(store);
+    const counted: Array<[string, number | undefined]> = [];
+    at(0).metrics = { count: (name, value) => counted.push([name, value]) };
     await reconcileProduct(at(0), 'p1', HOLD);
     const [one, two] = await Promise.all([reconcileProduct(at(30_000), 'p1', HOLD), reconcileProduct(at(30_000), 'p1', HOLD)]);
     expect((one?.unitsReleased ?? 0) + (two?.unitsReleased ?? 0)).toBe(4);
+    expect(counted).toEqual([[METRIC.unitsReleased, 4]]);
     expect(await store.get('products', 'p1')).toMatchObject({ stock: 10, sold: 0, settledTakes: 1, settledUnits: 4 });
   });
 
