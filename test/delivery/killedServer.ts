@@ -17,7 +17,7 @@ import type { OfflineHandle } from '../../scripts/local/offline';
 import { counter, SETTLED_TAKES, TAKES, takeOrderNo } from '../../shared/operations/takes';
 import { STRATEGIES } from '../../shared/validation';
 import { httpClient, type HttpAnswer } from '../support/httpClient';
-import type { BackendName } from '../support/stores';
+import type { BackendName, MongoFixture } from '../support/stores';
 import type { BurstTarget } from './bursts';
 
 const ROOT = join(__dirname, '..', '..');
@@ -67,6 +67,7 @@ export function describeKilledServer(backend: BackendName, target: () => KilledS
     let answered = 0;
     let survivors: number[] | undefined;
     let killed: Promise<void> | undefined;
+    let killedAt = 0;
     const started = Date.now();
     const answers = await Promise.all(
       Array.from({ length: BUYERS }, (_, i) =>
@@ -81,6 +82,7 @@ export function describeKilledServer(backend: BackendName, target: () => KilledS
             if (answer.status === 200) sales += 1;
             if (sales === KILL_AFTER_SALES && !killed) {
               answeredBeforeKill = answered;
+              killedAt = Date.now();
               killed = offline.kill().then((left) => {
                 survivors = left;
               });
@@ -100,6 +102,7 @@ export function describeKilledServer(backend: BackendName, target: () => KilledS
     await new Promise((resolve) => setTimeout(resolve, 10));
     runs.push(await reconcile(), await reconcile());
     const reconcileSeconds = (Date.now() - reconcileStarted) / 1000;
+    const orphans = backend === 'mongodb' ? await endOrphanedTransactions(fixture as MongoFixture, Date.now() - killedAt) : 0;
 
     // Assert: the kill landed in the middle of the burst and took the whole group with it.
     expect(survivors).toEqual([]);
@@ -121,6 +124,7 @@ export function describeKilledServer(backend: BackendName, target: () => KilledS
         `answers: ${answers.filter((a) => a.status === 200).length} × 200, ${answers.filter((a) => a.status > 0 && a.status !== 200).length} other, ${unanswered.length} cut off by the kill`,
         `after reconcile: stock ${product.stock}, sold ${product.sold}, ${orders.length} orders (${unitsInOrders} units), takes ${counter(product, TAKES)}, ${reconcilerTombstones.length} takes voided, units released per run ${JSON.stringify(released)}`,
         `seconds: burst ${burstSeconds.toFixed(1)}, restart ${restartSeconds.toFixed(1)}, three reconcile runs ${reconcileSeconds.toFixed(1)}`,
+        ...(backend === 'mongodb' ? [`MongoDB transactions the killed process left open, ended by the test: ${orphans}`] : []),
       ].join('\n'),
     );
 
@@ -155,4 +159,24 @@ export function describeKilledServer(backend: BackendName, target: () => KilledS
       reader.close();
     }
   }, 240_000);
+}
+
+/**
+ * MongoDB keeps a transaction whose client died open, with its locks, until transactionLifetimeLimitSeconds
+ * (60 s) has passed: the killed process's `transaction` purchases. A write to a document one of them wrote
+ * waits for it (the reconcile runs above are timed), and dropping the test database fails on them. Ends the
+ * sessions of transactions that have sat idle since before the kill (`openMs` ago): no live test leaves a
+ * transaction idle that long. Returns how many.
+ */
+async function endOrphanedTransactions(fixture: MongoFixture, openMs: number): Promise<number> {
+  const admin = fixture.client.db('admin');
+  const idle = await admin
+    .aggregate([
+      { $currentOp: { idleSessions: true, allUsers: true } },
+      { $match: { active: false, transaction: { $exists: true }, 'transaction.timeOpenMicros': { $gte: openMs * 1000 } } },
+    ])
+    .toArray();
+  const sessions = idle.map((op) => ({ id: op.lsid.id }));
+  if (sessions.length > 0) await admin.command({ killSessions: sessions });
+  return sessions.length;
 }
