@@ -6,6 +6,8 @@ export type BackendName = 'dynamodb' | 'mongodb';
 export interface BenchOptions {
   backends: BackendName[];
   http: boolean;
+  /** Only the HTTP-burst scenario (bench/bursts.ts): no cold start, no closed-loop scenarios. */
+  bursts: boolean;
   quick: boolean;
   /** Requests per cell (one contestant in one scenario). */
   requests: number;
@@ -31,6 +33,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --backend dynamodb|mongodb|both   which backends (default both)
   --quick                           a smoke run: fewer requests, shorter cells, fewer cold-start runs
   --http                            drive the lockless contestants through serverless-offline over HTTP
+  --bursts                          only the HTTP bursts: 150 and 500 buyers for 100 units, every strategy,
+                                    through serverless-offline, then the reconciler's cost
   --requests N                      requests per contestant and scenario (default 2000, quick 300)
   --seconds S                       time cap per contestant and scenario (default 3, quick 1.5)
   --concurrency C                   uncontended (besides 1), mixed and transfer concurrency (default 8)
@@ -65,6 +69,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
       backend: { type: 'string' },
       quick: { type: 'boolean' },
       http: { type: 'boolean' },
+      bursts: { type: 'boolean' },
       requests: { type: 'string' },
       seconds: { type: 'string' },
       concurrency: { type: 'string' },
@@ -83,12 +88,16 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
   const backend = values.backend ?? 'both';
   if (!['dynamodb', 'mongodb', 'both'].includes(backend)) throw new Error(`--backend must be dynamodb, mongodb or both, not ${backend}`);
   const quick = values.quick ?? false;
-  const coldRuns = Math.floor(positive('cold-runs', values['cold-runs'], quick ? 5 : 15, true));
+  const bursts = values.bursts ?? false;
+  if (bursts && values['cold-only']) throw new Error('--bursts and --cold-only are two different runs: pick one');
+  // A burst run measures bursts alone: cold start only when asked for.
+  const coldRuns = Math.floor(positive('cold-runs', values['cold-runs'], bursts ? 0 : quick ? 5 : 15, true));
   if (values['cold-only'] && coldRuns === 0) throw new Error('--cold-only measures cold start: --cold-runs must not be 0');
   const hot = values.hot ? list(values.hot).map((c) => Math.floor(positive('hot', c, 1))) : [1, 8, 32, 64];
   return {
     backends: backend === 'both' ? ['dynamodb', 'mongodb'] : [backend as BackendName],
     http: values.http ?? false,
+    bursts,
     quick,
     requests: Math.floor(positive('requests', values.requests, quick ? 300 : 2000)),
     seconds: positive('seconds', values.seconds, quick ? 1.5 : 3),

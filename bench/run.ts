@@ -12,6 +12,8 @@ import { buildAll } from '../esbuild.config.mjs';
 import { startOffline } from '../scripts/local/offline';
 import { freePort } from '../tools/servers/process';
 import { measureBundles, type ColdStartFigures } from './bundles';
+import { runBursts, type BurstReport } from './bursts';
+import { writeBurstResults } from './report/burstResults';
 import { measureFirstRequest } from './firstRequest';
 import { machineInfo } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
@@ -60,9 +62,15 @@ async function main(): Promise<void> {
   }
 
   const reports: BackendReport[] = [];
+  const bursts: BurstReport[] = [];
   try {
     for (const backend of options.backends) {
       const setup = await startBackend(backend, resources, log);
+      if (options.bursts) {
+        bursts.push(await runBursts(setup, resources, log));
+        await resources.releaseAll();
+        continue;
+      }
       // Before the scenarios, so the server is idle and holds nothing but this one product.
       if (cold) cold.firstRequest[backend] = await measureFirstRequest(backend, setup.env, options.coldRuns, log);
       if (!options.coldOnly) {
@@ -83,6 +91,13 @@ async function main(): Promise<void> {
     await resources.releaseAll();
   }
 
+  if (options.bursts) {
+    const { files, markdown } = writeBurstResults(options.outDir, stampOf(started), machine, bursts);
+    console.log(`\n${markdown}`);
+    for (const file of files) log(`wrote ${file}`);
+    log(`done in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+    return;
+  }
   const { files, markdown } = writeResults(options.outDir, stampOf(started), machine, options, cold, reports);
   console.log(`\n${markdown}`);
   for (const file of files) log(`wrote ${file}`);

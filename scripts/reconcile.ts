@@ -8,50 +8,16 @@
  * function timeout (LOCKLESS_FUNCTION_TIMEOUT_MS, 10 s) has passed since a run marked it: run it again a
  * little later (the scheduled function runs every minute).
  */
-import { COLLECTIONS } from '../shared/collections';
 import { intSetting, setting } from '../shared/config';
-import { runMaintenance, type Catalog } from '../shared/maintenance';
-import type { OverdueOrders } from '../shared/overdueOrders';
+import { runMaintenance } from '../shared/maintenance';
 import { createDeps } from '../shared/operations/deps';
-import type { ConditionalStore } from '../shared/store';
 import { readLocalBackend } from './local/backend';
-import { LOCAL_TABLE_PREFIX } from './local/config';
-
-async function open(
-  env: Record<string, string | undefined>,
-): Promise<{ store: ConditionalStore; catalog: Catalog; overdueOrders: OverdueOrders; close: () => Promise<void> }> {
-  if ((env.LOCKLESS_BACKEND ?? 'dynamodb') === 'mongodb') {
-    const mongo = await import('../adapters/mongodb');
-    const uri = env.LOCKLESS_MONGODB_URI;
-    if (!uri) throw new Error('no MongoDB to reconcile: start `npm start` first or set LOCKLESS_MONGODB_URI');
-    const dbName = env.LOCKLESS_MONGODB_DB ?? 'lockless';
-    const client = mongo.createMongoClient(uri);
-    const store = mongo.createMongoStore({ client: mongo.createMongoClient(uri), dbName, schema: COLLECTIONS });
-    return {
-      store,
-      catalog: mongo.createMongoCatalog({ client, dbName }),
-      overdueOrders: mongo.createMongoOverdueOrders({ client, dbName }),
-      close: () => Promise.all([store.close(), client.close()]).then(() => {}),
-    };
-  }
-  const dynamo = await import('../adapters/dynamodb');
-  const endpoint = env.LOCKLESS_DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('no DynamoDB to reconcile: start `npm start` first or set LOCKLESS_DYNAMODB_ENDPOINT');
-  const tablePrefix = env.LOCKLESS_TABLE_PREFIX ?? LOCAL_TABLE_PREFIX;
-  const client = dynamo.createDynamoDocumentClient({ endpoint });
-  const store = dynamo.createDynamoStore({ client, tablePrefix, schema: COLLECTIONS });
-  return {
-    store,
-    catalog: dynamo.createDynamoCatalog({ client, tablePrefix }),
-    overdueOrders: dynamo.createDynamoOverdueOrders({ client, tablePrefix }),
-    close: () => store.close(),
-  };
-}
+import { openMaintenanceBackend } from './local/maintenanceBackend';
 
 async function main(): Promise<void> {
   const explicit = setting('LOCKLESS_DYNAMODB_ENDPOINT') || setting('LOCKLESS_MONGODB_URI');
   const env = explicit ? process.env : { ...process.env, ...readLocalBackend() };
-  const { store, catalog, overdueOrders, close } = await open(env);
+  const { store, catalog, overdueOrders, close } = await openMaintenanceBackend(env);
   try {
     const tasks = await runMaintenance({
       deps: createDeps(store, { log: (level, fields) => console.error(JSON.stringify({ level, ...fields })) }),

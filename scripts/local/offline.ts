@@ -3,8 +3,9 @@
  * until it serves, and stops exactly that process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopChild, waitFor } from '../../tools/servers/process';
+import { stopChild, waitFor, waitForExit } from '../../tools/servers/process';
 
 export interface OfflineHandle {
   httpUrl: string;
@@ -14,6 +15,12 @@ export interface OfflineHandle {
   /** Everything the process printed (the last 50 kB). */
   output(): string;
   stop(): Promise<void>;
+  /**
+   * SIGKILL, with no grace: the whole process group when it was started with `processGroup` (the offline
+   * process and anything it started), else the process alone. Resolves once it has exited, with the pids
+   * of the group still alive afterwards (none expected; Linux only, elsewhere always empty).
+   */
+  kill(): Promise<number[]>;
 }
 
 export interface OfflineOptions {
@@ -25,6 +32,11 @@ export interface OfflineOptions {
   /** Echo the child's output to ours (npm start) instead of only keeping it (tests). */
   echo?: boolean;
   cwd?: string;
+  /**
+   * Start it in a process group of its own (tests that kill it: `kill()` then reaches everything it started).
+   * Off for `npm start`, where Ctrl-C in the terminal must reach it with the rest of the group.
+   */
+  processGroup?: boolean;
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -71,6 +83,7 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineHand
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup ?? false,
   });
   let output = '';
   const collect = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
@@ -101,5 +114,33 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineHand
     process: child,
     output: () => output,
     stop: () => stopChild(child, 10_000),
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid) {
+        if (options.processGroup) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      }
+      await waitForExit(child, 10_000);
+      return options.processGroup && child.pid ? groupMembers(child.pid) : [];
+    },
   };
+}
+
+/** The live processes of process group `pgid` (from /proc; empty where there is no /proc). */
+function groupMembers(pgid: number): number[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  return pids.map(Number).filter((pid) => {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid pgrp ...": the fields after the last ')' start at state.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[2]) === pgid && fields[0] !== 'Z';
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }

@@ -23,6 +23,7 @@ import { freePort } from '../../tools/servers/process';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { backendEnv } from '../support/functions';
 import { BURST_MARGINS, describeBursts } from './bursts';
+import { describeKilledServer } from './killedServer';
 
 const ROOT = join(__dirname, '..', '..');
 // Plain CommonJS read by serverless.yml: the operations and their tables, as deployed.
@@ -46,6 +47,14 @@ async function build(backend: string): Promise<string[]> {
 describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) => {
   let fixture: BackendFixture;
   let offline: OfflineHandle;
+  let ports: { httpPort: number; lambdaPort: number };
+  // Its own process group: the killed-server test (last) SIGKILLs everything it started, then starts it again.
+  const start = () =>
+    startOffline({
+      ...ports,
+      processGroup: true,
+      env: { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET, ...BURST_MARGINS },
+    });
 
   beforeAll(async () => {
     fixture = await backendFixture(backend, 'e2e');
@@ -53,11 +62,8 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
     await fixture.store.insert('accounts', { id: 'acc-alice', owner: 'alice', balance: 100_000 });
     await fixture.store.insert('accounts', { id: 'acc-bob', owner: 'bob', balance: 0 });
     await build(backend);
-    offline = await startOffline({
-      httpPort: await freePort(),
-      lambdaPort: await freePort(),
-      env: { ...backendEnv(backend, fixture), LOCKLESS_TRUSTED_CALLER_SECRET: TRUSTED_SECRET, ...BURST_MARGINS },
-    });
+    ports = { httpPort: await freePort(), lambdaPort: await freePort() };
+    offline = await start();
   });
   afterAll(async () => {
     await offline?.stop();
@@ -230,6 +236,15 @@ describe.each(BACKENDS)('over HTTP through serverless-offline on %s', (backend) 
   });
 
   describeBursts(backend, () => ({ offline, fixture }));
+  describeKilledServer(backend, () => ({
+    offline,
+    fixture,
+    env: backendEnv(backend, fixture),
+    restart: async () => {
+      offline = await start();
+      return offline;
+    },
+  }));
 });
 
 /** `serverless package` with no AWS credentials: a fresh HOME (no ~/.aws) and no AWS_* variables. */

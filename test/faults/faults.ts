@@ -5,7 +5,8 @@
  * Afterwards: every request that got a success answer is in the database (no acknowledged order or transfer is
  * lost); stock + sold = initial for every product; balances are conserved and each equals its initial balance
  * plus its ledger credits minus its ledger debits (no partial transfer); a transaction-strategy product's sold
- * units equal its orders (no partial purchase). Every answer is a success, a clean refusal or a 503, and comes
+ * units equal its orders (no partial purchase). Then the reconciler (two runs) gives back every unit a purchase
+ * took without its order, once: afterwards sold = the units in orders for every strategy. Every answer is a success, a clean refusal or a 503, and comes
  * within the function's deadline: nothing hangs.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COLLECTIONS } from '../../shared/collections';
 import { createDynamoDocumentClient, createDynamoStore } from '../../adapters/dynamodb';
 import { createMongoClient, createMongoStore } from '../../adapters/mongodb';
+import { createDeps } from '../../shared/operations/deps';
+import { reconcileProduct } from '../../shared/operations/reconcile';
 import type { ConditionalStore } from '../../shared/store';
 import { STRATEGIES } from '../../shared/validation';
 import { call, type Answer } from '../support/events';
@@ -236,6 +239,34 @@ export function describeFaults(backend: BackendName): void {
       // Units taken by a decrement whose order could not be settled while the database was down (STOCK_HELD):
       // off sale, never oversold. Zero for the transaction strategy by construction.
       figures.unitsHeld = held;
+
+      // The reconciler gives every held unit back, once: two runs (mark, then settle a hold later). Every
+      // function above has answered, its deadline REMAINING_MS after it began, so the second run's clock is
+      // set past the hold instead of waiting it out.
+      const hold = 2 * REMAINING_MS;
+      const released: Record<string, number> = {};
+      for (const strategy of STRATEGIES) {
+        for (const shift of [0, hold + 1]) {
+          const deps = createDeps(store, { log: () => {}, now: () => Date.now() + shift });
+          const report = await reconcileProduct(deps, `f-${strategy}`, { holdMs: hold });
+          released[strategy] = (released[strategy] ?? 0) + (report?.unitsReleased ?? 0);
+        }
+      }
+      figures.unitsReleasedByReconciler = released;
+      const settled = await list('orders');
+      for (const strategy of STRATEGIES) {
+        const product = await store.get('products', `f-${strategy}`);
+        const ordered = settled
+          .filter((o) => o.productId === `f-${strategy}` && o.status === 'pending_payment')
+          .reduce((sum, o) => sum + (o.quantity as number), 0);
+        // No unit stays held, none came back twice, and what came back is exactly what was held.
+        expect({ strategy, stock: product!.stock, sold: product!.sold }).toEqual({
+          strategy,
+          stock: INITIAL_STOCK - ordered,
+          sold: ordered,
+        });
+        expect({ strategy, released: released[strategy] }).toEqual({ strategy, released: held[strategy] });
+      }
 
       let total = 0;
       for (let i = 0; i < ACCOUNTS; i++) {

@@ -103,8 +103,12 @@ export async function mongoFixture(label: string): Promise<MongoFixture> {
     },
     async cleanup() {
       await store.close();
-      await client.db(dbName).dropDatabase();
-      await client.close();
+      try {
+        await client.db(dbName).dropDatabase();
+      } finally {
+        // A failed drop must still close the client, or Jest never exits (and holds the shared lock).
+        await client.close();
+      }
     },
   };
 }
