@@ -27,8 +27,10 @@ describe('versionBackoff', () => {
   it('lets a request that has waited longer back off less (fairness, and the p99)', () => {
     const young = most(6, 1, 10, 100);
     expect(young).toBeCloseTo(400, 0);
-    expect(most(6, 1, 10, 600)).toBeCloseTo(young / 4, 0);
-    expect(most(6, 1, 10, 900)).toBeCloseTo(young / 9, 0);
+    expect(most(6, 1, 10, 600)).toBeCloseTo(young / 2, 0);
+    expect(most(6, 1, 10, 1200)).toBeCloseTo(young / 4, 0);
+    // ...but never below one gap, or a crowd of old requests would storm the item.
+    expect(most(6, 1, 10, 60_000)).toBeCloseTo(10, 0);
   });
 
   it('draws full jitter between 0 and the ceiling', () => {
