@@ -45,13 +45,20 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
 }
 
 /**
+ * What a caller that observes its contention may use instead of the policy's blind exponential backoff: the wait
+ * before attempt `attempt + 1`, from what attempt `attempt` saw (`failure`). Still capped by the loop's bounds.
+ */
+export type BackoffFromFailure<F> = (attempt: number, failure: F, random: () => number) => number;
+
+/**
  * Runs `attempt` until it is done, the attempts run out, or the next attempt could not finish before
- * `deadline` (epoch ms; `reserveMs` is kept back for the attempt itself and the answer).
+ * `deadline` (epoch ms; `reserveMs` is kept back for the attempt itself and the answer). `backoff` replaces
+ * the policy's full-jitter delay (the attempt budget and the deadline bound it the same way).
  */
 export async function retry<T, F>(
   attempt: (n: number) => Promise<AttemptOutcome<T, F>>,
   policy: RetryPolicy,
-  options: { deadline?: number; reserveMs?: number; deps?: RetryDeps } = {},
+  options: { deadline?: number; reserveMs?: number; deps?: RetryDeps; backoff?: BackoffFromFailure<F> } = {},
 ): Promise<RetryResult<T, F>> {
   const deps = options.deps ?? realRetryDeps;
   const reserve = options.reserveMs ?? 0;
@@ -60,7 +67,9 @@ export async function retry<T, F>(
     const outcome = await attempt(n);
     if (outcome.done) return { ok: true, value: outcome.value, attempts: n };
     if (n >= maxAttempts) return { ok: false, failure: outcome.failure, attempts: n, exhausted: 'attempts' };
-    const delay = backoffDelay(policy, n, deps.random);
+    const delay = options.backoff
+      ? Math.max(0, Math.floor(options.backoff(n, outcome.failure, deps.random)))
+      : backoffDelay(policy, n, deps.random);
     if (options.deadline !== undefined && deps.now() + delay + reserve >= options.deadline) {
       return { ok: false, failure: outcome.failure, attempts: n, exhausted: 'deadline' };
     }

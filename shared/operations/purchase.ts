@@ -32,6 +32,7 @@ import { linkLease, runOnceInTransaction, runOnceWithLease, type IdempotentReque
 import { buildOrder, createOrderForTakenStock } from './orders';
 import { ALLOWANCE, ensureAllowance, limitExceeded, limitOf, NO_LIMIT_GUARD, withLimit } from './purchaseLimits';
 import { orderNoOfTake, takeIncrements, takeSets } from './takes';
+import { rereadAfterWait, versionBackoff, type VersionConflictSeen } from './versionBackoff';
 
 export interface PurchaseInput {
   uid: string;
@@ -174,10 +175,36 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, lease?:
   return outcome(order, product.stock, 1, 'atomic');
 }
 
+/**
+ * Read once, then compare-and-swap on `version`. A lost CAS hands back the document that beat it, which is the
+ * next attempt's snapshot: no re-read, so each retry is one store call. The wait between attempts follows the
+ * contention the purchase saw (versionBackoff.ts). Bounds: `version.maxAttempts` CASes, and no attempt starts
+ * that could not finish before the deadline (ATTEMPT_RESERVE_MS); the last wait is shortened to fit rather than
+ * giving up while time remains. Spent: VERSION_CONFLICT (409, retryable, nothing was taken).
+ */
 async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?: Lease): Promise<PurchaseOutcome> {
-  const run = await retry<Product | 'limited', 'conflict'>(
+  const policy = deps.policies.version;
+  const started = deps.now();
+  let snapshot: Product | null = null;
+  let seenAt = started;
+  const read = async () => {
+    snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
+    seenAt = deps.now();
+  };
+  await read();
+  let waited = 0;
+  let kept = false;
+  let racesLost = 0;
+  let last: VersionConflictSeen | undefined;
+  const run = await retry<Product | 'limited', VersionConflictSeen>(
     async () => {
-      const snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
+      // After a wait long enough for a write to have landed, read again (rereadAfterWait); after a short one,
+      // or none, the CAS goes out on the snapshot the last conflict handed back.
+      kept = waited > 0;
+      if (last && waited > 0 && rereadAfterWait(policy, last, waited)) {
+        await read();
+        kept = false;
+      }
       if (!snapshot) throw notFound(input.productId);
       if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
       // A limited product goes through a transaction (purchaseLimits.ts); the CAS below would miss the limit.
@@ -188,17 +215,35 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?
         set: { stock: snapshot.stock - input.quantity, sold: snapshot.sold + input.quantity, ...takeSets(snapshot, input.quantity) },
       });
       if (result.ok) return { done: true, value: requireProduct(result.doc, input.productId) };
-      if (result.reason === 'not_found') throw notFound(input.productId);
-      // The CAS lost to the document it hands back: if that sold the last units, waiting to retry is pointless.
-      if (result.reason === 'version_conflict') {
-        deps.metrics.count(METRIC.versionConflicts);
-        const current = asProduct(result.current);
-        if (current && current.stock < input.quantity) throw insufficient(input, current.stock);
-      }
-      return { done: false, failure: 'conflict' };
+      // No guards but the version: the only other refusal is a product that is gone.
+      if (result.reason !== 'version_conflict') throw notFound(input.productId);
+      deps.metrics.count(METRIC.versionConflicts);
+      if (!kept) racesLost += 1;
+      const now = deps.now();
+      last = {
+        moved: result.current.version - snapshot.version,
+        overMs: now - seenAt,
+        ageMs: now - started,
+        keptThroughWait: kept,
+        racesLost,
+      };
+      // The document that won is the next snapshot; one that sold the last units ends the loop here, unwaited.
+      snapshot = asProduct(result.current);
+      seenAt = now;
+      if (snapshot && snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
+      return { done: false, failure: last };
     },
-    deps.policies.version,
-    { deadline: input.deadline, reserveMs: ATTEMPT_RESERVE_MS, deps },
+    policy,
+    {
+      deadline: input.deadline,
+      reserveMs: ATTEMPT_RESERVE_MS,
+      deps,
+      // Shortened so that one more attempt still fits before the deadline, instead of a 409 while time is left.
+      backoff: (_n, seen, random) => {
+        waited = Math.max(0, Math.min(versionBackoff(policy, seen, random), input.deadline - ATTEMPT_RESERVE_MS - deps.now() - 1));
+        return waited;
+      },
+    },
   );
   if (!run.ok) {
     throw new AppError('VERSION_CONFLICT', `version conflict after ${run.attempts} attempts`, {

@@ -28,6 +28,28 @@ describe('retry', () => {
     expect(deps.slept).toEqual([5, 10]);
   });
 
+  it('waits what a backoff drawn from the failure says, still bounded by attempts and the deadline', async () => {
+    const deps = clockDeps(1_000);
+    const seen: Array<[number, string]> = [];
+    const result = await retry(async (n) => ({ done: false, failure: `f${n}` }), policy, {
+      deps,
+      deadline: 1_000 + 100,
+      backoff: (n, failure) => {
+        seen.push([n, failure]);
+        return 30.7;
+      },
+    });
+    // The policy would have waited 5, 10, 20: the failure-driven backoff is used instead, rounded down.
+    expect(deps.slept).toEqual([30, 30, 30]);
+    expect(seen).toEqual([
+      [1, 'f1'],
+      [2, 'f2'],
+      [3, 'f3'],
+      [4, 'f4'],
+    ]);
+    expect(result).toEqual({ ok: false, failure: 'f4', attempts: 4, exhausted: 'deadline' });
+  });
+
   it('stops after maxAttempts with the last failure', async () => {
     const deps = clockDeps();
     const result = await retry(async (n) => ({ done: false, failure: `f${n}` }), policy, { deps });

@@ -16,6 +16,8 @@ export interface FaultPlan {
   times?: number;
   /** Runs after every get, before the caller can act on it (to provoke version conflicts). */
   afterGet?: (collection: string, id: string) => Promise<void>;
+  /** Runs before every update is sent (to provoke version conflicts where no read comes between attempts). */
+  beforeUpdate?: (collection: string, id: string) => Promise<void>;
 }
 
 export function withFaults(store: ConditionalStore, plan: FaultPlan): ConditionalStore {
@@ -27,7 +29,10 @@ export function withFaults(store: ConditionalStore, plan: FaultPlan): Conditiona
       await plan.afterGet?.(collection, id);
       return doc;
     },
-    update: (collection, id, spec) => store.update(collection, id, spec),
+    update: async (collection, id, spec) => {
+      await plan.beforeUpdate?.(collection, id);
+      return store.update(collection, id, spec);
+    },
     insert: async (collection: string, doc: NewDoc) => {
       if (hit(collection, plan.failInsertInto)) throw new Error(`injected: insert into ${collection} failed`);
       if (hit(collection, plan.loseInsertAnswerFor)) {

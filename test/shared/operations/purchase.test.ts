@@ -63,25 +63,67 @@ describe.each(STRATEGIES)('purchase (%s)', (strategy) => {
 });
 
 describe('purchase (version): bounded retries', () => {
-  it('retries a lost compare-and-swap and reports the attempts', async () => {
-    const inner = await seeded(10);
-    let interfere = 2;
+  /** A store where another writer changes the product just before each of the first `times` CASes lands. */
+  function interfered(inner: MemoryStore, times = Infinity) {
+    let left = times;
+    let gets = 0;
     const store = withFaults(inner, {
-      afterGet: async (collection) => {
-        if (collection === 'products' && interfere-- > 0) await inner.update('products', 'p1', { inc: { views: 1 } });
+      afterGet: async () => void gets++,
+      beforeUpdate: async (collection) => {
+        if (collection === 'products' && left-- > 0) await inner.update('products', 'p1', { inc: { views: 1 } });
+      },
+    });
+    return { store, gets: () => gets };
+  }
+
+  it('retries a lost compare-and-swap on the document that beat it, without reading again, after a short wait', async () => {
+    const inner = await seeded(10);
+    const { store, gets } = interfered(inner, 2);
+    // Draws at 10% of the ceiling: a wait shorter than the gap (100 ms at least), so the snapshot is kept.
+    const deps = fakeDeps(store, { random: () => 0.1 });
+    const { data: result } = await purchase(deps, input({ strategy: 'version' }));
+    expect(result.attempts).toBe(3);
+    // A wait after the first race lost; the second conflict came on a snapshot kept through that wait, so the
+    // third attempt ran at once on the document it handed back.
+    expect(deps.slept).toEqual([20]);
+    // One read for the first snapshot; every later snapshot came back with a conflict.
+    expect(gets()).toBe(1);
+    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2, views: 2, version: 4 });
+  });
+
+  it('reads the product again after a wait longer than the gap, and each conflict then is a race lost', async () => {
+    const inner = await seeded(10);
+    const { store, gets } = interfered(inner, 2);
+    const deps = fakeDeps(store, { random: () => 0.9 });
+    const { data: result } = await purchase(deps, input({ strategy: 'version' }));
+    expect(result.attempts).toBe(3);
+    // 0.9 x 2 gaps, then 0.9 x 4 gaps (a second race lost doubles the presumed contenders).
+    expect(deps.slept).toEqual([180, 360]);
+    expect(gets()).toBe(3);
+    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2, views: 2, version: 4 });
+  });
+
+  it('answers INSUFFICIENT_STOCK at once when the document that beat it sold the last units', async () => {
+    const inner = await seeded(2);
+    const store = withFaults(inner, {
+      beforeUpdate: async (collection) => {
+        if (collection === 'products') await inner.update('products', 'p1', { inc: { stock: -1, sold: 1 } });
       },
     });
     const deps = fakeDeps(store);
-    const { data: result } = await purchase(deps, input({ strategy: 'version' }));
-    expect(result.attempts).toBe(3);
-    expect(deps.slept).toHaveLength(2);
-    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2 });
+    await expect(purchase(deps, input({ strategy: 'version' }))).rejects.toMatchObject({
+      code: 'INSUFFICIENT_STOCK',
+      details: { requested: 2, available: 1 },
+    });
+    expect(deps.slept).toEqual([]);
   });
 
   it('answers VERSION_CONFLICT when the budget runs out, and never oversells', async () => {
     const inner = await seeded(10);
-    const store = withFaults(inner, { afterGet: async () => void (await inner.update('products', 'p1', { inc: { views: 1 } })) });
-    const deps = fakeDeps(store, { policies: { ...fakeDeps(store).policies, version: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 8 } } });
+    const { store } = interfered(inner);
+    const deps = fakeDeps(store, {
+      policies: { ...fakeDeps(store).policies, version: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 8, agingMs: 100 } },
+    });
     await expect(purchase(deps, input({ strategy: 'version' }))).rejects.toMatchObject({
       code: 'VERSION_CONFLICT',
       details: { attempts: 4 },
@@ -90,13 +132,15 @@ describe('purchase (version): bounded retries', () => {
     expect(inner.all('orders')).toHaveLength(0);
   });
 
-  it('stops retrying before the deadline', async () => {
+  it('stops retrying before the deadline, and shortens the last wait so that one more attempt still fits', async () => {
     const inner = await seeded(10);
-    const store = withFaults(inner, { afterGet: async () => void (await inner.update('products', 'p1', { inc: { views: 1 } })) });
+    const { store } = interfered(inner);
     const deps = fakeDeps(store);
     const deadline = deps.now() + 400;
     await expect(purchase(deps, input({ strategy: 'version', deadline }))).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
     expect(deps.now()).toBeLessThan(deadline);
+    // The fake clock moves only when the purchase sleeps: it slept until just before the last attempt's reserve.
+    expect(deps.now()).toBe(deadline - 150 - 1);
   });
 });
 
