@@ -19,13 +19,14 @@
  */
 import type { ClientSession, Collection, MongoClient } from 'mongodb';
 import type { CollectionShape, Schema } from '../../shared/collections';
+import { AppError } from '../../shared/errors';
 import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from '../../shared/retry';
 import type { ConditionalStore, Doc, TxContended, TxOptions } from '../../shared/store';
 import { createStore, type PlannedWrite, type Refused, type StoreHooks } from '../../shared/storeCore';
 import { buildFilter, buildUpdate, plan, type MongoWrite } from './builders';
 import { buildListQuery } from './list';
 import { fromStored, toStored, type StoredDocument } from './storedDocument';
-import { withUnavailableErrors } from './unavailable';
+import { isUnavailable, withUnavailableErrors } from './unavailable';
 
 export interface MongoStoreOptions {
   /** Connected lazily by the driver on first use; `close()` closes it. */
@@ -59,6 +60,11 @@ export function createMongoStore(options: MongoStoreOptions): ConditionalStore {
 /** A write refused by the unique `_id` index (by code: bundles can duplicate the driver's error classes). */
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
+}
+
+/** MaxTimeMSExpired: the operation's maxTimeMS (the time left before the deadline) ran out on the server. */
+function isMaxTimeExpired(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 50;
 }
 
 function hasLabel(err: unknown, label: string): boolean {
@@ -159,8 +165,10 @@ function mongoHooks(options: MongoStoreOptions): StoreHooks {
       // One run, not ClientSession.withTransaction (see the file comment): abort an open transaction on any
       // error, answer a TransientTransactionError as contention, rethrow anything else.
       session.startTransaction({ readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' }, maxCommitTimeMS: timeLeft() });
+      let committing = false;
       try {
         for (const [index, w] of writes.entries()) await runWrite(w.collection, w.p.shape, w.p.id, w.built, index, session, timeLeft);
+        committing = true;
         await commit(session, clock, deadline);
         return { ok: true, attempts: 1 };
       } catch (err) {
@@ -170,6 +178,14 @@ function mongoHooks(options: MongoStoreOptions): StoreHooks {
         // whether to run it again (shared/operations/contention.ts).
         if (hasLabel(err, 'TransientTransactionError') && !hasLabel(err, 'UnknownTransactionCommitResult')) {
           return { ok: false, reason: 'contention', attempts: 1 };
+        }
+        // The time ran out (maxTimeMS) while a write waited for a lock held by a contender, before any commit was
+        // sent: the server aborts the transaction, so nothing applied. That is contention outlasting the deadline,
+        // which the operation answers 409 (retryable, not applied), not a database of unknown outcome.
+        if (!committing && isMaxTimeExpired(err)) return { ok: false, reason: 'contention', attempts: 1 };
+        // Unreachable before the commit was sent: a transaction never committed applies nothing.
+        if (!committing && isUnavailable(err)) {
+          throw new AppError('SERVICE_UNAVAILABLE', 'MongoDB is unavailable', { cause: err, details: { outcome: 'not-applied' } });
         }
         throw err;
       }

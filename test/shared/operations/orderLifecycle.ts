@@ -136,6 +136,33 @@ export function describeOrderLifecycle(backend: BackendName): void {
       await expect(shipOrder(deps, { orderNo: order.orderNo, deadline: deadline() })).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     });
 
+    it('60 concurrent pays crediting one merchant, with the real budget and a 4 s deadline: each is paid once or refused 409 with nothing applied, never 5xx', async () => {
+      // Arrange: real clock and the default budgets, so contention can outlast the deadline as it does in a burst.
+      const live = createDeps(fixture.store, { log: () => {}, orderSettings: { paymentWindowMs: WINDOW_MS, merchantAccountId: MERCHANT } });
+      const productId = await product(60);
+      const buyers = await Promise.all(
+        Array.from({ length: 60 }, async (_, i) => {
+          const uid = `payer${seq}-${i}`;
+          const wallet = await account(uid, 10_000);
+          const { data } = await purchase(live, { uid, productId, quantity: 1, strategy: 'atomic', deadline: Date.now() + 60_000 });
+          return { uid, wallet, orderNo: data.order.orderNo };
+        }),
+      );
+      const merchantBefore = await balance(MERCHANT);
+      // Act
+      const codes = await Promise.all(
+        buyers.map((b) => codeOf(pay(live, { orderNo: b.orderNo, uid: b.uid, accountId: b.wallet, deadline: Date.now() + 4_000 }))),
+      );
+      // Assert: a definite answer each; the money and the order agree with it.
+      expect(codes.filter((c) => c !== 'ok' && c !== 'TRANSACTION_CONFLICT')).toEqual([]);
+      const paid = buyers.filter((_, i) => codes[i] === 'ok');
+      expect(await balance(MERCHANT)).toBe(merchantBefore + paid.length * PRICE);
+      for (const [i, b] of buyers.entries()) {
+        expect(await balance(b.wallet)).toBe(codes[i] === 'ok' ? 10_000 - PRICE : 10_000);
+        expect(await get('orders', b.orderNo)).toMatchObject({ status: codes[i] === 'ok' ? 'paid' : 'pending_payment' });
+      }
+    });
+
     it('refund: the money goes back to the paying account and the stock to the product, once', async () => {
       const productId = await product(5);
       const wallet = await account('ben', 1_000);
