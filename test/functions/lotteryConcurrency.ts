@@ -1,5 +1,5 @@
 /**
- * Seed 004's oversold lottery round, on a real server: 500 concurrent entries by 300 users (200 of them buy
+ * Seed 004's oversold lottery round, on a real server: 250 concurrent entries by 150 users (100 of them buy
  * twice) into one round of 60 shares with a cap of 3 shares per user. Afterwards: exactly 60 shares sold,
  * numbers 1..60 each held exactly once, nobody over the cap, money conserved, and the ledger and the entries
  * match one to one (no entry without its debit, no debit without its entry). Then 10 concurrent draws: one
@@ -9,8 +9,8 @@ import { adminClaims, call, type Answer } from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { backendFixture, type BackendFixture, type BackendName } from '../support/stores';
 
-const USERS = 300;
-const ENTRIES = 500;
+const USERS = 150;
+const ENTRIES = 250;
 const SHARES = 60;
 const CAP = 3;
 const PRICE = 100;

@@ -1,6 +1,6 @@
 /**
  * Money and retries under concurrency, on a real server:
- * - conservation: 20 accounts, 500 random concurrent transfers; the sum is unchanged, no balance is negative,
+ * - conservation: 20 accounts, 250 random concurrent transfers; the sum is unchanged, no balance is negative,
  *   the ledger holds exactly the successful transfers, and every balance equals its initial balance plus its
  *   ledger credits minus its ledger debits;
  * - idempotency: 20 concurrent identical purchases (each strategy) or transfers with one key give one side
@@ -12,7 +12,7 @@ import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/func
 import { backendFixture, type BackendFixture, type BackendName } from '../support/stores';
 
 const ACCOUNTS = 20;
-const TRANSFERS = 500;
+const TRANSFERS = 250;
 /**
  * Generous on purpose: under `npm test` these races share two cores with the other suites, the JVM and Wine,
  * and their answers must not depend on how busy the machine is. Jest's limit sits above it.
