@@ -33,12 +33,13 @@ export function contentionError(last: TxContended, attempts: number, exhausted: 
 }
 
 /**
- * The time a transaction run is given to finish before the deadline: no run starts with less left. The edge
- * answers 503 with `outcome: unknown` at the deadline (shared/edge/deadline.ts), so a run started just before it
- * would race that answer; with the reserve, contention that outlasts the budget ends as a definite 409
- * TRANSACTION_CONFLICT, nothing applied. A contended MongoDB run (four writes and a majority commit) on a busy 2-core machine can take several hundred ms.
+ * The time every retried attempt (a transaction run, a compare-and-swap) is given to finish before the deadline:
+ * no retry starts with less left. The edge answers 503 with `outcome: unknown` at the deadline
+ * (shared/edge/deadline.ts), so an attempt started just before it would race that answer; with the reserve,
+ * contention that outlasts the budget ends as a definite 409, nothing applied. One store call on a busy 2-core
+ * machine can take several hundred ms (measured: 150 ms was not enough for `version` under `npm start`).
  */
-export const TX_ATTEMPT_RESERVE_MS = 1_000;
+export const ATTEMPT_RESERVE_MS = 1_000;
 
 /** A decided transaction: committed, or refused by one of its writes. */
 export type TxDecided = Exclude<TxResult, TxContended>;
@@ -59,7 +60,7 @@ export async function transactUntilDecided(
       return isContended(result) ? { done: false, failure: result } : { done: true, value: result };
     },
     contentionPolicy(options.maxAttempts),
-    { deadline: options.deadline, reserveMs: options.reserveMs ?? TX_ATTEMPT_RESERVE_MS, deps: options.deps },
+    { deadline: options.deadline, reserveMs: options.reserveMs ?? ATTEMPT_RESERVE_MS, deps: options.deps },
   );
   if (!run.ok) throw contentionError(run.failure, run.attempts, run.exhausted);
   return { result: run.value, attempts: run.attempts };

@@ -27,7 +27,7 @@ import { retry } from '../retry';
 import type { Strategy } from '../model';
 import type { OperationDeps } from './deps';
 import { isContended, type TxContended, type TxWrite } from '../store';
-import { contentionError, contentionPolicy } from './contention';
+import { ATTEMPT_RESERVE_MS, contentionError, contentionPolicy } from './contention';
 import { linkLease, runOnceInTransaction, runOnceWithLease, type IdempotentRequest, type Lease, type OnceTransact } from './idempotency';
 import { buildOrder, createOrderForTakenStock } from './orders';
 import { ALLOWANCE, ensureAllowance, limitExceeded, limitOf, NO_LIMIT_GUARD, withLimit } from './purchaseLimits';
@@ -57,9 +57,6 @@ export interface PurchaseResult {
   /** True when an idempotent repeat returned the first request's result. */
   replayed: boolean;
 }
-
-/** Time one more attempt needs; the loop does not start one that could not finish before the deadline. */
-const ATTEMPT_RESERVE_MS = 150;
 
 const notFound = (id: string) => new AppError('PRODUCT_NOT_FOUND', `product ${id} not found`);
 const insufficient = (input: PurchaseInput, available: unknown) =>

@@ -42,7 +42,7 @@ import {
 } from '../rounds';
 import { isContended, type Doc, type TxContended, type TxWrite } from '../store';
 import { creditWrite, debitRefusal, debitWrite } from './accountWrites';
-import { contentionError } from './contention';
+import { ATTEMPT_RESERVE_MS, contentionError } from './contention';
 import type { OperationDeps } from './deps';
 import { runOnceInTransaction, type OnceTransact } from './idempotency';
 
@@ -61,9 +61,6 @@ export interface EnterRoundOutcome {
   /** Transaction runs this entry took (contended ones and lost CASes included). */
   attempts: number;
 }
-
-/** Time one more attempt needs; no attempt starts that could not finish before the deadline. */
-const ATTEMPT_RESERVE_MS = 150;
 
 export async function enterRound(deps: OperationDeps, input: EnterRoundInput): Promise<{ data: EnterRoundOutcome; replayed: boolean }> {
   // Nobody owns a pool; paying from the round's own pool would also name one item twice in one transaction,

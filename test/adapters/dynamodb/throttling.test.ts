@@ -7,7 +7,7 @@
  */
 import { COLLECTIONS } from '../../../shared/collections';
 import { createDynamoDocumentClient, createDynamoStore } from '../../../adapters/dynamodb';
-import { TX_ATTEMPT_RESERVE_MS, transactUntilDecided } from '../../../shared/operations/contention';
+import { ATTEMPT_RESERVE_MS, transactUntilDecided } from '../../../shared/operations/contention';
 import { realRetryDeps } from '../../../shared/retry';
 import type { ConditionalStore, TxWrite } from '../../../shared/store';
 import { emfLinesOf, METRICS_TEST_NAMESPACE, totals } from '../../support/emf';
@@ -88,8 +88,8 @@ describe('a throttled DynamoDB transaction', () => {
     await fixture.store.insert('products', { id: 'p-hot', stock: 10 });
     proxy.throttleNext(Infinity);
     const before = proxy.counts();
-    // No run starts within TX_ATTEMPT_RESERVE_MS of the deadline: 800 ms beyond it leaves room for several.
-    const deadline = Date.now() + TX_ATTEMPT_RESERVE_MS + 800;
+    // No run starts within ATTEMPT_RESERVE_MS of the deadline: 800 ms beyond it leaves room for several.
+    const deadline = Date.now() + ATTEMPT_RESERVE_MS + 800;
     await expect(
       transactUntilDecided(() => store.transact(purchaseWrites('p-hot', 'o-hot'), { deadline }), {
         maxAttempts: 1_000,

@@ -1,3 +1,4 @@
+import { ATTEMPT_RESERVE_MS } from '../../../shared/operations/contention';
 import { purchase, type PurchaseInput } from '../../../shared/operations/purchase';
 import { takeOrderNo } from '../../../shared/operations/takes';
 import { STRATEGIES } from '../../../shared/validation';
@@ -136,11 +137,11 @@ describe('purchase (version): bounded retries', () => {
     const inner = await seeded(10);
     const { store } = interfered(inner);
     const deps = fakeDeps(store);
-    const deadline = deps.now() + 400;
+    const deadline = deps.now() + ATTEMPT_RESERVE_MS + 400;
     await expect(purchase(deps, input({ strategy: 'version', deadline }))).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
     expect(deps.now()).toBeLessThan(deadline);
     // The fake clock moves only when the purchase sleeps: it slept until just before the last attempt's reserve.
-    expect(deps.now()).toBe(deadline - 150 - 1);
+    expect(deps.now()).toBe(deadline - ATTEMPT_RESERVE_MS - 1);
   });
 });
 
