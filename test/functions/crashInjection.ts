@@ -126,10 +126,14 @@ export function describeCrashInjection(backend: BackendName): void {
         if (level === 'error') reconcilerErrors.push(fields);
       };
       let buying = true;
+      // The concurrent reconciler's clock runs ahead of the buyers' and keeps moving; the final runs below start
+      // an hour past wherever it stopped, or a mark it placed late would still look too young to settle.
+      let reconcilerShiftMs = 3_600_000;
       const reconciler = (async () => {
         // Each pass is "30 s later" than the last, so marks age and ranges settle while purchases are in flight.
         for (let pass = 0; buying; pass++) {
-          const rdeps = { ...deps(fixture.store, baseSeed, 3_600_000 + pass * 30_000), log: record };
+          reconcilerShiftMs = 3_600_000 + pass * 30_000;
+          const rdeps = { ...deps(fixture.store, baseSeed, reconcilerShiftMs), log: record };
           const report = await reconcileProduct(rdeps, productId, { holdMs: 2 * TIMEOUT_MS });
           if (report) reports.push(report);
           await new Promise((resolve) => setTimeout(resolve, 5));
@@ -174,7 +178,7 @@ export function describeCrashInjection(backend: BackendName): void {
       // settling write met contention leaves the rest to the next run, as the scheduled function does: at most
       // six runs, stopping once every take is settled (the assertions below still require that).
       for (let pass = 0; pass < 6; pass++) {
-        const settle = { ...deps(fixture.store, baseSeed, 7_200_000 + pass * 60_000), log: record };
+        const settle = { ...deps(fixture.store, baseSeed, reconcilerShiftMs + 3_600_000 + pass * 60_000), log: record };
         const report = await reconcileProduct(settle, productId, { holdMs: 2 * TIMEOUT_MS });
         if (report) reports.push(report);
         const now = asProduct(await fixture.store.get('products', productId)) as Product;
