@@ -31,6 +31,10 @@ export const BENCH_ENV = {
   // One process plays many Lambda containers at once (each would serve one request): up to 64 connections open
   // in the same instant against a server on a 2-core machine. The tests give connects the same room.
   LOCKLESS_DB_CONNECT_TIMEOUT_MS: '5000',
+  // ... and as many connections as those containers would have between them: MongoDB's deployed pool of 10,
+  // shared by 32 or 64 requests, queued them on the pool (and writes waiting behind a transaction's locks held
+  // the connections that transaction needed to commit). DynamoDB's default is already 128.
+  LOCKLESS_DB_MAX_SOCKETS: '128',
 };
 
 const namespace = () => `bench${randomBytes(3).toString('hex')}`;

@@ -49,6 +49,11 @@ const ROOT = join(__dirname, '..', '..');
 const LOCAL_DB_ROOM = {
   LOCKLESS_DB_CONNECT_TIMEOUT_MS: process.env.LOCKLESS_DB_CONNECT_TIMEOUT_MS ?? '5000',
   LOCKLESS_DB_REQUEST_TIMEOUT_MS: process.env.LOCKLESS_DB_REQUEST_TIMEOUT_MS ?? '5000',
+  // Up to 32 invocations of a function share its one module instance here, where Lambda gives each a container
+  // and a pool of its own. MongoDB's deployed pool (10) shared by 32 lets writes queued behind a transaction's
+  // locks hold every connection while that transaction waits for one to commit: mixed bursts then ran into the
+  // deadline (docs/local-runtime.md). 128 connections per function is room for 32 invocations.
+  LOCKLESS_DB_MAX_SOCKETS: process.env.LOCKLESS_DB_MAX_SOCKETS ?? '128',
 };
 
 export async function startOffline(options: OfflineOptions): Promise<OfflineHandle> {
