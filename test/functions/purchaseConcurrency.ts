@@ -52,7 +52,13 @@ export function describePurchaseConcurrency(backend: BackendName): void {
       // One process plays 200 Lambda containers at once: 200 sockets open in the same instant against a database
       // on a 2-core machine that the rest of the suite is also using, which a container (one request at a time)
       // never does. Give connects and answers room for that; the fault tests cover what timeouts do.
-      const env = { ...backendEnv(backend, fixture), LOCKLESS_DB_CONNECT_TIMEOUT_MS: '5000', LOCKLESS_DB_REQUEST_TIMEOUT_MS: '30000' };
+      const env = {
+        ...backendEnv(backend, fixture),
+        LOCKLESS_DB_CONNECT_TIMEOUT_MS: '5000',
+        LOCKLESS_DB_REQUEST_TIMEOUT_MS: '30000',
+        // A connection per container, as 200 containers would have: a shared pool of 10 queues them (local-runtime.md).
+        LOCKLESS_DB_MAX_SOCKETS: String(BUYERS),
+      };
       fns = loadFunctions(['purchase'], {
         ...env,
         LOCKLESS_VERSION_MAX_ATTEMPTS: UNBOUNDED_ATTEMPTS,

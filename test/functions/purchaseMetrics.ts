@@ -34,6 +34,8 @@ export function describePurchaseMetrics(backend: BackendName): void {
         LOCKLESS_METRICS_NAMESPACE: NAMESPACE,
         LOCKLESS_DB_CONNECT_TIMEOUT_MS: '5000',
         LOCKLESS_DB_REQUEST_TIMEOUT_MS: '30000',
+        // One process plays every buyer's container: a connection each, as they would have (local-runtime.md).
+        LOCKLESS_DB_MAX_SOCKETS: '200',
       };
       unbounded = loadFunctions(['purchase'], {
         ...env,
