@@ -5,6 +5,9 @@
  * A Mongo write whose filter matches nothing says only "no": unlike DynamoDB it returns no document. One read
  * afterwards shows why. Between the write and the read the document may change, so the core treats that read
  * as `read-after` (it may try the write again), and `current` is the document just after the failed write.
+ * The exception is a plain version compare-and-swap (`expectVersion` and `set`, the `version` strategy's write):
+ * it goes out as one conditional pipeline that always finds the document and returns the one it decided on
+ * (casUpdate.ts), so a refusal costs one round trip and `current` is exact.
  *
  * `transact` runs the writes in order inside one session's transaction, once; the first one whose condition
  * fails aborts everything. A TransientTransactionError (a WriteConflict with a concurrent transaction, mostly)
@@ -24,6 +27,7 @@ import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from '../../sh
 import type { ConditionalStore, Doc, TxContended, TxOptions } from '../../shared/store';
 import { createStore, type PlannedWrite, type Refused, type StoreHooks } from '../../shared/storeCore';
 import { buildFilter, buildUpdate, plan, type MongoWrite } from './builders';
+import { afterCas, buildCasUpdate, casApplied } from './casUpdate';
 import { buildListQuery } from './list';
 import { fromStored, toStored, type StoredDocument } from './storedDocument';
 import { isUnavailable, withUnavailableErrors } from './unavailable';
@@ -101,6 +105,17 @@ function mongoHooks(options: MongoStoreOptions): StoreHooks {
 
     async update(name, shape, id, spec, conditions) {
       const collection = collectionOf(name);
+      // A plain version CAS decides and shows the document in one round trip (casUpdate.ts).
+      const cas = buildCasUpdate(id, spec, conditions, shape);
+      if (cas) {
+        const before = await collection.findOneAndUpdate(cas.filter, cas.pipeline, {
+          returnDocument: 'before',
+          includeResultMetadata: false,
+        });
+        if (!before) return { ok: false, current: null };
+        if (casApplied(cas, before)) return { ok: true, doc: fromStored(afterCas(cas, before), shape) };
+        return { ok: false, current: fromStored(before, shape) };
+      }
       // The document itself or null; false is driver 7's default, spelled out so a default flip cannot bite.
       const after = await collection.findOneAndUpdate(buildFilter(id, conditions, shape), buildUpdate(spec, shape), {
         returnDocument: 'after',

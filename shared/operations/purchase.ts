@@ -32,7 +32,7 @@ import { linkLease, runOnceInTransaction, runOnceWithLease, type IdempotentReque
 import { buildOrder, createOrderForTakenStock } from './orders';
 import { ALLOWANCE, ensureAllowance, limitExceeded, limitOf, NO_LIMIT_GUARD, withLimit } from './purchaseLimits';
 import { orderNoOfTake, takeIncrements, takeSets } from './takes';
-import { rereadAfterWait, versionBackoff, type VersionConflictSeen } from './versionBackoff';
+import { versionBackoff, type VersionConflictSeen } from './versionBackoff';
 
 export interface PurchaseInput {
   uid: string;
@@ -174,39 +174,30 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, lease?:
 
 /**
  * Read once, then compare-and-swap on `version`. A lost CAS hands back the document that beat it, which is the
- * next attempt's snapshot: no re-read, so each retry is one store call. The wait between attempts follows the
- * contention the purchase saw (versionBackoff.ts). Bounds: `version.maxAttempts` CASes, and no attempt starts
+ * next attempt's snapshot: no re-read ever, so each retry is one store call (one round trip on both backends,
+ * adapters/mongodb/casUpdate.ts). The wait between attempts is a contention window counted in the round trips
+ * the CAS took (versionBackoff.ts). Bounds: `version.maxAttempts` CASes, and no attempt starts
  * that could not finish before the deadline (ATTEMPT_RESERVE_MS); the last wait is shortened to fit rather than
  * giving up while time remains. Spent: VERSION_CONFLICT (409, retryable, nothing was taken).
  */
 async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?: Lease): Promise<PurchaseOutcome> {
   const policy = deps.policies.version;
   const started = deps.now();
-  let snapshot: Product | null = null;
-  let seenAt = started;
-  const read = async () => {
-    snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
-    seenAt = deps.now();
-  };
-  await read();
+  let snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
   let waited = 0;
   let kept = false;
   let racesLost = 0;
-  let last: VersionConflictSeen | undefined;
   const run = await retry<Product | 'limited', VersionConflictSeen>(
     async () => {
-      // After a wait long enough for a write to have landed, read again (rereadAfterWait); after a short one,
-      // or none, the CAS goes out on the snapshot the last conflict handed back.
+      // After a wait the CAS goes out on the snapshot the last conflict handed back: if the item moved on, its
+      // refusal hands back the current document (the price of a read), and if not, it wins.
       kept = waited > 0;
-      if (last && waited > 0 && rereadAfterWait(policy, last, waited)) {
-        await read();
-        kept = false;
-      }
       if (!snapshot) throw notFound(input.productId);
       if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
       // A limited product goes through a transaction (purchaseLimits.ts); the CAS below would miss the limit.
       if (limitOf(snapshot) !== undefined) return { done: true, value: 'limited' };
       // The decision was made on the snapshot; the CAS makes it stand only if nothing changed since.
+      const sentAt = deps.now();
       const result = await deps.store.update(PRODUCTS, input.productId, {
         expectVersion: snapshot.version,
         set: { stock: snapshot.stock - input.quantity, sold: snapshot.sold + input.quantity, ...takeSets(snapshot, input.quantity) },
@@ -217,18 +208,16 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?
       deps.metrics.count(METRIC.versionConflicts);
       if (!kept) racesLost += 1;
       const now = deps.now();
-      last = {
-        moved: result.current.version - snapshot.version,
-        overMs: now - seenAt,
+      const seen: VersionConflictSeen = {
+        roundTripMs: now - sentAt,
         ageMs: now - started,
         keptThroughWait: kept,
         racesLost,
       };
       // The document that won is the next snapshot; one that sold the last units ends the loop here, unwaited.
       snapshot = asProduct(result.current);
-      seenAt = now;
       if (snapshot && snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
-      return { done: false, failure: last };
+      return { done: false, failure: seen };
     },
     policy,
     {

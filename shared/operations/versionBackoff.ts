@@ -1,17 +1,28 @@
 /**
- * The backoff of the `version` strategy: it follows the contention a purchase observes instead of a blind
- * exponential schedule.
+ * The backoff of the `version` strategy, as a contention window counted in round trips of the item.
  *
- * A lost compare-and-swap hands back the document that beat it (the store's `current`), so the purchase knows
- * how far the version moved since its snapshot and over how long: `overMs / moved` is the time the item takes
- * per write right now (the `gap`). A CAS can only win when no other write lands between its snapshot and its
- * arrival, so the item serves one contender per gap at best; after `n` straight losses, about 2^n contenders
- * are presumed ahead, and the wait is drawn (full jitter) from up to that many gaps. A hot item's gap is short
- * and its contenders many; a quiet item's gap is about one round trip and a loser retries almost at once.
+ * A CAS wins only if no other write lands on the item between the moment its snapshot left the database and
+ * the moment the CAS arrives: about one round trip. So the item serves at most one fresh CAS per round trip,
+ * and that round trip (the `slot`) is the unit of every wait here, measured on the CAS that just lost, never a
+ * fixed number of milliseconds: on an idle item it is a few ms, and under load it stretches with the queues of
+ * the client, the network and the database, and the windows with it.
  *
- * Fairness, which is also the p99: past `agingMs` the ceiling shrinks in proportion to the request's age (never
- * below one gap), so a request that has waited longer backs off less and is first in line when the item frees, instead of a newcomer with a fresh,
- * short schedule overtaking it again and again.
+ * - A lost race (a CAS built on a snapshot that had not aged through a wait) hands back the document that beat
+ *   it. The loser then waits, full jitter, in a window of `startSlots` slots, doubled for every further race
+ *   lost (binary exponential backoff, as in a contention window), capped at `maxDelayMs`.
+ * - After the wait the CAS goes out on the snapshot it kept. If the item moved on, that CAS is refused and its
+ *   refusal hands back the current document, the price of a read (one round trip on every backend, see
+ *   adapters/mongodb/casUpdate.ts), and the race is run again at once on that fresh document: no wait.
+ *   If the item did not move, the CAS simply wins.
+ * - Fairness, which is the p99: past `agingMs` the window shrinks in proportion to the request's age, so the
+ *   longer a request has waited the more often it comes back; never below `minSlots` slots, or a crowd of old
+ *   requests at concurrency 64 would storm the item with CASes that only slow the winners.
+ *
+ * Why the first window is as wide as 64 slots: every new request brings a fresh read, and under a closed loop of
+ * 32 buyers about half of the successes go to those; the losers must come back rarely enough that their CASes
+ * do not crowd the item (each wasted CAS costs CPU the winners need on a 2-core machine), and a request cannot
+ * learn the crowd's size cheaply: with a window that starts at one slot, the doublings needed to reach it cost
+ * more CASes than they save (deps.ts DEFAULT_POLICIES has the figures).
  *
  * No state is shared between requests (one Lambda container serves one request): all of this is derived from
  * what the request itself saw.
@@ -20,41 +31,33 @@ import type { RetryPolicy } from '../retry';
 
 /** What one lost compare-and-swap showed. */
 export interface VersionConflictSeen {
-  /** Versions the document moved between the snapshot the CAS was built on and the document that beat it (>= 1). */
-  moved: number;
-  /** Ms between receiving that snapshot and receiving the conflict. */
-  overMs: number;
+  /** Ms the lost CAS took, sent to answered: the round trip a contender pays on the item right now. */
+  roundTripMs: number;
   /** Ms since the purchase started. */
   ageMs: number;
-  /** The snapshot had been kept through a wait (not re-read), so the conflict may only say that it aged. */
+  /** The snapshot had been kept through a wait, so the conflict may only say that it aged. */
   keptThroughWait: boolean;
   /** Conflicts so far on snapshots that had not aged by a wait: races truly lost (>= 0). */
   racesLost: number;
 }
 
-/** The knobs of the version backoff, next to the attempt budget (deps.ts DEFAULT_POLICIES.version). */
+/**
+ * The knobs of the version backoff, next to the attempt budget (deps.ts DEFAULT_POLICIES.version).
+ * `baseDelayMs` is the smallest slot (a round trip faster than the clock's resolution still counts as this),
+ * `maxDelayMs` caps every window.
+ */
 export interface VersionBackoffPolicy extends RetryPolicy {
-  /** After this long, a request's ceiling shrinks in proportion to its age (half at 2x...), to one gap at least. */
+  /** After this long, a request's window shrinks in proportion to its age (half at 2x...). */
   agingMs: number;
+  /** The window after the first race lost, in slots; doubled per further race lost. */
+  startSlots: number;
+  /** No window is narrower than this many slots (or `maxDelayMs`, if smaller). */
+  minSlots: number;
 }
 
-/**
- * Ms per write on the item, as the purchase saw it, but never below `baseDelayMs`. On the 2-core bench machine
- * the floor (100 ms) is what counts at a hot item: shorter steps let losers come back before the item could
- * serve them and every extra CAS slowed the winners (deps.ts DEFAULT_POLICIES has the figures). The observed
- * gap takes over when the item's writes are further apart than that.
- */
-export function writeGap(policy: VersionBackoffPolicy, seen: Pick<VersionConflictSeen, 'moved' | 'overMs'>): number {
-  return Math.max(policy.baseDelayMs, seen.overMs / Math.max(1, seen.moved));
-}
-
-/**
- * Whether a snapshot kept through a wait of `waitedMs` should be read again before the CAS: when the wait was
- * longer than the gap, a write has more likely than not landed, and a read (one call on every backend) is then
- * cheaper than a CAS bound to fail (on MongoDB a refused write costs the write and a read).
- */
-export function rereadAfterWait(policy: VersionBackoffPolicy, seen: VersionConflictSeen, waitedMs: number): boolean {
-  return waitedMs > writeGap(policy, seen);
+/** The slot: one round trip of a CAS on the item as the purchase saw it, never below `baseDelayMs`. */
+export function slotMs(policy: VersionBackoffPolicy, seen: Pick<VersionConflictSeen, 'roundTripMs'>): number {
+  return Math.max(policy.baseDelayMs, seen.roundTripMs);
 }
 
 /** The wait before the next attempt, from what the lost one saw; `random` is uniform in [0, 1). */
@@ -62,12 +65,10 @@ export function versionBackoff(policy: VersionBackoffPolicy, seen: VersionConfli
   // A snapshot kept through a wait may have lost only because it aged; its conflict handed back the current
   // document, as a read would have, and the race is run at once on it.
   if (seen.keptThroughWait) return 0;
-  const gap = writeGap(policy, seen);
-  const presumedAhead = 2 ** Math.min(Math.max(1, seen.racesLost), 10);
+  const slot = slotMs(policy, seen);
+  const slots = policy.startSlots * 2 ** Math.min(Math.max(0, seen.racesLost - 1), 16);
   const aging = seen.ageMs > policy.agingMs ? policy.agingMs / seen.ageMs : 1;
-  // Never below one gap: when every contender is old (concurrency 64 on the bench), shrinking further turned
-  // the oldest into a storm of CASes that only slowed the item (measured: 25.9 attempts per success).
-  const ceiling = Math.max(Math.min(policy.maxDelayMs, gap), Math.min(policy.maxDelayMs, gap * presumedAhead) * aging);
-  const floor = Math.min(policy.minDelayMs ?? 0, ceiling);
-  return floor + random() * (ceiling - floor);
+  const floor = Math.min(policy.maxDelayMs, slot * policy.minSlots);
+  const ceiling = Math.max(floor, Math.min(policy.maxDelayMs, slot * slots) * aging);
+  return random() * ceiling;
 }

@@ -171,6 +171,39 @@ export function describeStore(backend: string, makeFixture: () => Promise<StoreF
         expect(await store.get(P, doc.id)).toMatchObject({ stock: 99, version: 2 });
       });
 
+      it('compare-and-swaps with set alone: the winner sees what it wrote, a stale swap changes nothing and sees the winner', async () => {
+        // Arrange: the shape of a `version` purchase (on MongoDB the one-round-trip path, adapters/mongodb/casUpdate.ts).
+        const doc = await product({ sold: 0 });
+        // Act
+        const won = await store.update(P, doc.id, { expectVersion: 1, set: { stock: 9, sold: 1, takes: 1 } });
+        const stale = await store.update(P, doc.id, { expectVersion: 1, set: { stock: 0, sold: 10, note: 'never' } });
+        // Assert
+        expect(won).toEqual({ ok: true, doc: { ...doc, stock: 9, sold: 1, takes: 1, version: 2 } });
+        expect(stale).toEqual({ ok: false, reason: 'version_conflict', current: { ...doc, stock: 9, sold: 1, takes: 1, version: 2 } });
+        // The refused swap added no field it would have set.
+        expect(await store.get(P, doc.id)).toEqual({ ...doc, stock: 9, sold: 1, takes: 1, version: 2 });
+      });
+
+      it('stores set values of a compare-and-swap literally, whatever they look like', async () => {
+        const doc = await product();
+        const values = { label: '$stock', meta: { $add: [1, 2] }, list: ['$price'] };
+        const result = await store.update(P, doc.id, { expectVersion: 1, set: values });
+        expect(result).toEqual({ ok: true, doc: { ...doc, ...values, version: 2 } });
+        expect(await store.get(P, doc.id)).toEqual({ ...doc, ...values, version: 2 });
+      });
+
+      it('lets exactly one of 20 concurrent set-only compare-and-swaps on one version win, and shows each loser the winner', async () => {
+        const doc = await product({ stock: 100 });
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.update(P, doc.id, { expectVersion: 1, set: { stock: 99, by: i } })),
+        );
+        const winners = results.filter((r) => r.ok);
+        expect(winners).toHaveLength(1);
+        const stored = await store.get(P, doc.id);
+        expect(stored).toMatchObject({ stock: 99, version: 2 });
+        for (const r of results) if (!r.ok) expect(r).toEqual({ ok: false, reason: 'version_conflict', current: stored });
+      });
+
       it('reports version_conflict before a failing guard', async () => {
         const doc = await product({ stock: 0 });
         await store.update(P, doc.id, { set: { name: 'bump' } });

@@ -77,31 +77,33 @@ describe('purchase (version): bounded retries', () => {
     return { store, gets: () => gets };
   }
 
-  it('retries a lost compare-and-swap on the document that beat it, without reading again, after a short wait', async () => {
+  it('retries a lost compare-and-swap on the document that beat it, without reading again, after a wait in round trips', async () => {
     const inner = await seeded(10);
     const { store, gets } = interfered(inner, 2);
-    // Draws at 10% of the ceiling: a wait shorter than the gap (100 ms at least), so the snapshot is kept.
+    // The fake clock stands still during a store call, so each CAS round trip counts as the 2 ms smallest slot:
+    // the first window is 64 slots (128 ms), and the draw is 10% of it.
     const deps = fakeDeps(store, { random: () => 0.1 });
     const { data: result } = await purchase(deps, input({ strategy: 'version' }));
     expect(result.attempts).toBe(3);
     // A wait after the first race lost; the second conflict came on a snapshot kept through that wait, so the
     // third attempt ran at once on the document it handed back.
-    expect(deps.slept).toEqual([20]);
+    expect(deps.slept).toEqual([12]);
     // One read for the first snapshot; every later snapshot came back with a conflict.
     expect(gets()).toBe(1);
     expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2, views: 2, version: 4 });
   });
 
-  it('reads the product again after a wait longer than the gap, and each conflict then is a race lost', async () => {
+  it('doubles the window for each further race lost, and never reads again', async () => {
     const inner = await seeded(10);
-    const { store, gets } = interfered(inner, 2);
+    const { store, gets } = interfered(inner, 3);
     const deps = fakeDeps(store, { random: () => 0.9 });
     const { data: result } = await purchase(deps, input({ strategy: 'version' }));
-    expect(result.attempts).toBe(3);
-    // 0.9 x 2 gaps, then 0.9 x 4 gaps (a second race lost doubles the presumed contenders).
-    expect(deps.slept).toEqual([180, 360]);
-    expect(gets()).toBe(3);
-    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2, views: 2, version: 4 });
+    // Lost (race 1), waited; lost on the kept snapshot, ran again at once; lost (race 2), waited; won.
+    expect(result.attempts).toBe(4);
+    // 0.9 x 128 ms, then 0.9 x 256 ms.
+    expect(deps.slept).toEqual([115, 230]);
+    expect(gets()).toBe(1);
+    expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2, views: 3, version: 5 });
   });
 
   it('answers INSUFFICIENT_STOCK at once when the document that beat it sold the last units', async () => {
@@ -123,7 +125,10 @@ describe('purchase (version): bounded retries', () => {
     const inner = await seeded(10);
     const { store } = interfered(inner);
     const deps = fakeDeps(store, {
-      policies: { ...fakeDeps(store).policies, version: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 8, agingMs: 100 } },
+      policies: {
+        ...fakeDeps(store).policies,
+        version: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 8, agingMs: 100, startSlots: 4, minSlots: 1 },
+      },
     });
     await expect(purchase(deps, input({ strategy: 'version' }))).rejects.toMatchObject({
       code: 'VERSION_CONFLICT',
