@@ -8,7 +8,7 @@
  * - 60 concurrent transfers: money conserved, the ledger holds exactly the acknowledged transfers;
  * - 50 concurrent removals of one cart item: exactly one removed, 49 ITEM_NOT_FOUND;
  * - 50 concurrent pays and cancels of one order: exactly one 200, 49 INVALID_TRANSITION, money or stock moved once.
- * - atomic, version and transaction in turn, 150 buyers for 150 units: every buyer must write; no 5xx, under 5% 409s;
+ * - atomic, version and transaction in turn, 300 buyers for 300 units: every buyer must write; no 5xx, under 5% 409s;
  * A figures table per backend is printed at the end (the closing note quotes it).
  */
 import type { Strategy } from '../../shared/validation';
@@ -227,12 +227,12 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
     );
 
     it(
-      'atomic, version and transaction in turn, 150 buyers for 150 units: no timeout or 5xx, under 5% answered 409, every 200 a readable order',
+      'atomic, version and transaction in turn, 300 buyers for 300 units: no timeout or 5xx, under 5% answered 409, every 200 a readable order',
       async () => {
         // Every buyer must write, for the whole burst: on MongoDB, writes outside a transaction queue behind a
         // transaction's lock on the product, which once held every connection a shared pool had (local-runtime.md).
-        const units = 150;
-        const { answers, successes, readable, product, orders } = await purchaseBurst(['atomic', 'version', 'transaction'], 150, units);
+        const units = 300;
+        const { answers, successes, readable, product, orders } = await purchaseBurst(['atomic', 'version', 'transaction'], units, units);
 
         expect(answers.filter((a) => a.timedOut || a.status >= 500).map((a) => [a.status, a.body?.error])).toEqual([]);
         const conflicts = answers.filter((a) => a.status === 409);
