@@ -15,6 +15,7 @@ import { devToken } from '../../scripts/local/token';
 import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
 import { freePort } from '../../tools/servers/process';
 import { backendEnv } from '../support/functions';
+import { withPackageLock } from '../support/packageLock';
 import { backendFixture, type BackendFixture } from '../support/stores';
 import { checkTemplate } from './cfnSpec';
 import { buildSuiteBundles, type SuiteBundles } from '../support/bundles';
@@ -48,11 +49,13 @@ async function packagedTemplate(origins: string | undefined): Promise<{ Resource
   if (origins !== undefined) env.LOCKLESS_CORS_ORIGINS = origins;
   Object.assign(env, bundles?.env);
   try {
-    await run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out], {
-      cwd: ROOT,
-      env: env as NodeJS.ProcessEnv,
-      timeout: 180_000,
-    });
+    await withPackageLock(() =>
+      run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out], {
+        cwd: ROOT,
+        env: env as NodeJS.ProcessEnv,
+        timeout: 180_000,
+      }),
+    );
     return JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   } finally {
     await rm(out, { recursive: true, force: true });

@@ -22,6 +22,7 @@ import { startOffline, type OfflineHandle } from '../../scripts/local/offline';
 import { freePort } from '../../tools/servers/process';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
 import { backendEnv } from '../support/functions';
+import { withPackageLock } from '../support/packageLock';
 import { BURST_MARGINS, describeBursts } from './bursts';
 import { describeKilledServer } from './killedServer';
 
@@ -261,11 +262,13 @@ async function serverlessPackage(stage: string, out: string, home: string, extra
   ])
     delete env[key];
   Object.assign(env, { HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, extraEnv);
-  return run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', out], {
-    cwd: ROOT,
-    env: env as NodeJS.ProcessEnv,
-    timeout: 180_000,
-  });
+  return withPackageLock(() =>
+    run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', out], {
+      cwd: ROOT,
+      env: env as NodeJS.ProcessEnv,
+      timeout: 180_000,
+    }),
+  );
 }
 
 type Resources = Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;

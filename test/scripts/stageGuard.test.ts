@@ -8,6 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { withPackageLock } from '../support/packageLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const guard = require('../../scripts/serverless/stageGuard.cjs') as { problems(stage: string, provider: unknown): string[] };
@@ -59,10 +60,9 @@ describe('the stage guard', () => {
     const home = await mkdtemp(join(tmpdir(), 'lockless-home-'));
     try {
       const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-      const refused = run(
-        process.execPath,
-        [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', out],
-        {
+      // Held like every packaging: a refusal after serverless's cleanup step would still delete `.serverless`.
+      const refused = withPackageLock(() =>
+        run(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', out], {
           cwd: ROOT,
           env: {
             ...env,
@@ -73,7 +73,7 @@ describe('the stage guard', () => {
             DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
           },
           timeout: 120_000,
-        },
+        }),
       );
       const failure = await refused.then(
         () => 'packaged',
