@@ -22,7 +22,6 @@
  */
 import type { ClientSession, Collection, MongoClient } from 'mongodb';
 import type { CollectionShape, Schema } from '../../shared/collections';
-import { AppError } from '../../shared/errors';
 import { realRetryDeps, retry, type RetryDeps, type RetryPolicy } from '../../shared/retry';
 import type { ConditionalStore, Doc, TxContended, TxOptions } from '../../shared/store';
 import { createStore, type PlannedWrite, type Refused, type StoreHooks } from '../../shared/storeCore';
@@ -30,7 +29,7 @@ import { buildFilter, buildUpdate, plan, type MongoWrite } from './builders';
 import { afterCas, buildCasUpdate, casApplied } from './casUpdate';
 import { buildListQuery } from './list';
 import { fromStored, toStored, type StoredDocument } from './storedDocument';
-import { isUnavailable, withUnavailableErrors } from './unavailable';
+import { isUnavailable, MAX_TIME_EXPIRED, unavailableError, withUnavailableErrors } from './unavailable';
 
 export interface MongoStoreOptions {
   /** Connected lazily by the driver on first use; `close()` closes it. */
@@ -66,9 +65,8 @@ export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
 }
 
-/** MaxTimeMSExpired: the operation's maxTimeMS (the time left before the deadline) ran out on the server. */
 function isMaxTimeExpired(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 50;
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === MAX_TIME_EXPIRED;
 }
 
 function hasLabel(err: unknown, label: string): boolean {
@@ -200,7 +198,7 @@ function mongoHooks(options: MongoStoreOptions): StoreHooks {
         if (!committing && isMaxTimeExpired(err)) return { ok: false, reason: 'contention', attempts: 1 };
         // Unreachable before the commit was sent: a transaction never committed applies nothing.
         if (!committing && isUnavailable(err)) {
-          throw new AppError('SERVICE_UNAVAILABLE', 'MongoDB is unavailable', { cause: err, details: { outcome: 'not-applied' } });
+          throw unavailableError(err, 'not-applied');
         }
         throw err;
       }

@@ -21,8 +21,10 @@ const UNAVAILABLE_NAMES = new Set([
   'MongoOperationTimeoutError',
   'MongoWriteConcernError',
 ]);
+/** MaxTimeMSExpired: an operation's maxTimeMS (the time left before the deadline) ran out on the server. */
+export const MAX_TIME_EXPIRED = 50;
 /** Server codes of a node going away or not being primary, and of maxTimeMS running out. */
-const UNAVAILABLE_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+const UNAVAILABLE_CODES = new Set([6, 7, MAX_TIME_EXPIRED, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 const UNAVAILABLE_LABELS = ['RetryableWriteError', 'TransientTransactionError', 'UnknownTransactionCommitResult', 'ResetPool'];
 
 export function isUnavailable(err: unknown): boolean {
@@ -33,12 +35,13 @@ export function isUnavailable(err: unknown): boolean {
   return Array.isArray(errorLabels) && errorLabels.some((label) => UNAVAILABLE_LABELS.includes(label));
 }
 
+/** The 503 for an unavailable database; `outcome` says whether a write may have applied. */
+export function unavailableError(err: unknown, outcome: 'unknown' | 'not-applied'): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', 'MongoDB is unavailable', { cause: err, details: { outcome } });
+}
+
 function translate(err: unknown, writes: boolean): unknown {
-  if (!isUnavailable(err)) return err;
-  return new AppError('SERVICE_UNAVAILABLE', 'MongoDB is unavailable', {
-    cause: err,
-    details: { outcome: writes ? 'unknown' : 'not-applied' },
-  });
+  return isUnavailable(err) ? unavailableError(err, writes ? 'unknown' : 'not-applied') : err;
 }
 
 /** The same store, answering SERVICE_UNAVAILABLE for an unavailable database. */
