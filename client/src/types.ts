@@ -189,8 +189,8 @@ export interface Ok<T> extends Common {
   error?: undefined;
   data: T;
   /**
-   * True when the server repeated the answer of an earlier request with the same idempotency key (from the
-   * Idempotent-Replayed header: always false on a direct invocation, whose answer has no headers).
+   * True when the server repeated the answer of an earlier request with the same idempotency key (over HTTP the
+   * Idempotent-Replayed header; on a direct invocation the envelope's `replayed: true`).
    */
   replayed: boolean;
   /** The ETag header, when the route sends one over HTTP (products): the If-Match of a later edit. */

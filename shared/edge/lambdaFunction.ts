@@ -19,7 +19,7 @@ import { DEFAULT_LANG, type Lang } from '../messages';
 import { logLine } from '../log';
 import { withMetricsScope, type Metrics, type MetricsScope } from '../metrics';
 import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from './request';
-import { errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from './response';
+import { directSuccessEnvelope, errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from './response';
 import { parseInput, type Schema } from '../validation';
 import { beforeDeadline } from './deadline';
 import { directCaller, isUserSub, type DirectIdentityConfig } from './directIdentity';
@@ -154,7 +154,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       const call: Call = { sub, admin, requestId, lang, deadline: deadlineFrom(context), transport: 'direct', metrics };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', requestId, 'direct', result.status ?? 200, started, sub, admin);
-      return successEnvelope(result, lang);
+      return directSuccessEnvelope(result, lang);
     } catch (thrown) {
       return failure(thrown, lang, requestId, 'direct', started, sub, admin);
     }

@@ -7,12 +7,20 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AppError } from '../errors';
 import { message, type Lang, type SuccessKey } from '../messages';
 
-/** The only body shape. On errors, `data` carries safe details (field issues) and, at 5xx, the request id. */
+/** The header (lower case) that marks an HTTP answer repeated from an earlier request with the same idempotency key. */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/**
+ * The only body shape. On errors, `data` carries safe details (field issues) and, at 5xx, the request id.
+ * `replayed` appears only on a direct invocation's success that repeats an earlier request's answer (same
+ * idempotency key): over HTTP the same fact travels as the `Idempotent-Replayed` header.
+ */
 export interface Envelope {
   code: number;
   msg: string;
   data?: unknown;
   error?: string;
+  replayed?: true;
 }
 
 export interface Success {
@@ -27,6 +35,15 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
 export function successEnvelope(result: Success, lang: Lang): Envelope {
   const status = result.status ?? 200;
   return { code: status, msg: message(result.msg ?? 'OK', lang), ...(result.data !== undefined ? { data: result.data } : {}) };
+}
+
+/**
+ * A direct invocation's success: the envelope, marked `replayed: true` when the handler answered from an
+ * idempotency record (it set the Idempotent-Replayed header, which a direct answer has no place for).
+ */
+export function directSuccessEnvelope(result: Success, lang: Lang): Envelope {
+  const envelope = successEnvelope(result, lang);
+  return result.headers?.[REPLAYED_HEADER] === 'true' ? { ...envelope, replayed: true } : envelope;
 }
 
 export function errorEnvelope(err: AppError, lang: Lang, requestId: string): Envelope {

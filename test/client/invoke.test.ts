@@ -39,6 +39,15 @@ describe('invokeTransport', () => {
     });
   });
 
+  it('reads a direct replay (the envelope says replayed: true) as replayed, like the HTTP header', async () => {
+    const { invoke } = recording(new Error('socket hang up'), { ...BOUGHT, replayed: true });
+    const result = await createClient({ transport: invokeTransport(invoke), retry: { baseMs: 1, capMs: 1 } }).purchase('p1', {
+      quantity: 1,
+    });
+    expect(result).toMatchObject({ ok: true, replayed: true, tries: 2, data: BOUGHT.data });
+    expect(result).not.toHaveProperty('data.replayed');
+  });
+
   it('names functions lockless-dev-<operation> by default and accepts the payload as JSON text', async () => {
     const { invoke, calls } = recording(JSON.stringify({ code: 404, msg: '商品不存在', error: 'PRODUCT_NOT_FOUND' }));
     const result = await createClient({ transport: invokeTransport(invoke) }).getProduct('nope');

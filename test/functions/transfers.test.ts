@@ -110,6 +110,20 @@ describe.each(BACKENDS)('transfer and getAccount handlers on %s', (backend) => {
     expect(await ledgerFor(a)).toHaveLength(1);
   });
 
+  it('marks a replayed direct invocation with replayed: true in the envelope, and only the replay', async () => {
+    const { a, b } = await accounts();
+    const payload = { from: a, to: b, amount: 100, idempotencyKey: 'direct-pay-1' };
+    const first = await invoke(fns.handler('transfer'), payload, trustedCallerContext(SECRET, 'alice'));
+    const again = await invoke(fns.handler('transfer'), payload, trustedCallerContext(SECRET, 'alice'));
+    expect(first).toMatchObject({ code: 200 });
+    expect(first).not.toHaveProperty('replayed');
+    expect(again).toEqual({ ...first, replayed: true });
+    const unkeyed = await invoke(fns.handler('transfer'), { from: a, to: b, amount: 1 }, trustedCallerContext(SECRET, 'alice'));
+    expect(unkeyed).toMatchObject({ code: 200 });
+    expect(unkeyed).not.toHaveProperty('replayed');
+    expect([await balance(a), await balance(b)]).toEqual([899, 101]);
+  });
+
   it('logs every write with its verified caller, over HTTP and by direct invocation, refused or not', async () => {
     const { a, b } = await accounts(10);
     const lines: Array<Record<string, unknown>> = [];

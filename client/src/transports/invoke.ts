@@ -33,7 +33,10 @@ export function invokeTransport(invoke: Invoke, options: InvokeOptions = {}): Tr
         // left as text: not an envelope
       }
     }
-    const code = typeof body === 'object' && body !== null ? (body as { code?: unknown }).code : undefined;
-    return { status: typeof code === 'number' ? code : NOT_AN_ENVELOPE, body, headers: {} };
+    const fields = typeof body === 'object' && body !== null ? (body as { code?: unknown; replayed?: unknown }) : {};
+    // A direct answer marks a replay in the envelope (`replayed: true`); HTTP does it with a header, which is
+    // what the envelope reader looks at.
+    const headers: Record<string, string> = fields.replayed === true ? { 'idempotent-replayed': 'true' } : {};
+    return { status: typeof fields.code === 'number' ? fields.code : NOT_AN_ENVELOPE, body, headers };
   };
 }
