@@ -119,7 +119,7 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     pathParams: ['id'],
     body: { schema: CartItemBody },
     idempotent: true,
-    success: { msg: 'ITEM_ADDED', data: responses.Cart },
+    success: { msg: 'ITEM_ADDED', data: responses.Cart, headers: REPLAYED_HEADER },
     errors: [
       'PRODUCT_NOT_FOUND',
       'ITEM_EXISTS',
@@ -136,7 +136,7 @@ const OPERATION_DOCS: Record<string, OperationDoc> = {
     description: 'Send an Idempotency-Key to retry safely: a retry answers the first removal, not ITEM_NOT_FOUND.',
     pathParams: ['id', 'itemId'],
     idempotent: true,
-    success: { msg: 'ITEM_REMOVED', data: responses.ItemRemoved },
+    success: { msg: 'ITEM_REMOVED', data: responses.ItemRemoved, headers: REPLAYED_HEADER },
     errors: [
       'CART_NOT_FOUND',
       'ITEM_NOT_FOUND',
