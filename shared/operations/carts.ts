@@ -16,6 +16,9 @@
  * stays on every write as a second line. A new cart also counts against its owner's MAX_CARTS_PER_OWNER (a
  * counter document raised in the same transaction that inserts the cart), and an item must name an existing
  * product.
+ *
+ * These are the changes without an idempotency key. With one, cartChanges.ts runs the same guarded writes with
+ * the key's claim, in one transaction, after a read of the cart.
  */
 import { CARTS, PRODUCTS } from '../collections';
 import { AppError } from '../errors';
