@@ -175,11 +175,13 @@ export const GetAccountPayload = /* @__PURE__ */ (() => z.strictObject({ account
 /** POST /carts/{id}/items body: the item to add. No `uid` or `owner`: identity never comes from a body. */
 export const CartItemBody = /* @__PURE__ */ (() => z.strictObject({ id: Id, productId: Id, quantity: Quantity }))();
 
-/** Direct invocation of addCartItem: `{ cartId, item: { id, productId, quantity } }`. */
-export const AddCartItemPayload = /* @__PURE__ */ (() => z.strictObject({ cartId: Id, item: CartItemBody }))();
+/** Direct invocation of addCartItem: `{ cartId, item: { id, productId, quantity }, idempotencyKey? }`. */
+export const AddCartItemPayload = /* @__PURE__ */ (() =>
+  z.strictObject({ cartId: Id, item: CartItemBody, idempotencyKey: z.optional(IdempotencyKey) }))();
 
-/** Direct invocation of removeCartItem: `{ cartId, itemId }`. */
-export const RemoveCartItemPayload = /* @__PURE__ */ (() => z.strictObject({ cartId: Id, itemId: Id }))();
+/** Direct invocation of removeCartItem: `{ cartId, itemId, idempotencyKey? }`. */
+export const RemoveCartItemPayload = /* @__PURE__ */ (() =>
+  z.strictObject({ cartId: Id, itemId: Id, idempotencyKey: z.optional(IdempotencyKey) }))();
 
 /** Direct invocation of getCart: `{ cartId }`. */
 export const GetCartPayload = /* @__PURE__ */ (() => z.strictObject({ cartId: Id }))();

@@ -48,13 +48,14 @@ export interface LocklessClient {
   getAccount(accountId: string, options?: CallOptions): Promise<Result<Account>>;
   /**
    * POST /carts/{id}/items (the cart is created if absent). Errors: ITEM_EXISTS, PRODUCT_NOT_FOUND, CART_FULL,
-   * CART_LIMIT_REACHED, CART_NOT_FOUND, VERSION_CONFLICT, UNAUTHORIZED, INVALID_REQUEST. The server keeps no
-   * idempotency record for carts: after a lost answer, a retry that finds the item already there says ITEM_EXISTS.
+   * CART_LIMIT_REACHED, CART_NOT_FOUND, VERSION_CONFLICT, TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED,
+   * UNAUTHORIZED, INVALID_REQUEST. After a lost answer, the retry (same key) gets the first answer, replayed.
    */
   addCartItem(cartId: string, item: { id: string; productId: string; quantity: number }, options?: MutationOptions): Promise<Result<Cart>>;
   /**
    * DELETE /carts/{id}/items/{itemId}: each item is removed exactly once. Errors: ITEM_NOT_FOUND, CART_NOT_FOUND,
-   * UNAUTHORIZED, INVALID_REQUEST. After a lost answer, a retry of the removal that did happen says ITEM_NOT_FOUND.
+   * VERSION_CONFLICT, TRANSACTION_CONFLICT, IDEMPOTENCY_KEY_REUSED, UNAUTHORIZED, INVALID_REQUEST. After a lost
+   * answer, the retry (same key) gets the first answer, replayed.
    */
   removeCartItem(cartId: string, itemId: string, options?: MutationOptions): Promise<Result<RemoveOutcome>>;
   /** GET /carts/{id}, the caller's own. Errors: CART_NOT_FOUND, UNAUTHORIZED, INVALID_REQUEST. */

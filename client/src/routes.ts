@@ -2,8 +2,8 @@
  * One entry per buyer's route of the HTTP API (and per direct-invocation function), as deployed; the admin
  * routes are in admin/adminRoutes.ts, so the buyer's bundle does not carry them. test/client/routes.test.ts holds
  * the two tables together to scripts/serverless/functions.cjs. `payloadKey` says where a state-changing call's
- * idempotency key goes on a direct invocation: only purchase, transfer, payOrder, enterRound and restock accept
- * one in their payload (their schemas are strict).
+ * idempotency key goes on a direct invocation: only purchase, transfer, addCartItem, removeCartItem, payOrder,
+ * enterRound and restock accept one in their payload (their schemas are strict).
  */
 import type { BuyerOperation } from './transport';
 
@@ -22,8 +22,8 @@ export const ROUTES: Record<BuyerOperation, Route> = {
   getOrder: { method: 'GET', path: '/orders/{orderNo}' },
   transfer: { method: 'POST', path: '/transfers', payloadKey: true },
   getAccount: { method: 'GET', path: '/accounts/{id}' },
-  addCartItem: { method: 'POST', path: '/carts/{id}/items' },
-  removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}' },
+  addCartItem: { method: 'POST', path: '/carts/{id}/items', payloadKey: true },
+  removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}', payloadKey: true },
   getCart: { method: 'GET', path: '/carts/{id}' },
   listOrders: { method: 'GET', path: '/orders' },
   payOrder: { method: 'POST', path: '/orders/{orderNo}/pay', payloadKey: true },

@@ -71,12 +71,17 @@ const OPERATIONS = {
       allowances: ['UpdateItem'],
     },
   },
+  // With an Idempotency-Key, a cart change reads the cart and commits with its claim (cartChanges.ts).
   addCartItem: {
     method: 'POST',
     path: '/carts/{id}/items',
-    tables: { carts: ['GetItem', 'PutItem', 'UpdateItem'], products: ['GetItem'] },
+    tables: { carts: ['GetItem', 'PutItem', 'UpdateItem'], products: ['GetItem'], idempotency: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
-  removeCartItem: { method: 'DELETE', path: '/carts/{id}/items/{itemId}', tables: { carts: ['UpdateItem'] } },
+  removeCartItem: {
+    method: 'DELETE',
+    path: '/carts/{id}/items/{itemId}',
+    tables: { carts: ['GetItem', 'UpdateItem'], idempotency: ['GetItem', 'PutItem', 'UpdateItem'] },
+  },
   getCart: { method: 'GET', path: '/carts/{id}', tables: { carts: ['GetItem'] } },
   // The catalog (admin routes: the handlers refuse non-admins; the authorizer only verifies the token).
   createProduct: { method: 'POST', path: '/products', tables: { products: ['PutItem'] } },

@@ -16,6 +16,9 @@
  * stays on every write as a second line. A new cart also counts against its owner's MAX_CARTS_PER_OWNER (a
  * counter document raised in the same transaction that inserts the cart), and an item must name an existing
  * product.
+ *
+ * These are the changes without an idempotency key. With one, cartChanges.ts runs the same guarded writes with
+ * the key's claim, in one transaction, after a read of the cart.
  */
 import { CARTS, PRODUCTS } from '../collections';
 import { AppError } from '../errors';
@@ -30,7 +33,7 @@ import {
   type CartItem,
   type PublicCart,
 } from '../carts';
-import type { Guard, TxWrite, WriteFailure } from '../store';
+import type { Guard, TxResult, TxWrite, UpdateSpec, WriteFailure } from '../store';
 import { retry, type RetryPolicy } from '../retry';
 import { transactUntilDecided } from './contention';
 import type { OperationDeps } from './deps';
@@ -59,7 +62,7 @@ export const ADD_ROUNDS_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 0, 
  */
 export const CREATE_CART_ATTEMPTS = 5;
 
-const cartNotFound = (cartId: string) => new AppError('CART_NOT_FOUND', `cart ${cartId} not found`);
+export const cartNotFound = (cartId: string) => new AppError('CART_NOT_FOUND', `cart ${cartId} not found`);
 
 /**
  * Adds `item` to the caller's cart `cartId`, creating the cart if it does not exist yet.
@@ -70,31 +73,17 @@ const cartNotFound = (cartId: string) => new AppError('CART_NOT_FOUND', `cart ${
  *   cart kept appearing and disappearing for every round, INTERNAL for a stored cart without items or count.
  */
 export async function addItem(deps: CartDeps, uid: string, cartId: string, item: NewCartItem): Promise<PublicCart> {
-  // Products are never deleted, so a product read now still exists when the item is written.
-  if (!(await deps.store.get(PRODUCTS, item.productId))) {
-    throw new AppError('PRODUCT_NOT_FOUND', `product ${item.productId} not found`);
-  }
+  await requireProduct(deps, item.productId);
   const key = cartKey(uid, cartId);
-  const element: CartItem = {
-    id: item.id,
-    productId: item.productId,
-    quantity: item.quantity,
-    addedAt: new Date(deps.now()).toISOString(),
-  };
+  const element = stamped(item, deps.now());
   const rounds = await retry<PublicCart, 'raced'>(async () => {
-    const pushed = await deps.store.update(CARTS, key, {
-      guards: [
-        { field: 'owner', op: 'eq', value: uid },
-        { field: 'itemCount', op: 'lt', value: MAX_CART_ITEMS },
-      ],
-      push: { field: 'items', element },
-      inc: { itemCount: 1 },
-    });
+    const pushed = await deps.store.update(CARTS, key, pushSpec(uid, element));
     if (pushed.ok) return { done: true, value: publicCart(requireCart(pushed.doc, cartId)) };
     if (pushed.reason !== 'not_found') throw addRefused(pushed, cartId);
 
-    const cart = { id: key, cartId, owner: uid, items: [element], itemCount: 1 };
-    if (await createCart(deps, uid, cart)) return { done: true, value: publicCart(requireCart({ ...cart, version: 1 }, cartId)) };
+    const cart = newCart(uid, cartId, element);
+    const created = await createCart(deps, uid, cart, (writes) => deps.store.transact(writes));
+    if (created) return { done: true, value: publicCart(requireCart({ ...cart, version: 1 }, cartId)) };
     // The caller created this cart concurrently (another request of theirs): push into it in the next round,
     // whose guards then decide duplicates and the limit.
     return { done: false, failure: 'raced' };
@@ -105,17 +94,57 @@ export async function addItem(deps: CartDeps, uid: string, cartId: string, item:
   });
 }
 
+/** Products are never deleted, so a product read now still exists when the item is written. Errors: PRODUCT_NOT_FOUND. */
+export async function requireProduct(deps: Pick<CartDeps, 'store'>, productId: string): Promise<void> {
+  if (!(await deps.store.get(PRODUCTS, productId))) throw new AppError('PRODUCT_NOT_FOUND', `product ${productId} not found`);
+}
+
+/** The element stored for `item`, stamped with the operation's clock. */
+export function stamped(item: NewCartItem, now: number): CartItem {
+  return { id: item.id, productId: item.productId, quantity: item.quantity, addedAt: new Date(now).toISOString() };
+}
+
+/** A cart as first stored: `uid`'s cart `cartId` holding `element`. */
+export type NewCart = { id: string; cartId: string; owner: string; items: CartItem[]; itemCount: number };
+
+export function newCart(uid: string, cartId: string, element: CartItem): NewCart {
+  return { id: cartKey(uid, cartId), cartId, owner: uid, items: [element], itemCount: 1 };
+}
+
 /**
- * Inserts a new cart and counts it against its owner's limit, in one transaction: the count's guard
- * (`carts < MAX_CARTS_PER_OWNER`) and the cart's insert-if-absent commit together or not at all.
+ * The add's one write: push `element`, guarded by `owner = uid` and `itemCount < MAX_CART_ITEMS`; the push
+ * implies "no element with this id yet", so a duplicate is refused rather than stored twice.
+ */
+export function pushSpec(uid: string, element: CartItem): UpdateSpec {
+  return {
+    guards: [
+      { field: 'owner', op: 'eq', value: uid },
+      { field: 'itemCount', op: 'lt', value: MAX_CART_ITEMS },
+    ],
+    push: { field: 'items', element },
+    inc: { itemCount: 1 },
+  };
+}
+
+/** The removal's one write: pull the element (which implies it is there), guarded by `owner = uid`. */
+export function pullSpec(uid: string, itemId: string): UpdateSpec {
+  return { guards: [{ field: 'owner', op: 'eq', value: uid }], pull: { field: 'items', key: itemId }, inc: { itemCount: -1 } };
+}
+
+/**
+ * Inserts a new cart and counts it against its owner's limit, in one transaction run through `transact` (the
+ * store's, or one that puts an idempotency claim in front): the count's guard (`carts < MAX_CARTS_PER_OWNER`)
+ * and the cart's insert-if-absent commit together or not at all.
  * @returns false when the cart already exists (a concurrent add of the same owner created it).
  * @throws AppError CART_LIMIT_REACHED; TRANSACTION_CONFLICT or SERVICE_UNAVAILABLE when contention outlasts
- *   CREATE_CART_ATTEMPTS (contention.ts).
+ *   `maxAttempts` (CREATE_CART_ATTEMPTS unless given) or `deadline` (contention.ts).
  */
-async function createCart(
+export async function createCart(
   deps: CartDeps,
   uid: string,
-  cart: { id: string; cartId: string; owner: string; items: CartItem[]; itemCount: number },
+  cart: NewCart,
+  transact: (writes: TxWrite[]) => Promise<TxResult>,
+  options: { deadline?: number; maxAttempts?: number } = {},
 ): Promise<boolean> {
   const countKey = cartCountKey(uid);
   // The counter is created once per owner; losing that race to a concurrent first add is fine.
@@ -130,21 +159,20 @@ async function createCart(
     },
     { kind: 'insert', label: 'cart', collection: CARTS, doc: cart },
   ];
-  const { result } = await transactUntilDecided(() => deps.store.transact(writes), { maxAttempts: CREATE_CART_ATTEMPTS, deps });
+  const { deadline, maxAttempts = CREATE_CART_ATTEMPTS } = options;
+  const { result } = await transactUntilDecided(() => transact(writes), { maxAttempts, deadline, deps });
   if (result.ok) return true;
-  // Each reason can come from one write only (only an insert finds its key taken, only an update has guards),
-  // so the reason alone names the write.
-  if (result.reason === 'already_exists') return false;
-  if (result.reason === 'guard_failed') {
+  if (result.label === 'cart' && result.reason === 'already_exists') return false;
+  if (result.label === 'count' && result.reason === 'guard_failed') {
     throw new AppError('CART_LIMIT_REACHED', `${uid} already has ${MAX_CARTS_PER_OWNER} carts`, {
       details: { limit: MAX_CARTS_PER_OWNER },
     });
   }
-  throw new AppError('INTERNAL', `unexpected ${result.reason} creating cart ${cart.cartId}`);
+  throw new AppError('INTERNAL', `unexpected ${result.reason} of ${result.label ?? 'a write'} creating cart ${cart.cartId}`);
 }
 
 /** Why a push was refused, most telling first; the owner guard comes first so nothing leaks to a stranger. */
-function addRefused(failure: WriteFailure, cartId: string): AppError {
+export function addRefused(failure: WriteFailure, cartId: string): AppError {
   if (failure.reason !== 'guard_failed') {
     // No version is expected and not_found is handled by the caller: nothing else can get here.
     return new AppError('INTERNAL', `unexpected ${failure.reason} adding to cart ${cartId}`);
@@ -170,19 +198,22 @@ function cartFull(cartId: string): AppError {
  *   not hold the item (already removed, by this request's twin or anyone else, or never added).
  */
 export async function removeItem(deps: CartDeps, uid: string, cartId: string, itemId: string): Promise<RemoveOutcome> {
-  const result = await deps.store.update(CARTS, cartKey(uid, cartId), {
-    guards: [{ field: 'owner', op: 'eq', value: uid }],
-    pull: { field: 'items', key: itemId },
-    inc: { itemCount: -1 },
-  });
+  const result = await deps.store.update(CARTS, cartKey(uid, cartId), pullSpec(uid, itemId));
   if (result.ok) return { removed: true, version: result.doc.version };
-  if (result.reason === 'not_found') throw cartNotFound(cartId);
-  if (result.reason === 'guard_failed') {
-    if (result.failed.some((g) => g.field === 'owner')) throw cartNotFound(cartId);
-    throw new AppError('ITEM_NOT_FOUND', `item ${itemId} is not in cart ${cartId}`);
-  }
-  throw new AppError('INTERNAL', `unexpected ${result.reason} removing from cart ${cartId}`);
+  throw removeRefused(result, cartId, itemId);
 }
+
+/** Why a pull was refused: CART_NOT_FOUND (no such cart of the caller's), ITEM_NOT_FOUND, or INTERNAL. */
+export function removeRefused(failure: WriteFailure, cartId: string, itemId: string): AppError {
+  if (failure.reason === 'not_found') return cartNotFound(cartId);
+  if (failure.reason === 'guard_failed') {
+    if (failure.failed.some((g) => g.field === 'owner')) return cartNotFound(cartId);
+    return itemNotFound(cartId, itemId);
+  }
+  return new AppError('INTERNAL', `unexpected ${failure.reason} removing from cart ${cartId}`);
+}
+
+export const itemNotFound = (cartId: string, itemId: string) => new AppError('ITEM_NOT_FOUND', `item ${itemId} is not in cart ${cartId}`);
 
 /**
  * The caller's cart, items ordered by `addedAt` then id.
@@ -194,7 +225,7 @@ export async function getCart(deps: Pick<CartDeps, 'store'>, uid: string, cartId
   return publicCart(cart);
 }
 
-function requireCart(doc: Parameters<typeof asCart>[0], cartId: string): Cart {
+export function requireCart(doc: Parameters<typeof asCart>[0], cartId: string): Cart {
   const cart = asCart(doc);
   if (!cart) throw new AppError('INTERNAL', `cart ${cartId} is not shaped like a cart`);
   return cart;

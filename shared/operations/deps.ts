@@ -6,6 +6,7 @@ import { orderSettings, type OrderSettings } from '../config';
 import { logLine, type LogLevel } from '../log';
 import { invocationMetrics, type Metrics } from '../metrics';
 import { newOrderNo, newTransferId } from '../ids';
+import { KEYED_CART_ROUNDS } from './cartChanges';
 import { ADD_ROUNDS_POLICY, CREATE_CART_ATTEMPTS } from './carts';
 import { ROUNDS_POLICY } from './idempotency';
 import { REPAIR_POLICY } from './orders';
@@ -72,7 +73,8 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * The most store calls (port calls: get, update, insert, remove, transact) one request can make, by operation,
  * with V = version.maxAttempts, S = snapshot.maxAttempts, T = transactionAttempts, R = idempotency rounds
  * (ROUNDS_POLICY, 8), 3 order repairs (REPAIR_POLICY: a void-and-restock transaction and at most one read each), 3 cart rounds (ADD_ROUNDS_POLICY), C = the new-cart
- * transaction's runs (CREATE_CART_ATTEMPTS, 5), and P = the idempotency polls while a duplicate holds the key
+ * transaction's runs (CREATE_CART_ATTEMPTS, 5), K = a keyed cart change's read-then-write rounds
+ * (cartChanges.ts KEYED_CART_ROUNDS, 5), and P = the idempotency polls while a duplicate holds the key
  * (POLL_POLICY: at most one per 20 ms of the time left before the deadline). A `transact` is one attempt: the
  * store answers contention as a value and the operation's one loop (contention.ts) runs it again, so
  * transaction runs add up (S + T) instead of multiplying (S x T x the store's own reruns). With the defaults:
@@ -88,7 +90,9 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * | transfer                                   | T                                | 64        |
  * | transfer with a key                        | R(1 + T) + P                     | 520 + P   |
  * | add a cart item                            | 1 + 3 x (3 + C)                  | 25        |
+ * | add a cart item with a key                 | R(3K + T) + P                    | 632 + P   |
  * | remove a cart item                         | 1                                | 1         |
+ * | remove a cart item with a key              | R(1 + K + T) + P                 | 560 + P   |
  * | purchase of a limited product (any strategy) | 2S + T + 1 (+1 atomic, +V version) | 71      |
  * | cancel, ship, refund, expire one order     | 1 + T                            | 65        |
  * | pay                                        | 1 + T                            | 65        |
@@ -97,6 +101,10 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * (A limited product adds one allowance insert-if-absent per snapshot, purchaseLimits.ts; atomic and version
  * hand it to the transaction after their first write or read. An order transition reads the order once and
  * runs its transaction at most T times, orderTransitions.ts.)
+ * (A keyed cart change makes at most T transaction runs in all, across its K rounds. A keyed add reads the
+ * record and the product, and the cart once per round; a round that finds no cart also reads and may insert the
+ * owner's cart count, and at least one round found a cart when the last one lost its claim; hence 2 + K + 2(K - 1)
+ * + T = 3K + T per claim. A keyed removal: the record, then a read per round, and T runs.)
  * (A purchase transaction reads at most S snapshots and makes at most T transaction runs in all; each keyed
  * round may lose its claim only after its own runs, hence R x. The deadline stops these loops long before
  * the counts in a real Lambda.)
@@ -118,6 +126,7 @@ export function worstCaseStoreCalls(policies: OperationDeps['policies'], polls =
   const S = policies.snapshot.maxAttempts;
   const T = policies.transactionAttempts;
   const R = ROUNDS_POLICY.maxAttempts;
+  const K = KEYED_CART_ROUNDS.maxAttempts;
   // Voiding the order number and giving the stock back: one transaction per try, and a read when its refusal
   // does not show the document that took the number.
   const repairs = 2 * REPAIR_POLICY.maxAttempts;
@@ -136,7 +145,9 @@ export function worstCaseStoreCalls(policies: OperationDeps['policies'], polls =
     transfer: T,
     keyedTransfer: R * (1 + T) + polls,
     addCartItem: 1 + ADD_ROUNDS_POLICY.maxAttempts * (3 + CREATE_CART_ATTEMPTS),
+    keyedAddCartItem: R * (3 * K + T) + polls,
     removeCartItem: 1,
+    keyedRemoveCartItem: R * (1 + K + T) + polls,
   };
 }
 

@@ -50,7 +50,7 @@ export const POLL_POLICY: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY,
 
 export interface IdempotentRequest {
   uid: string;
-  op: 'purchase' | 'transfer' | 'restock' | 'pay' | 'roundEntry';
+  op: 'purchase' | 'transfer' | 'restock' | 'pay' | 'roundEntry' | 'cartAdd' | 'cartRemove';
   key: string;
   /** The validated command (without the key); its canonical hash is the fingerprint. */
   command: unknown;

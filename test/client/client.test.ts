@@ -58,9 +58,15 @@ describe('requests', () => {
         'POST',
         'https://api.example.com/carts/c1/items',
         '{"id":"i1","productId":"p1","quantity":1}',
-        { cartId: 'c1', item: { id: 'i1', productId: 'p1', quantity: 1 }, lang: 'en' },
+        { cartId: 'c1', item: { id: 'i1', productId: 'p1', quantity: 1 }, lang: 'en', idempotencyKey: 'key-3' },
       ],
-      ['removeCartItem', 'DELETE', 'https://api.example.com/carts/c1/items/i1', undefined, { cartId: 'c1', itemId: 'i1', lang: 'en' }],
+      [
+        'removeCartItem',
+        'DELETE',
+        'https://api.example.com/carts/c1/items/i1',
+        undefined,
+        { cartId: 'c1', itemId: 'i1', lang: 'en', idempotencyKey: 'key-4' },
+      ],
       ['getCart', 'GET', 'https://api.example.com/carts/c1', undefined, { cartId: 'c1', lang: 'en' }],
     ]);
     // Every state-changing call has its own key in the header; reads have none, and the public route no token.
@@ -136,6 +142,19 @@ describe('requests', () => {
 });
 
 describe('retries', () => {
+  it('retries a cart add whose answer was lost with the same key, and returns the replayed cart', async () => {
+    // The server's side (the replay) is proven by test/functions/carts.test.ts and test/client/cartRetries.test.ts.
+    const cart = { id: 'c1', owner: 'u1', items: [{ id: 'i1', productId: 'p1', quantity: 1, addedAt: 't' }], itemCount: 1, version: 1 };
+    const replay = envelope(200, { msg: 'Item added', data: cart }, { 'idempotent-replayed': 'true' });
+    const { client, requests } = setup([new Error('socket hang up'), replay]);
+    const result = await client.addCartItem('c1', { id: 'i1', productId: 'p1', quantity: 1 });
+    expect(result).toMatchObject({ ok: true, code: 200, tries: 2, replayed: true, idempotencyKey: 'key-1', data: cart });
+    expect(requests.map((r) => [r.headers['idempotency-key'], r.payload.idempotencyKey])).toEqual([
+      ['key-1', 'key-1'],
+      ['key-1', 'key-1'],
+    ]);
+  });
+
   it.each([
     ['a 503', UNAVAILABLE],
     ['a 409 IDEMPOTENCY_IN_PROGRESS', IN_PROGRESS],

@@ -109,6 +109,8 @@ describe('routes', () => {
       'purchase',
       'purchase',
       'transfer',
+      'addCartItem',
+      'removeCartItem',
       'restock',
     ]);
     const list = fake.requests.find((r) => r.operation === 'listOrders')!;

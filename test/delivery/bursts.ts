@@ -6,7 +6,8 @@
  *   the strategies in EXACT_STRATEGIES are held to that; DEGRADING_STRATEGIES (version) at 150 buyers to a sell-out
  *   with no 5xx and under 5% of 409s; RECORDED_STRATEGIES only to the safety invariants;
  * - 60 concurrent transfers: money conserved, the ledger holds exactly the acknowledged transfers;
- * - 50 concurrent removals of one cart item: exactly one removed, 49 ITEM_NOT_FOUND;
+ * - 50 concurrent removals of one cart item, every other one with its own Idempotency-Key: exactly one removed,
+ *   49 ITEM_NOT_FOUND;
  * - 50 concurrent pays and cancels of one order: exactly one 200, 49 INVALID_TRANSITION, money or stock moved once.
  * - atomic, version and transaction in turn, 300 buyers for 300 units: every buyer must write; no 5xx, under 5% 409s;
  * A figures table per backend is printed at the end (the closing note quotes it).
@@ -362,7 +363,7 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
     );
 
     it(
-      `${REMOVALS} concurrent removals of one cart item: exactly one removed, the rest ITEM_NOT_FOUND`,
+      `${REMOVALS} concurrent removals of one cart item, half of them keyed: exactly one removed, the rest ITEM_NOT_FOUND`,
       async () => {
         const cartId = `burst-${run}-cart`;
         const sub = `burst-${run}-shopper`;
@@ -370,7 +371,13 @@ export function describeBursts(backend: BackendName, target: () => BurstTarget):
         expect(added.status).toBe(200);
         const started = Date.now();
         const answers = await Promise.all(
-          Array.from({ length: REMOVALS }, () => client.send('DELETE', `/carts/${cartId}/items/item-1`, { sub })),
+          // Every other removal carries its own Idempotency-Key: keyed or not, exactly one applies.
+          Array.from({ length: REMOVALS }, (_, i) =>
+            client.send('DELETE', `/carts/${cartId}/items/item-1`, {
+              sub,
+              ...(i % 2 === 1 ? { headers: { 'idempotency-key': `burst-${run}-rm-${i}` } } : {}),
+            }),
+          ),
         );
         const seconds = (Date.now() - started) / 1000;
         const cart = await client.send('GET', `/carts/${cartId}`, { sub });

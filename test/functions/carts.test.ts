@@ -1,4 +1,5 @@
 import { cartKey, MAX_CART_ITEMS, MAX_CARTS_PER_OWNER } from '../../shared/carts';
+import { IDEMPOTENCY, recordId } from '../../shared/operations/idempotency';
 import { call, cognitoContext, cognitoOwner, invoke, lambdaContext } from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { BACKENDS, backendFixture, type BackendFixture } from '../support/stores';
@@ -34,12 +35,13 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
       sub: sub ?? undefined,
       headers,
     });
-  const remove = (id: string, itemId: string, sub: string | null = alice) =>
+  const remove = (id: string, itemId: string, sub: string | null = alice, headers?: Record<string, string>) =>
     call(fns.http('removeCartItem'), {
       method: 'DELETE',
       path: `/carts/${id}/items/${itemId}`,
       pathParameters: { id, itemId },
       sub: sub ?? undefined,
+      headers,
     });
   const read = (id: string, sub: string | null = alice) =>
     call(fns.http('getCart'), { method: 'GET', path: `/carts/${id}`, pathParameters: { id }, sub: sub ?? undefined });
@@ -253,6 +255,134 @@ describe.each(BACKENDS)('cart handlers (addCartItem, removeCartItem, getCart) on
     expect(answer.statusCode).toBe(422);
     expect(answer.body).toMatchObject({ code: 422, error: 'CART_FULL', data: { limit: MAX_CART_ITEMS } });
     expect(await stored(id)).toMatchObject({ itemCount: MAX_CART_ITEMS, version: 1 });
+  });
+
+  describe('with an Idempotency-Key', () => {
+    const key = (k: string) => ({ 'idempotency-key': k });
+    /** The record a key left for this caller and operation, or null. */
+    const record = (op: 'cartAdd' | 'cartRemove', k: string, owner = alice) =>
+      fixture.store.get(IDEMPOTENCY, recordId({ uid: owner, op, key: k }));
+
+    it('replays the first add (new cart and existing cart) with Idempotent-Replayed, writing nothing more', async () => {
+      // Arrange
+      const id = cartId();
+      // Act: the first add creates the cart; its retry, then a second item, then that item's retry.
+      const first = await add(id, { id: 'a', productId: 'p1', quantity: 2 }, alice, key('add-1'));
+      const retried = await add(id, { id: 'a', productId: 'p1', quantity: 2 }, alice, key('add-1'));
+      const second = await add(id, { id: 'b', productId: 'p2', quantity: 1 }, alice, key('add-2'));
+      const afterSecond = await stored(id);
+      const retriedSecond = await add(id, { id: 'b', productId: 'p2', quantity: 1 }, alice, key('add-2'));
+      // Assert
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(first.body.data).toMatchObject({ id, owner: alice, itemCount: 1, version: 1 });
+      expect(retried.statusCode).toBe(200);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toEqual(first.body);
+      // The second answer is exact although no write handed the cart back: both items, version 2.
+      expect(second.body.data).toEqual((await read(id)).body.data);
+      expect(second.body.data).toMatchObject({ itemCount: 2, version: 2 });
+      expect(retriedSecond.headers['idempotent-replayed']).toBe('true');
+      expect(retriedSecond.body).toEqual(second.body);
+      expect(await stored(id)).toEqual(afterSecond);
+      expect(await record('cartAdd', 'add-1')).toMatchObject({ state: 'done', op: 'cartAdd', uid: alice });
+    });
+
+    it('replays the first removal instead of ITEM_NOT_FOUND, writing nothing more', async () => {
+      const id = await aliceCart();
+      const first = await remove(id, 'a', alice, key('rm-1'));
+      const after = await stored(id);
+      const retried = await remove(id, 'a', alice, key('rm-1'));
+      expect(first.body).toEqual({ code: 200, msg: '已移除', data: { removed: true, version: 3 } });
+      expect(retried.statusCode).toBe(200);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toEqual(first.body);
+      expect(await stored(id)).toEqual(after);
+      expect(after).toMatchObject({ itemCount: 1, version: 3 });
+      // Without the key, the same removal is a new request: the item is gone.
+      expect((await remove(id, 'a')).body).toMatchObject({ code: 404, error: 'ITEM_NOT_FOUND' });
+    });
+
+    it('answers 422 IDEMPOTENCY_KEY_REUSED for the same key with another item, and writes nothing', async () => {
+      const id = cartId();
+      expect((await add(id, { id: 'a', productId: 'p1', quantity: 1 }, alice, key('reused'))).statusCode).toBe(200);
+      const before = await stored(id);
+      const other = await add(id, { id: 'b', productId: 'p1', quantity: 1 }, alice, key('reused'));
+      expect([other.statusCode, other.body.error]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+      const otherQuantity = await add(id, { id: 'a', productId: 'p1', quantity: 5 }, alice, key('reused'));
+      expect([otherQuantity.statusCode, otherQuantity.body.error]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+      expect((await remove(id, 'a', alice, key('rm-reused'))).statusCode).toBe(200);
+      const removedOther = await remove(id, 'b', alice, key('rm-reused'));
+      expect([removedOther.statusCode, removedOther.body.error]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+      expect(await stored(id)).toMatchObject({ itemCount: 0, version: (before?.version as number) + 1 });
+    });
+
+    it('remembers no refusal: ITEM_EXISTS, ITEM_NOT_FOUND, CART_NOT_FOUND then the same key runs again', async () => {
+      // Arrange
+      const id = await aliceCart();
+      // Act and Assert: each refusal leaves no record behind...
+      const exists = await add(id, { id: 'a', productId: 'p1', quantity: 1 }, alice, key('again-add'));
+      expect([exists.statusCode, exists.body.error]).toEqual([409, 'ITEM_EXISTS']);
+      expect(await record('cartAdd', 'again-add')).toBeNull();
+      const missing = await remove(id, 'c', alice, key('again-rm'));
+      expect([missing.statusCode, missing.body.error]).toEqual([404, 'ITEM_NOT_FOUND']);
+      expect(await record('cartRemove', 'again-rm')).toBeNull();
+      const noCart = await remove('never-made', 'c', alice, key('again-none'));
+      expect([noCart.statusCode, noCart.body.error]).toEqual([404, 'CART_NOT_FOUND']);
+      expect(await record('cartRemove', 'again-none')).toBeNull();
+      // ...so once the state allows it, the same keys apply.
+      expect((await remove(id, 'a')).statusCode).toBe(200);
+      const added = await add(id, { id: 'a', productId: 'p1', quantity: 1 }, alice, key('again-add'));
+      expect(added.statusCode).toBe(200);
+      expect(added.headers['idempotent-replayed']).toBeUndefined();
+      expect((await add(id, { id: 'c', productId: 'p2', quantity: 1 })).statusCode).toBe(200);
+      const removed = await remove(id, 'c', alice, key('again-rm'));
+      expect(removed.statusCode).toBe(200);
+      expect(removed.headers['idempotent-replayed']).toBeUndefined();
+      expect((await read(id)).body.data.items.map((i: { id: string }) => i.id).sort()).toEqual(['a', 'b']);
+    });
+
+    it("scopes a key to its caller: Bob using Alice's key adds to his own cart", async () => {
+      const id = cartId();
+      expect((await add(id, { id: 'a', productId: 'p1', quantity: 1 }, alice, key('shared-key'))).statusCode).toBe(200);
+      const bobs = await add(id, { id: 'a', productId: 'p1', quantity: 1 }, 'bob-keys', key('shared-key'));
+      expect(bobs.statusCode).toBe(200);
+      expect(bobs.headers['idempotent-replayed']).toBeUndefined();
+      expect(bobs.body.data).toMatchObject({ owner: 'bob-keys', itemCount: 1 });
+    });
+
+    it('answers 400 INVALID_REQUEST for a malformed key and writes nothing', async () => {
+      const id = await aliceCart();
+      const before = await stored(id);
+      const bad = [
+        await add(id, { id: 'c', productId: 'p1', quantity: 1 }, alice, key('has space')),
+        await remove(id, 'a', alice, key('x'.repeat(129))),
+      ];
+      for (const answer of bad) {
+        expect(answer.body).toMatchObject({
+          code: 400,
+          error: 'INVALID_REQUEST',
+          data: { issues: [{ field: 'headers.idempotency-key' }] },
+        });
+      }
+      expect(await stored(id)).toEqual(before);
+    });
+
+    it('takes the key in a direct payload too, and replays', async () => {
+      const cognitoId = 'us-east-1:0f5c-cart-keys';
+      const owner = cognitoOwner(cognitoId);
+      const id = cartId();
+      const payload = { cartId: id, item: { id: 'a', productId: 'p1', quantity: 1 }, idempotencyKey: 'direct-1' };
+      const first = await invoke(fns.handler('addCartItem'), payload, cognitoContext(cognitoId));
+      const again = await invoke(fns.handler('addCartItem'), payload, cognitoContext(cognitoId));
+      expect(first).toMatchObject({ code: 200, data: { owner, itemCount: 1, version: 1 } });
+      expect(again).toEqual(first);
+      const removal = { cartId: id, itemId: 'a', idempotencyKey: 'direct-2' };
+      const removed = await invoke(fns.handler('removeCartItem'), removal, cognitoContext(cognitoId));
+      expect(await invoke(fns.handler('removeCartItem'), removal, cognitoContext(cognitoId))).toEqual(removed);
+      expect(removed).toMatchObject({ code: 200, data: { removed: true, version: 2 } });
+      expect(await stored(id, owner)).toMatchObject({ itemCount: 0, version: 2 });
+    });
   });
 
   describe('direct invocation', () => {

@@ -2,14 +2,19 @@
  * Seed 002 on a real server, through the real handlers: many cloud functions pulling from the same array at
  * once. (1) 50 removals of one item: exactly one removes it, 49 are told ITEM_NOT_FOUND. (2) 50 removals of 50
  * different items interleaved with 50 additions of new ones: nothing is lost or resurrected, the count keeps
- * up, and each of the 100 writes bumps the version exactly once.
+ * up, and each of the 100 writes bumps the version exactly once. (3) The same with Idempotency-Keys: 30 keyed
+ * removals of one item (30 keys), exactly one applies; one add sent 20 times with one key applies once.
  */
 import { cartKey } from '../../shared/carts';
+import { IDEMPOTENCY } from '../../shared/operations/idempotency';
 import { call, type Answer } from '../support/events';
 import { backendEnv, loadFunctions, type LoadedFunctions } from '../support/functions';
 import { backendFixture, type BackendFixture, type BackendName } from '../support/stores';
 
 const RACERS = 50;
+/** Keyed removals of one item, each with its own key; and one add sent this many times with one key. */
+const KEYED_RACERS = 30;
+const SAME_KEY_RACERS = 20;
 /** A correctness test, not a speed test: under `npm test` both backends race at once on two cores. */
 const REMAINING_MS = 120_000;
 const OWNER = 'alice';
@@ -56,13 +61,20 @@ export function describeCartConcurrency(backend: BackendName): void {
       console.log(`cart concurrency on ${backend}:\n${JSON.stringify(figures, null, 1)}`);
     });
 
-    const remove = (cartId: string, itemId: string) =>
+    const keyed = (key?: string) => (key ? { headers: { 'idempotency-key': key } } : {});
+    const remove = (cartId: string, itemId: string, key?: string) =>
       call(
         fns.http('removeCartItem'),
-        { method: 'DELETE', path: `/carts/${cartId}/items/${itemId}`, pathParameters: { id: cartId, itemId }, sub: OWNER },
+        {
+          method: 'DELETE',
+          path: `/carts/${cartId}/items/${itemId}`,
+          pathParameters: { id: cartId, itemId },
+          sub: OWNER,
+          ...keyed(key),
+        },
         REMAINING_MS,
       );
-    const add = (cartId: string, itemId: string) =>
+    const add = (cartId: string, itemId: string, key?: string) =>
       call(
         fns.http('addCartItem'),
         {
@@ -71,6 +83,7 @@ export function describeCartConcurrency(backend: BackendName): void {
           pathParameters: { id: cartId },
           body: { id: itemId, productId: 'p1', quantity: 1 },
           sub: OWNER,
+          ...keyed(key),
         },
         REMAINING_MS,
       );
@@ -133,6 +146,51 @@ export function describeCartConcurrency(backend: BackendName): void {
       expect(cart).toMatchObject({ itemCount: 1, version: before + 1 });
       // The one success reports the version its own write made.
       expect(answers.find((a) => a.statusCode === 200)?.body.data).toEqual({ removed: true, version: before + 1 });
+    });
+
+    it(`${KEYED_RACERS} concurrent keyed removals of one item, each with its own key: exactly one removes it`, async () => {
+      // Arrange
+      const cartId = 'race-keyed-removals';
+      const before = await seed(cartId, ['x', 'keep']);
+      // Act
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: KEYED_RACERS }, (_, i) => remove(cartId, 'x', `rm-${i}`)));
+      const ms = Date.now() - started;
+      // Assert
+      const cart = await fixture.store.get('carts', cartKey(OWNER, cartId));
+      const f = figure(`same item removed by ${KEYED_RACERS} keys`, answers, cart, before, ms);
+      figures.push(f);
+      expect(f.fiveXx).toBe(0);
+      expect(f.removed).toBe(1);
+      expect(f.itemNotFound).toBe(KEYED_RACERS - 1);
+      expect(f.other).toBe(0);
+      expect(((cart?.items ?? []) as { id: string }[]).map((i) => i.id)).toEqual(['keep']);
+      expect(cart).toMatchObject({ itemCount: 1, version: before + 1 });
+      expect(answers.find((a) => a.statusCode === 200)?.body.data).toEqual({ removed: true, version: before + 1 });
+      // Only the success is remembered: one record of this race's keys.
+      const records = (await fixture.list(IDEMPOTENCY)).filter((r) => r.op === 'cartRemove' && r.uid === OWNER);
+      expect(records).toHaveLength(1);
+    });
+
+    it(`${SAME_KEY_RACERS} concurrent adds with the same key: one add, the rest replay it; the cart holds the item once`, async () => {
+      // Arrange: a cart that does not exist yet, so the race is on the new-cart transaction.
+      const cartId = 'race-same-key';
+      // Act
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: SAME_KEY_RACERS }, () => add(cartId, 'once', 'add-once')));
+      const ms = Date.now() - started;
+      // Assert
+      const cart = await fixture.store.get('carts', cartKey(OWNER, cartId));
+      figures.push({ ...figure(`one add sent ${SAME_KEY_RACERS} times with one key`, answers, cart, 0, ms) });
+      const firsts = answers.filter((a) => a.statusCode === 200 && a.headers['idempotent-replayed'] === undefined);
+      const replays = answers.filter((a) => a.statusCode === 200 && a.headers['idempotent-replayed'] === 'true');
+      const inProgress = answers.filter((a) => a.statusCode === 409 && a.body.error === 'IDEMPOTENCY_IN_PROGRESS');
+      expect(firsts).toHaveLength(1);
+      expect(replays.length + inProgress.length).toBe(SAME_KEY_RACERS - 1);
+      for (const replay of replays) expect(replay.body).toEqual(firsts[0]!.body);
+      expect(((cart?.items ?? []) as { id: string }[]).map((i) => i.id)).toEqual(['once']);
+      expect(cart).toMatchObject({ itemCount: 1, version: 1 });
+      expect(firsts[0]!.body.data).toMatchObject({ itemCount: 1, version: 1, items: [{ id: 'once' }] });
     });
 
     it(`${RACERS} removals of different items interleaved with ${RACERS} additions: exactly the new items remain`, async () => {

@@ -106,7 +106,8 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
       fc.tuple(user, fc.record({ orderNo: unknownId })).map(base('getOrder', 'no such order', [404])),
     ),
     // Cart ids are scoped to their owner, so "another user's cart" is the caller's own new cart: what must be
-    // refused is an item of no product (whoever's id), or an item id the owner's cart already holds.
+    // refused is an item of no product (whoever's id), or an item id the owner's cart already holds. With or
+    // without a key: a refused keyed change leaves no idempotency record (the snapshot holds the collection).
     addCartItem: fc.oneof(
       cart
         .chain((c) =>
@@ -115,6 +116,7 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
             fc.record({
               cartId: fc.oneof(fc.constant(c.id), validItemId),
               item: fc.record({ id: validItemId, productId: unknownId, quantity }),
+              idempotencyKey,
             }),
           ),
         )
@@ -126,6 +128,7 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
             fc.record({
               cartId: fc.constant(c.id),
               item: fc.record({ id: fc.constantFrom(...c.itemIds), productId: fc.constant('p-1'), quantity }),
+              idempotencyKey,
             }),
           ),
         )
@@ -136,14 +139,16 @@ export function bases(data: Dataset): Record<RouteName, fc.Arbitrary<Base>> {
         .chain((c) =>
           fc.tuple(
             otherThan(c.owner),
-            fc.record({ cartId: fc.constant(c.id), itemId: fc.oneof(fc.constantFrom(...c.itemIds), validItemId) }),
+            fc.record({ cartId: fc.constant(c.id), itemId: fc.oneof(fc.constantFrom(...c.itemIds), validItemId), idempotencyKey }),
           ),
         )
         .map(base('removeCartItem', "another user's cart", [404])),
       cart
-        .chain((c) => fc.tuple(fc.constant(c.owner), fc.record({ cartId: fc.constant(c.id), itemId: unknownId })))
+        .chain((c) => fc.tuple(fc.constant(c.owner), fc.record({ cartId: fc.constant(c.id), itemId: unknownId, idempotencyKey })))
         .map(base('removeCartItem', 'an item not in the cart', [404])),
-      fc.tuple(user, fc.record({ cartId: unknownId, itemId: validItemId })).map(base('removeCartItem', 'no such cart', [404])),
+      fc
+        .tuple(user, fc.record({ cartId: unknownId, itemId: validItemId, idempotencyKey }))
+        .map(base('removeCartItem', 'no such cart', [404])),
     ),
     getCart: fc.oneof(
       cart.chain((c) => fc.tuple(otherThan(c.owner), fc.constant({ cartId: c.id }))).map(base('getCart', "another user's cart", [404])),

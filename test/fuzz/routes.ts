@@ -47,15 +47,24 @@ export const ROUTES: Record<RouteName, Route> = {
   addCartItem: {
     method: 'POST',
     access: 'user',
-    http: (c) => ({ path: `/carts/${s(c.cartId)}/items`, params: { id: s(c.cartId) }, body: c.item as Command }),
+    http: (c) => ({
+      path: `/carts/${s(c.cartId)}/items`,
+      params: { id: s(c.cartId) },
+      body: c.item as Command,
+      ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}),
+    }),
     bodyKeys: ITEM_KEYS,
-    payloadKeys: ['cartId', 'item'],
+    payloadKeys: ['cartId', 'item', 'idempotencyKey'],
   },
   removeCartItem: {
     method: 'DELETE',
     access: 'user',
-    http: (c) => ({ path: `/carts/${s(c.cartId)}/items/${s(c.itemId)}`, params: { id: s(c.cartId), itemId: s(c.itemId) } }),
-    payloadKeys: ['cartId', 'itemId'],
+    http: (c) => ({
+      path: `/carts/${s(c.cartId)}/items/${s(c.itemId)}`,
+      params: { id: s(c.cartId), itemId: s(c.itemId) },
+      ...(c.idempotencyKey ? { key: s(c.idempotencyKey) } : {}),
+    }),
+    payloadKeys: ['cartId', 'itemId', 'idempotencyKey'],
   },
   getCart: {
     method: 'GET',

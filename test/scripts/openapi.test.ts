@@ -223,6 +223,20 @@ describe.each(BACKENDS)('real answers on %s match the document', (backend) => {
     const remove = { method: 'DELETE', path: `/carts/${cart}/items/i1`, pathParameters: { id: cart, itemId: 'i1' }, sub: 'alice' };
     await check('removeCartItem', remove, 200);
     await check('removeCartItem', remove, 404);
+    // With a key: the replay (and its header) and the key reused for another item, on both cart writes.
+    const keyed = { 'idempotency-key': 'oa-cart-add' };
+    await check('addCartItem', { ...add({ id: 'i3', productId: product, quantity: 1 }), headers: keyed }, 200);
+    const replayed = await check('addCartItem', { ...add({ id: 'i3', productId: product, quantity: 1 }), headers: keyed }, 200);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    await check('addCartItem', { ...add({ id: 'i4', productId: product, quantity: 1 }), headers: keyed }, 422);
+    const removeI3 = {
+      ...remove,
+      path: `/carts/${cart}/items/i3`,
+      pathParameters: { id: cart, itemId: 'i3' },
+      headers: { 'idempotency-key': 'oa-rm' },
+    };
+    await check('removeCartItem', removeI3, 200);
+    expect((await check('removeCartItem', removeI3, 200)).headers['idempotent-replayed']).toBe('true');
 
     const admin = { sub: 'ada', claims: adminClaims };
     const created = { id: 'oa-new', name: 'OpenAPI', price: 100, stock: 1 };

@@ -153,7 +153,7 @@ describe('addItem', () => {
     const flapping: ConditionalStore = {
       ...deps.store,
       update: async () => (calls.push('update'), { ok: false, reason: 'not_found' }),
-      transact: async () => (calls.push('transact'), { ok: false, reason: 'already_exists', index: 1 }),
+      transact: async () => (calls.push('transact'), { ok: false, reason: 'already_exists', index: 1, label: 'cart' }),
     };
     await expect(addItem({ ...deps, store: flapping }, 'alice', 'c1', item('a'))).rejects.toMatchObject({
       code: 'VERSION_CONFLICT',

@@ -2,7 +2,9 @@
  * The worst case of each operation, in store calls, as written in shared/operations/deps.ts: every test drives
  * an operation into its most expensive path with a store that keeps losing, and counts what it did.
  */
+import { addCartItem, KEYED_CART_ROUNDS, removeCartItem } from '../../../shared/operations/cartChanges';
 import { addItem, CREATE_CART_ATTEMPTS } from '../../../shared/operations/carts';
+import { CLAIM } from '../../../shared/operations/idempotency';
 import { DEFAULT_POLICIES, worstCaseStoreCalls } from '../../../shared/operations/deps';
 import { purchase, type PurchaseInput } from '../../../shared/operations/purchase';
 import { transfer } from '../../../shared/operations/transfers';
@@ -50,7 +52,9 @@ describe('the most store calls one request makes', () => {
       transfer: 64,
       keyedTransfer: 520,
       addCartItem: 25,
+      keyedAddCartItem: 632,
       removeCartItem: 1,
+      keyedRemoveCartItem: 560,
     });
   });
 
@@ -290,7 +294,7 @@ describe('the most store calls one request makes', () => {
       transact: async () =>
         ++runs % CREATE_CART_ATTEMPTS !== 0
           ? { ok: false, reason: 'contention', attempts: 1 }
-          : { ok: false, reason: 'already_exists', index: 1 },
+          : { ok: false, reason: 'already_exists', index: 1, label: 'cart' },
       list: (c, q) => memory.list(c, q),
       close: async () => {},
     };
@@ -299,5 +303,63 @@ describe('the most store calls one request makes', () => {
       code: 'VERSION_CONFLICT',
     });
     expect(calls).toHaveLength(bound.addCartItem);
+  });
+
+  describe('a keyed cart change: every claim is lost after its rounds and its transaction runs are spent', () => {
+    const T = DEFAULT_POLICIES.transactionAttempts;
+    const K = KEYED_CART_ROUNDS.maxAttempts;
+    const cart = {
+      id: 'ignored',
+      cartId: 'c1',
+      owner: 'alice',
+      items: [{ id: 'x', productId: 'p2', quantity: 1, addedAt: 'a' }],
+      itemCount: 1,
+    };
+
+    /**
+     * Per claim (every T runs): the first K - 1 runs lose their compare-and-swap (a round each), the last round's
+     * runs are contended until the last, which loses the claim to a duplicate. `missing(round)` says which rounds
+     * find no cart.
+     */
+    function losing(missing: (round: number) => boolean): ConditionalStore {
+      const memory = new MemoryStore();
+      void memory.insert('products', { id: 'p2', name: 'B', stock: 1, sold: 0, price: 1 });
+      let runs = 0;
+      let reads = 0;
+      return {
+        ...answering(memory, async (writes) => {
+          const n = (runs++ % T) + 1;
+          const creates = writes.some((w) => w.kind === 'insert' && w.label === 'cart');
+          if (n === T) return { ok: false, reason: 'already_exists', index: 0, label: CLAIM };
+          if (n < K) {
+            // A new cart's insert finds the cart there; an existing cart's version moved on.
+            return creates
+              ? { ok: false, reason: 'already_exists', index: 2, label: 'cart' }
+              : { ok: false, reason: 'version_conflict', index: 1, label: 'cart', current: { ...cart, version: 9 } };
+          }
+          return { ok: false, reason: 'contention', attempts: 1 };
+        }),
+        get: async (c, id) => {
+          if (c !== 'carts') return memory.get(c, id);
+          if (id.startsWith('n')) return null;
+          return missing((reads++ % K) + 1) ? null : { ...cart, id, version: 1 };
+        },
+        insert: async (c, doc) => (c === 'carts' ? { ok: true, doc: { ...doc, version: 1 } } : memory.insert(c, doc)),
+      };
+    }
+    const change = { uid: 'alice', cartId: 'c1', deadline: FAR, idempotencyKey: 'k' };
+
+    it('remove: R x (the record, K reads, T runs)', async () => {
+      const { store, calls } = countingStore(losing(() => false));
+      await expect(removeCartItem(fakeDeps(store), { ...change, itemId: 'x' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+      expect(calls).toHaveLength(bound.keyedRemoveCartItem);
+    });
+
+    it('add: R x (the record, the product, K reads, K - 1 new-cart rounds with the count read and insert, T runs)', async () => {
+      const { store, calls } = countingStore(losing((round) => round < K));
+      const item = { id: 'y', productId: 'p2', quantity: 1 };
+      await expect(addCartItem(fakeDeps(store), { ...change, item })).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+      expect(calls).toHaveLength(bound.keyedAddCartItem);
+    });
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * cartChanges.ts without a database: without a key the store sees exactly carts.ts's one guarded write (seed
+ * 002's hot path, no read, no transaction); with a key, what a first run, a replay and a lost compare-and-swap
+ * cost, and that the answer is exact. The real backends: test/functions/carts.test.ts and cartsConcurrency.ts.
+ */
+import { cartKey } from '../../../shared/carts';
+import { addCartItem, KEYED_CART_ROUNDS, removeCartItem } from '../../../shared/operations/cartChanges';
+import { IDEMPOTENCY } from '../../../shared/operations/idempotency';
+import type { ConditionalStore } from '../../../shared/store';
+import { countingStore } from '../../support/countingStore';
+import { fakeDeps } from '../../support/deps';
+import { MemoryStore } from '../../support/memoryStore';
+
+const FAR = Date.UTC(2030, 0, 1);
+const KEY = cartKey('alice', 'c1');
+const item = (id: string) => ({ id, productId: 'p1', quantity: 1 });
+const change = (idempotencyKey?: string) => ({ uid: 'alice', cartId: 'c1', deadline: FAR, ...(idempotencyKey ? { idempotencyKey } : {}) });
+
+async function shop(withCart = true) {
+  const memory = new MemoryStore();
+  await memory.insert('products', { id: 'p1', name: 'p1', stock: 1, sold: 0, price: 1 });
+  if (withCart) {
+    const items = [{ id: 'x', productId: 'p1', quantity: 2, addedAt: '2026-11-25T07:00:00.000Z' }];
+    await memory.insert('carts', { id: KEY, cartId: 'c1', owner: 'alice', items, itemCount: 1 });
+  }
+  return memory;
+}
+
+/** The memory store with its transactions run by `transact`. */
+function withTransact(memory: MemoryStore, transact: ConditionalStore['transact']): ConditionalStore {
+  return {
+    get: (c, id) => memory.get(c, id),
+    update: (c, id, spec) => memory.update(c, id, spec),
+    insert: (c, doc) => memory.insert(c, doc),
+    remove: (c, id, v) => memory.remove(c, id, v),
+    transact,
+    list: (c, q) => memory.list(c, q),
+    close: async () => {},
+  };
+}
+
+describe('without a key', () => {
+  it('adds with the product check and one guarded write, removes with one guarded write: no read, no transaction', async () => {
+    const memory = await shop();
+    const { store, calls } = countingStore(memory);
+    const deps = fakeDeps(store);
+    expect(await addCartItem(deps, { ...change(), item: item('y') })).toMatchObject({
+      replayed: false,
+      data: { itemCount: 2, version: 2 },
+    });
+    expect(calls).toEqual(['get', 'update']);
+    calls.length = 0;
+    expect(await removeCartItem(deps, { ...change(), itemId: 'y' })).toEqual({ replayed: false, data: { removed: true, version: 3 } });
+    expect(calls).toEqual(['update']);
+    expect(memory.all(IDEMPOTENCY)).toEqual([]);
+  });
+});
+
+describe('with a key', () => {
+  it('commits the add with its claim in one transaction, and replays it with one read', async () => {
+    // Arrange
+    const memory = await shop();
+    const { store, calls } = countingStore(memory);
+    const deps = fakeDeps(store);
+    // Act
+    const first = await addCartItem(deps, { ...change('k1'), item: item('y') });
+    const firstCalls = [...calls];
+    calls.length = 0;
+    const again = await addCartItem(deps, { ...change('k1'), item: item('y') });
+    // Assert: the record, the product, the cart, then the claim and the push together.
+    expect(firstCalls).toEqual(['get', 'get', 'get', 'transact']);
+    expect(calls).toEqual(['get']);
+    expect(again).toEqual({ data: first.data, replayed: true });
+    // The answer, computed before the commit, is the cart as stored.
+    const stored = await memory.get('carts', KEY);
+    expect(first.data).toMatchObject({ itemCount: 2, version: 2 });
+    expect(first.data.items.map((i) => i.id)).toEqual(['x', 'y']);
+    expect(stored).toMatchObject({ itemCount: 2, version: 2 });
+    expect(memory.all(IDEMPOTENCY)).toHaveLength(1);
+  });
+
+  it('creates a missing cart in the claim transaction and answers it at version 1', async () => {
+    const memory = await shop(false);
+    const deps = fakeDeps(memory);
+    const first = await addCartItem(deps, { ...change('k1'), item: item('a') });
+    expect(first).toMatchObject({ replayed: false, data: { id: 'c1', owner: 'alice', itemCount: 1, version: 1 } });
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 1, version: 1 });
+    expect(await addCartItem(deps, { ...change('k1'), item: item('a') })).toEqual({ data: first.data, replayed: true });
+  });
+
+  it('commits the removal with its claim, and replays it instead of ITEM_NOT_FOUND', async () => {
+    const memory = await shop();
+    const { store, calls } = countingStore(memory);
+    const deps = fakeDeps(store);
+    const first = await removeCartItem(deps, { ...change('k2'), itemId: 'x' });
+    expect(calls).toEqual(['get', 'get', 'transact']);
+    expect(first).toEqual({ replayed: false, data: { removed: true, version: 2 } });
+    expect(await removeCartItem(deps, { ...change('k2'), itemId: 'x' })).toEqual({ replayed: true, data: { removed: true, version: 2 } });
+    await expect(removeCartItem(deps, { ...change('k3'), itemId: 'x' })).rejects.toMatchObject({ code: 'ITEM_NOT_FOUND' });
+    expect(memory.all(IDEMPOTENCY)).toHaveLength(1);
+  });
+
+  it('reads again after a compare-and-swap lost to a concurrent change, and answers the cart exactly', async () => {
+    // Arrange: another add lands just before the first transaction.
+    const memory = await shop();
+    let interfered = false;
+    const interfering = withTransact(memory, async (writes, options) => {
+      if (!interfered) {
+        interfered = true;
+        await memory.update('carts', KEY, { push: { field: 'items', element: { ...item('z'), addedAt: 't' } }, inc: { itemCount: 1 } });
+      }
+      return memory.transact(writes, options);
+    });
+    // Act
+    const added = await addCartItem(fakeDeps(interfering), { ...change('k4'), item: item('y') });
+    // Assert
+    expect(added.data).toMatchObject({ itemCount: 3, version: 3 });
+    expect(added.data.items.map((i) => i.id).sort()).toEqual(['x', 'y', 'z']);
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 3, version: 3 });
+  });
+
+  it(`answers a retryable VERSION_CONFLICT when every one of ${KEYED_CART_ROUNDS.maxAttempts} rounds loses its compare-and-swap`, async () => {
+    const memory = await shop();
+    // Another change lands just before every transaction.
+    const { store, calls } = countingStore(
+      withTransact(memory, async (writes, options) => {
+        await memory.update('carts', KEY, { set: { touched: true } });
+        return memory.transact(writes, options);
+      }),
+    );
+    await expect(removeCartItem(fakeDeps(store), { ...change('k5'), itemId: 'x' })).rejects.toMatchObject({
+      code: 'VERSION_CONFLICT',
+      status: 409,
+      retryable: true,
+    });
+    expect(calls.filter((c) => c === 'transact')).toHaveLength(KEYED_CART_ROUNDS.maxAttempts);
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 1 });
+    expect(memory.all(IDEMPOTENCY)).toEqual([]);
+  });
+});
