@@ -30,6 +30,7 @@ import { AppError, isAppError } from '../errors';
 import { canonicalJson, sha256Hex } from '../hash';
 import { retry, type RetryPolicy } from '../retry';
 import { isContended, type Doc, type TxOptions, type TxResult, type TxWrite, type Value } from '../store';
+import { METRIC } from '../metrics';
 import type { OperationDeps } from './deps';
 
 /** Re-exported for tests and scripts that read the records. */
@@ -63,6 +64,15 @@ export interface OnceResult<T> {
 }
 
 type RecordState = 'pending' | 'done' | 'aborted';
+
+/**
+ * An answer repeated from the record: counted as IdempotentReplays here, where every keyed operation decides
+ * it (purchases, transfers, restocks, payments, round entries, cart changes), so no operation can forget to.
+ */
+function replay<T>(deps: Pick<OperationDeps, 'metrics'>, data: unknown): OnceResult<T> {
+  deps.metrics.count(METRIC.idempotentReplays);
+  return { data: data as T, replayed: true };
+}
 
 export function recordId(req: Pick<IdempotentRequest, 'uid' | 'op' | 'key'>): string {
   return sha256Hex(`${req.op}\n${req.uid}\n${req.key}`);
@@ -160,7 +170,7 @@ export async function runOnceInTransaction<T>(
   const rounds = await retry<OnceResult<T>, 'lost'>(
     async () => {
       const seen = await turnOf(deps, id, req, deadline);
-      if (seen.kind === 'replay') return { done: true, value: { data: seen.data as T, replayed: true } };
+      if (seen.kind === 'replay') return { done: true, value: replay<T>(deps, seen.data) };
       const now = deps.now();
       const fields = { ...freshFields(req, now), state: 'done' };
       // A retaken record may keep an old lease and ref: harmless, a `done` record is only ever replayed.
@@ -242,7 +252,7 @@ export async function runOnceWithLease<T>(
   const rounds = await retry<OnceResult<T>, 'lost'>(
     async () => {
       const seen = await turnOf(deps, id, req, deadline);
-      if (seen.kind === 'replay') return { done: true, value: { data: seen.data as T, replayed: true } };
+      if (seen.kind === 'replay') return { done: true, value: replay<T>(deps, seen.data) };
       const now = deps.now();
       const ref = newRef();
       const pending = { ...freshFields(req, now), state: 'pending' as const, leaseUntil: deadline + LEASE_MARGIN_MS, ref };

@@ -72,10 +72,9 @@ export async function purchase(deps: OperationDeps, input: PurchaseInput): Promi
     deps.metrics.count(failureMetric(toAppError(thrown).code));
     throw thrown;
   }
-  // A replay sold nothing now: it is its own outcome, so PurchaseSucceeded counts units of work done once.
-  if (result.replayed) {
-    deps.metrics.count(METRIC.idempotentReplays);
-  } else {
+  // A replay sold nothing now: idempotency.ts counts it as IdempotentReplays, and PurchaseSucceeded counts
+  // units of work done once.
+  if (!result.replayed) {
     deps.metrics.count(METRIC.purchaseSucceeded);
     deps.metrics.count(METRIC.purchaseAttempts, result.data.attempts);
   }

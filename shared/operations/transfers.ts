@@ -50,7 +50,6 @@ export async function transfer(deps: OperationDeps, input: TransferInput): Promi
     input.deadline,
     (transact) => runTransfer(deps, input, transact),
   );
-  if (result.replayed) deps.metrics.count(METRIC.idempotentReplays);
   return result;
 }
 
