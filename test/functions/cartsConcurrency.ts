@@ -172,6 +172,41 @@ export function describeCartConcurrency(backend: BackendName): void {
       expect(records).toHaveLength(1);
     });
 
+    it(`${KEYED_RACERS} concurrent keyed adds of different items, then their keyed removals: every one applies`, async () => {
+      // The SDK sends a key with every change: the owner's own concurrent changes to one cart must not refuse
+      // each other (a compare-and-swap on the cart's version answered some of them VERSION_CONFLICT).
+      const cartId = 'race-keyed-adds';
+      const before = await seed(cartId, ['keep']);
+      const ids = Array.from({ length: KEYED_RACERS }, (_, i) => `k${i}`);
+      const started = Date.now();
+      const adds = await Promise.all(ids.map((id) => add(cartId, id, `add-${id}`)));
+      const afterAdds = await fixture.store.get('carts', cartKey(OWNER, cartId));
+      const removals = await Promise.all(ids.map((id) => remove(cartId, id, `rm-many-${id}`)));
+      const ms = Date.now() - started;
+      const cart = await fixture.store.get('carts', cartKey(OWNER, cartId));
+      figures.push(
+        figure(
+          `${KEYED_RACERS} keyed adds then ${KEYED_RACERS} keyed removals of different items`,
+          [...adds, ...removals],
+          cart,
+          before,
+          ms,
+        ),
+      );
+      expect(adds.map((a) => a.statusCode)).toEqual(ids.map(() => 200));
+      expect(removals.map((a) => a.statusCode)).toEqual(ids.map(() => 200));
+      expect(afterAdds).toMatchObject({ itemCount: KEYED_RACERS + 1, version: before + KEYED_RACERS });
+      // Each add's answer is a cart read after it, so it holds its item; each removal's answer is a version read
+      // after it (concurrent removals may have moved it on since).
+      adds.forEach((a, i) => expect((a.body.data.items as { id: string }[]).map((item) => item.id)).toContain(ids[i]));
+      for (const { body } of removals) {
+        expect(body.data.version).toBeGreaterThan(before + KEYED_RACERS);
+        expect(body.data.version).toBeLessThanOrEqual(before + 2 * KEYED_RACERS);
+      }
+      expect(((cart?.items ?? []) as { id: string }[]).map((i) => i.id)).toEqual(['keep']);
+      expect(cart).toMatchObject({ itemCount: 1, version: before + 2 * KEYED_RACERS });
+    });
+
     it(`${SAME_KEY_RACERS} concurrent adds with the same key: one add, the rest replay it; the cart holds the item once`, async () => {
       // Arrange: a cart that does not exist yet, so the race is on the new-cart transaction.
       const cartId = 'race-same-key';

@@ -1,10 +1,10 @@
 /**
  * cartChanges.ts without a database: without a key the store sees exactly carts.ts's one guarded write (seed
- * 002's hot path, no read, no transaction); with a key, what a first run, a replay and a lost compare-and-swap
- * cost, and that the answer is exact. The real backends: test/functions/carts.test.ts and cartsConcurrency.ts.
+ * 002's hot path, no read, no transaction); with a key, what a first run and a replay cost, that a concurrent
+ * change of the cart neither refuses nor repeats a keyed one, and that the answer is exact. The real backends: test/functions/carts.test.ts and cartsConcurrency.ts.
  */
 import { cartKey } from '../../../shared/carts';
-import { addCartItem, KEYED_CART_ROUNDS, removeCartItem } from '../../../shared/operations/cartChanges';
+import { addCartItem, removeCartItem } from '../../../shared/operations/cartChanges';
 import { IDEMPOTENCY } from '../../../shared/operations/idempotency';
 import type { ConditionalStore } from '../../../shared/store';
 import { countingStore } from '../../support/countingStore';
@@ -67,11 +67,11 @@ describe('with a key', () => {
     const firstCalls = [...calls];
     calls.length = 0;
     const again = await addCartItem(deps, { ...change('k1'), item: item('y') });
-    // Assert: the record, the product, the cart, then the claim and the push together.
-    expect(firstCalls).toEqual(['get', 'get', 'get', 'transact']);
+    // Assert: the record, the product, the cart, then the claim and the push together, and the cart after.
+    expect(firstCalls).toEqual(['get', 'get', 'get', 'transact', 'get']);
     expect(calls).toEqual(['get']);
     expect(again).toEqual({ data: first.data, replayed: true });
-    // The answer, computed before the commit, is the cart as stored.
+    // The answer is the cart as stored, as the claim predicted (so the record needed no amending).
     const stored = await memory.get('carts', KEY);
     expect(first.data).toMatchObject({ itemCount: 2, version: 2 });
     expect(first.data.items.map((i) => i.id)).toEqual(['x', 'y']);
@@ -93,14 +93,14 @@ describe('with a key', () => {
     const { store, calls } = countingStore(memory);
     const deps = fakeDeps(store);
     const first = await removeCartItem(deps, { ...change('k2'), itemId: 'x' });
-    expect(calls).toEqual(['get', 'get', 'transact']);
+    expect(calls).toEqual(['get', 'get', 'transact', 'get']);
     expect(first).toEqual({ replayed: false, data: { removed: true, version: 2 } });
     expect(await removeCartItem(deps, { ...change('k2'), itemId: 'x' })).toEqual({ replayed: true, data: { removed: true, version: 2 } });
     await expect(removeCartItem(deps, { ...change('k3'), itemId: 'x' })).rejects.toMatchObject({ code: 'ITEM_NOT_FOUND' });
     expect(memory.all(IDEMPOTENCY)).toHaveLength(1);
   });
 
-  it('reads again after a compare-and-swap lost to a concurrent change, and answers the cart exactly', async () => {
+  it('commits despite a concurrent change between its read and its write, answers the cart after, and replays that', async () => {
     // Arrange: another add lands just before the first transaction.
     const memory = await shop();
     let interfered = false;
@@ -111,30 +111,54 @@ describe('with a key', () => {
       }
       return memory.transact(writes, options);
     });
+    const { store, calls } = countingStore(interfering);
     // Act
-    const added = await addCartItem(fakeDeps(interfering), { ...change('k4'), item: item('y') });
-    // Assert
+    const added = await addCartItem(fakeDeps(store), { ...change('k4'), item: item('y') });
+    // Assert: one run; the claim predicted version 2, the cart after is version 3, and the record says so.
+    expect(calls.filter((c) => c === 'transact')).toHaveLength(1);
     expect(added.data).toMatchObject({ itemCount: 3, version: 3 });
     expect(added.data.items.map((i) => i.id).sort()).toEqual(['x', 'y', 'z']);
     expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 3, version: 3 });
+    expect(await addCartItem(fakeDeps(memory), { ...change('k4'), item: item('y') })).toEqual({ data: added.data, replayed: true });
   });
 
-  it(`answers a retryable VERSION_CONFLICT when every one of ${KEYED_CART_ROUNDS.maxAttempts} rounds loses its compare-and-swap`, async () => {
+  it('replays a duplicate removal that read the record before the first committed and the cart after', async () => {
+    // Arrange: the first removal commits; its duplicate (same key) saw no record yet, as if it had read it just
+    // before that commit, and then finds the item gone.
     const memory = await shop();
-    // Another change lands just before every transaction.
+    const first = await removeCartItem(fakeDeps(memory), { ...change('k6'), itemId: 'x' });
+    let hidden = false;
+    const late: ConditionalStore = {
+      ...withTransact(memory, (writes, options) => memory.transact(writes, options)),
+      get: async (c, id) => {
+        if (c === IDEMPOTENCY && !hidden) {
+          hidden = true;
+          return null;
+        }
+        return memory.get(c, id);
+      },
+    };
+    // Act
+    const duplicate = await removeCartItem(fakeDeps(late), { ...change('k6'), itemId: 'x' });
+    // Assert: its claim lost to the first one's, so it replays instead of saying ITEM_NOT_FOUND.
+    expect(duplicate).toEqual({ replayed: true, data: first.data });
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 0, version: 2 });
+  });
+
+  it('removes once, in one run, when another change lands before every transaction', async () => {
+    const memory = await shop();
     const { store, calls } = countingStore(
       withTransact(memory, async (writes, options) => {
         await memory.update('carts', KEY, { set: { touched: true } });
         return memory.transact(writes, options);
       }),
     );
-    await expect(removeCartItem(fakeDeps(store), { ...change('k5'), itemId: 'x' })).rejects.toMatchObject({
-      code: 'VERSION_CONFLICT',
-      status: 409,
-      retryable: true,
+    expect(await removeCartItem(fakeDeps(store), { ...change('k5'), itemId: 'x' })).toEqual({
+      replayed: false,
+      data: { removed: true, version: 3 },
     });
-    expect(calls.filter((c) => c === 'transact')).toHaveLength(KEYED_CART_ROUNDS.maxAttempts);
-    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 1 });
-    expect(memory.all(IDEMPOTENCY)).toEqual([]);
+    expect(calls.filter((c) => c === 'transact')).toHaveLength(1);
+    expect(await memory.get('carts', KEY)).toMatchObject({ itemCount: 0, version: 3 });
+    expect(memory.all(IDEMPOTENCY)).toHaveLength(1);
   });
 });

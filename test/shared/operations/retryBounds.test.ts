@@ -4,7 +4,7 @@
  */
 import { addCartItem, KEYED_CART_ROUNDS, removeCartItem } from '../../../shared/operations/cartChanges';
 import { addItem, CREATE_CART_ATTEMPTS } from '../../../shared/operations/carts';
-import { CLAIM } from '../../../shared/operations/idempotency';
+import { CLAIM, ROUNDS_POLICY } from '../../../shared/operations/idempotency';
 import { DEFAULT_POLICIES, worstCaseStoreCalls } from '../../../shared/operations/deps';
 import { purchase, type PurchaseInput } from '../../../shared/operations/purchase';
 import { transfer } from '../../../shared/operations/transfers';
@@ -52,9 +52,9 @@ describe('the most store calls one request makes', () => {
       transfer: 64,
       keyedTransfer: 520,
       addCartItem: 25,
-      keyedAddCartItem: 632,
+      keyedAddCartItem: 634,
       removeCartItem: 1,
-      keyedRemoveCartItem: 560,
+      keyedRemoveCartItem: 562,
     });
   });
 
@@ -305,9 +305,10 @@ describe('the most store calls one request makes', () => {
     expect(calls).toHaveLength(bound.addCartItem);
   });
 
-  describe('a keyed cart change: every claim is lost after its rounds and its transaction runs are spent', () => {
+  describe('a keyed cart change: every claim but the last is lost after its rounds and its transaction runs are spent', () => {
     const T = DEFAULT_POLICIES.transactionAttempts;
     const K = KEYED_CART_ROUNDS.maxAttempts;
+    const R = ROUNDS_POLICY.maxAttempts;
     const cart = {
       id: 'ignored',
       cartId: 'c1',
@@ -317,8 +318,9 @@ describe('the most store calls one request makes', () => {
     };
 
     /**
-     * Per claim (every T runs): the first K - 1 runs lose their compare-and-swap (a round each), the last round's
-     * runs are contended until the last, which loses the claim to a duplicate. `missing(round)` says which rounds
+     * Per claim (every T runs): the first K - 1 runs fail on the cart (a round each), the last round's runs are
+     * contended until the last, which loses the claim to a duplicate; the very last run of the last claim commits,
+     * and the read after it finds the cart changed, so the record is amended. `missing(round)` says which rounds
      * find no cart.
      */
     function losing(missing: (round: number) => boolean): ConditionalStore {
@@ -326,10 +328,15 @@ describe('the most store calls one request makes', () => {
       void memory.insert('products', { id: 'p2', name: 'B', stock: 1, sold: 0, price: 1 });
       let runs = 0;
       let reads = 0;
+      let committed = false;
       return {
         ...answering(memory, async (writes) => {
           const n = (runs++ % T) + 1;
           const creates = writes.some((w) => w.kind === 'insert' && w.label === 'cart');
+          if (runs === R * T) {
+            committed = true;
+            return { ok: true, attempts: 1 };
+          }
           if (n === T) return { ok: false, reason: 'already_exists', index: 0, label: CLAIM };
           if (n < K) {
             // A new cart's insert finds the cart there; an existing cart's version moved on.
@@ -342,6 +349,7 @@ describe('the most store calls one request makes', () => {
         get: async (c, id) => {
           if (c !== 'carts') return memory.get(c, id);
           if (id.startsWith('n')) return null;
+          if (committed) return { ...cart, id, items: [], itemCount: 0, version: 7 };
           return missing((reads++ % K) + 1) ? null : { ...cart, id, version: 1 };
         },
         insert: async (c, doc) => (c === 'carts' ? { ok: true, doc: { ...doc, version: 1 } } : memory.insert(c, doc)),
@@ -349,16 +357,19 @@ describe('the most store calls one request makes', () => {
     }
     const change = { uid: 'alice', cartId: 'c1', deadline: FAR, idempotencyKey: 'k' };
 
-    it('remove: R x (the record, K reads, T runs)', async () => {
+    it('remove: R x (the record, K reads, T runs), then the read after the commit and the amended record', async () => {
       const { store, calls } = countingStore(losing(() => false));
-      await expect(removeCartItem(fakeDeps(store), { ...change, itemId: 'x' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+      expect(await removeCartItem(fakeDeps(store), { ...change, itemId: 'x' })).toEqual({
+        replayed: false,
+        data: { removed: true, version: 7 },
+      });
       expect(calls).toHaveLength(bound.keyedRemoveCartItem);
     });
 
-    it('add: R x (the record, the product, K reads, K - 1 new-cart rounds with the count read and insert, T runs)', async () => {
+    it('add: R x (the record, the product, K reads, K - 1 new-cart rounds with the count read and insert, T runs), then the read after the commit and the amended record', async () => {
       const { store, calls } = countingStore(losing((round) => round < K));
       const item = { id: 'y', productId: 'p2', quantity: 1 };
-      await expect(addCartItem(fakeDeps(store), { ...change, item })).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+      expect(await addCartItem(fakeDeps(store), { ...change, item })).toMatchObject({ replayed: false, data: { version: 7 } });
       expect(calls).toHaveLength(bound.keyedAddCartItem);
     });
   });
