@@ -89,8 +89,8 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * | purchase transaction with a key            | R(1 + S + T) + 2 + P             | 546 + P   |
  * | transfer                                   | T                                | 64        |
  * | transfer with a key                        | R(1 + T) + P                     | 520 + P   |
- * | add a cart item                            | 1 + 3 x (3 + C)                  | 25        |
- * | add a cart item with a key                 | R(3K + T) + 2 + P                | 634 + P   |
+ * | add a cart item                            | 1 + 3 x (4 + C)                  | 28        |
+ * | add a cart item with a key                 | R(4K - 1 + T) + 2 + P            | 666 + P   |
  * | remove a cart item                         | 1                                | 1         |
  * | remove a cart item with a key              | R(1 + K + T) + 2 + P             | 562 + P   |
  * | purchase of a limited product (any strategy) | 2S + T + 1 (+1 atomic, +V version) | 71      |
@@ -103,8 +103,9 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * runs its transaction at most T times, orderTransitions.ts.)
  * (A keyed cart change makes at most T transaction runs in all, across its K rounds. A keyed add reads the
  * record and the product, and the cart once per round; a round that finds no cart also reads and may insert the
- * owner's cart count, and at least one round found a cart when the last one lost its claim; hence 2 + K + 2(K - 1)
- * + T = 3K + T per claim. A keyed removal: the record, then a read per round, and T runs. Either reads the cart
+ * owner's cart count, and reads the cart again if its new-cart transaction ran out of runs, and at least one
+ * round found a cart when the last one lost its claim; hence 2 + K + 3(K - 1) + T = 4K - 1 + T per claim. An
+ * unkeyed add's round: the push, the count's read and insert, C runs and that read again: 4 + C. A keyed removal: the record, then a read per round, and T runs. Either reads the cart
  * once more after its commit, for the answer, and may amend the record with it: + 2.)
  * (A purchase transaction reads at most S snapshots and makes at most T transaction runs in all; each keyed
  * round may lose its claim only after its own runs, hence R x. The deadline stops these loops long before
@@ -145,8 +146,8 @@ export function worstCaseStoreCalls(policies: OperationDeps['policies'], polls =
     keyedPurchase: { atomic: leased(atomic), version: leased(version), transaction: R * (1 + S + T) + 2 + polls },
     transfer: T,
     keyedTransfer: R * (1 + T) + polls,
-    addCartItem: 1 + ADD_ROUNDS_POLICY.maxAttempts * (3 + CREATE_CART_ATTEMPTS),
-    keyedAddCartItem: R * (3 * K + T) + 2 + polls,
+    addCartItem: 1 + ADD_ROUNDS_POLICY.maxAttempts * (4 + CREATE_CART_ATTEMPTS),
+    keyedAddCartItem: R * (4 * K - 1 + T) + 2 + polls,
     removeCartItem: 1,
     keyedRemoveCartItem: R * (1 + K + T) + 2 + polls,
   };

@@ -207,6 +207,21 @@ export function describeCartConcurrency(backend: BackendName): void {
       expect(cart).toMatchObject({ itemCount: 1, version: before + 2 * KEYED_RACERS });
     });
 
+    it(`${SAME_KEY_RACERS} concurrent first adds of different items to a cart that does not exist yet, half of them keyed: every one applies`, async () => {
+      // They all try to create the cart and raise the owner's cart count: on MongoDB they abort each other until
+      // one has, and a new-cart transaction that runs out of runs then finds the cart and pushes into it.
+      const cartId = 'race-first-adds';
+      const ids = Array.from({ length: SAME_KEY_RACERS }, (_, i) => `f${i}`);
+      const started = Date.now();
+      const answers = await Promise.all(ids.map((id, i) => add(cartId, id, i % 2 === 0 ? `first-${id}` : undefined)));
+      const ms = Date.now() - started;
+      const cart = await fixture.store.get('carts', cartKey(OWNER, cartId));
+      figures.push(figure(`${SAME_KEY_RACERS} first adds to a new cart`, answers, cart, 0, ms));
+      expect(answers.map((a) => a.body.error ?? a.statusCode)).toEqual(ids.map(() => 200));
+      expect(((cart?.items ?? []) as { id: string }[]).map((i) => i.id).sort()).toEqual([...ids].sort());
+      expect(cart).toMatchObject({ itemCount: SAME_KEY_RACERS, version: SAME_KEY_RACERS });
+    });
+
     it(`${SAME_KEY_RACERS} concurrent adds with the same key: one add, the rest replay it; the cart holds the item once`, async () => {
       // Arrange: a cart that does not exist yet, so the race is on the new-cart transaction.
       const cartId = 'race-same-key';

@@ -2,6 +2,7 @@
  * The worst case of each operation, in store calls, as written in shared/operations/deps.ts: every test drives
  * an operation into its most expensive path with a store that keeps losing, and counts what it did.
  */
+import { cartKey } from '../../../shared/carts';
 import { addCartItem, KEYED_CART_ROUNDS, removeCartItem } from '../../../shared/operations/cartChanges';
 import { addItem, CREATE_CART_ATTEMPTS } from '../../../shared/operations/carts';
 import { CLAIM, ROUNDS_POLICY } from '../../../shared/operations/idempotency';
@@ -51,8 +52,8 @@ describe('the most store calls one request makes', () => {
       keyedPurchase: { atomic: 28, version: 92, transaction: 546 },
       transfer: 64,
       keyedTransfer: 520,
-      addCartItem: 25,
-      keyedAddCartItem: 634,
+      addCartItem: 28,
+      keyedAddCartItem: 666,
       removeCartItem: 1,
       keyedRemoveCartItem: 562,
     });
@@ -286,15 +287,21 @@ describe('the most store calls one request makes', () => {
     let runs = 0;
     const flapping: ConditionalStore = {
       ...memory,
-      get: async (c, id) => (c === 'carts' ? null : memory.get(c, id)),
+      // The count is never there; the cart is there when read after a new-cart transaction ran out of runs.
+      get: async (c, id) =>
+        c === 'carts'
+          ? id === cartKey('alice', 'c1')
+            ? { id, owner: 'alice', items: [], itemCount: 0, version: 1 }
+            : null
+          : memory.get(c, id),
       update: async () => ({ ok: false, reason: 'not_found' }),
       insert: (c, doc) => memory.insert(c, doc),
       remove: (c, id, v) => memory.remove(c, id, v),
-      // Each round's new-cart transaction loses to contention until its last run, which finds the cart taken.
-      transact: async () =>
-        ++runs % CREATE_CART_ATTEMPTS !== 0
-          ? { ok: false, reason: 'contention', attempts: 1 }
-          : { ok: false, reason: 'already_exists', index: 1, label: 'cart' },
+      // Each round's new-cart transaction loses to contention for all of its runs.
+      transact: async () => {
+        runs++;
+        return { ok: false, reason: 'contention', attempts: 1 };
+      },
       list: (c, q) => memory.list(c, q),
       close: async () => {},
     };
@@ -302,6 +309,7 @@ describe('the most store calls one request makes', () => {
     await expect(addItem(fakeDeps(store), 'alice', 'c1', { id: 'a', productId: 'p2', quantity: 1 })).rejects.toMatchObject({
       code: 'VERSION_CONFLICT',
     });
+    expect(runs).toBe(3 * CREATE_CART_ATTEMPTS);
     expect(calls).toHaveLength(bound.addCartItem);
   });
 
@@ -328,28 +336,34 @@ describe('the most store calls one request makes', () => {
       void memory.insert('products', { id: 'p2', name: 'B', stock: 1, sold: 0, price: 1 });
       let runs = 0;
       let reads = 0;
+      let creates = 0;
+      let exhausted = false;
       let committed = false;
       return {
         ...answering(memory, async (writes) => {
           const n = (runs++ % T) + 1;
-          const creates = writes.some((w) => w.kind === 'insert' && w.label === 'cart');
           if (runs === R * T) {
             committed = true;
             return { ok: true, attempts: 1 };
           }
           if (n === T) return { ok: false, reason: 'already_exists', index: 0, label: CLAIM };
-          if (n < K) {
-            // A new cart's insert finds the cart there; an existing cart's version moved on.
-            return creates
-              ? { ok: false, reason: 'already_exists', index: 2, label: 'cart' }
-              : { ok: false, reason: 'version_conflict', index: 1, label: 'cart', current: { ...cart, version: 9 } };
+          if (writes.some((w) => w.kind === 'insert' && w.label === 'cart')) {
+            // A new cart's transaction is contended for all of its runs; the read after them finds the cart.
+            if (++creates % CREATE_CART_ATTEMPTS === 0) exhausted = true;
+            return { ok: false, reason: 'contention', attempts: 1 };
           }
+          // An existing cart's write fails other than on its guards in the first rounds.
+          if (n < K) return { ok: false, reason: 'not_found', index: 1, label: 'cart' };
           return { ok: false, reason: 'contention', attempts: 1 };
         }),
         get: async (c, id) => {
           if (c !== 'carts') return memory.get(c, id);
           if (id.startsWith('n')) return null;
           if (committed) return { ...cart, id, items: [], itemCount: 0, version: 7 };
+          if (exhausted) {
+            exhausted = false;
+            return { ...cart, id, version: 1 };
+          }
           return missing((reads++ % K) + 1) ? null : { ...cart, id, version: 1 };
         },
         insert: async (c, doc) => (c === 'carts' ? { ok: true, doc: { ...doc, version: 1 } } : memory.insert(c, doc)),
@@ -366,7 +380,7 @@ describe('the most store calls one request makes', () => {
       expect(calls).toHaveLength(bound.keyedRemoveCartItem);
     });
 
-    it('add: R x (the record, the product, K reads, K - 1 new-cart rounds with the count read and insert, T runs), then the read after the commit and the amended record', async () => {
+    it('add: R x (the record, the product, K reads, K - 1 new-cart rounds with the count read and insert and a read after their runs ran out, T runs), then the read after the commit and the amended record', async () => {
       const { store, calls } = countingStore(losing((round) => round < K));
       const item = { id: 'y', productId: 'p2', quantity: 1 };
       expect(await addCartItem(fakeDeps(store), { ...change, item })).toMatchObject({ replayed: false, data: { version: 7 } });
