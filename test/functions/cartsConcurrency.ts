@@ -198,7 +198,9 @@ export function describeCartConcurrency(backend: BackendName): void {
       expect(afterAdds).toMatchObject({ itemCount: KEYED_RACERS + 1, version: before + KEYED_RACERS });
       // Each add's answer is a cart read after it, so it holds its item; each removal's answer is a version read
       // after it (concurrent removals may have moved it on since).
-      adds.forEach((a, i) => expect((a.body.data.items as { id: string }[]).map((item) => item.id)).toContain(ids[i]));
+      for (const [i, a] of adds.entries()) {
+        expect((a.body.data.items as { id: string }[]).map((item) => item.id)).toContain(ids[i]);
+      }
       for (const { body } of removals) {
         expect(body.data.version).toBeGreaterThan(before + KEYED_RACERS);
         expect(body.data.version).toBeLessThanOrEqual(before + 2 * KEYED_RACERS);
