@@ -57,16 +57,16 @@ export interface OperationDeps {
  *   500 ms cap (DynamoDB 0.36, p99 2.2 s); newcomers waiting a window before their first CAS while the product
  *   showed contention (fairer, p50 310 ms instead of 15 ms, but DynamoDB 0.31-0.38 in four runs: a newcomer's
  *   fresh read is the cheapest success there is).
- * - version3 (2026-12-03 11:14-12:09, 34 runs of that command in one interleaved sequence, candidates set by
+ * - version3 (2026-12-03 11:14-12:16, 38 runs of that command in one interleaved sequence, candidates set by
  *   environment against the main code; docs/design.md has every run). Medians at c32 over the cells no other
  *   process disturbed (cells where something besides the bench and its server, and Wine's own processes on
  *   MongoDB, took more than 0.3 of a core are left out), version/atomic and p99; then c64 version/atomic:
- *   - main: DynamoDB 0.42 (1.85 s), MongoDB 0.32 (1.6 s), 11 and 12 runs; c64 DynamoDB 0.30, MongoDB 0.25;
+ *   - main: DynamoDB 0.42 (1.85 s), MongoDB 0.32 (1.6 s), 13 and 14 runs; c64 DynamoDB 0.31, MongoDB 0.26;
  *   - ADOPTED (rereadGaps 2): a read instead of the CAS on the kept snapshot when the wait lasted at least 2 of
- *     the item's write gaps: DynamoDB 0.46 (1.8 s), MongoDB 0.335 (1.5 s), 9 and 10 runs; c64 0.32, 0.31, with
- *     2.0 CASes per success at c32 instead of 3.0 (plus the reads) and no 409 or error. A small gain, within
- *     one run's noise (DynamoDB main alone ranged 0.34-0.65), and DynamoDB's p99 did not move; but goodput
- *     rose on both backends at both levels;
+ *     the item's write gaps: DynamoDB 0.45 (1.75 s), MongoDB 0.34 (1.47 s), 11 and 12 runs; c64 0.33, 0.31,
+ *     with 2.0 CASes per success at c32 instead of 3.0 (plus the reads) and no 409 or error. A small gain,
+ *     within one run's noise (DynamoDB main alone ranged 0.34-0.65), and DynamoDB's p99 barely moved; but
+ *     goodput rose on both backends at both levels;
  *   - windows scaled down by the item's load (CAS round trip over the write gap measured across a wait, against
  *     a target of 100%), 2 runs: DynamoDB 0.44 (1.6 s), MongoDB 0.30 (1.5 s); dropped;
  *   - no doubling of the window, 3 runs: DynamoDB 0.42 (1.8 s), MongoDB 0.33 (1.5 s); dropped;
