@@ -173,9 +173,10 @@ async function atomicPurchase(deps: OperationDeps, input: PurchaseInput, lease?:
 
 /**
  * Read once, then compare-and-swap on `version`. A lost CAS hands back the document that beat it, which is the
- * next attempt's snapshot: no re-read ever, so each retry is one store call (one round trip on both backends,
- * adapters/mongodb/casUpdate.ts). The wait between attempts is a contention window counted in the round trips
- * the CAS took (versionBackoff.ts). Bounds: `version.maxAttempts` CASes, and no attempt starts
+ * next attempt's snapshot (one round trip on both backends, adapters/mongodb/casUpdate.ts); only after a wait
+ * long against the item's write gap, when that snapshot is surely stale, does a read refresh it first. The wait
+ * between attempts is a contention window counted in the round trips the CAS took (versionBackoff.ts). Bounds:
+ * `version.maxAttempts` CASes (and a read before each but the first), and no attempt starts
  * that could not finish before the deadline (ATTEMPT_RESERVE_MS); the last wait is shortened to fit rather than
  * giving up while time remains. Spent: VERSION_CONFLICT (409, retryable, nothing was taken).
  */
@@ -183,14 +184,28 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?
   const policy = deps.policies.version;
   const started = deps.now();
   let snapshot = asProduct(await deps.store.get(PRODUCTS, input.productId));
+  // When the snapshot arrived, and the item's write gap (ms per write landed) as last measured.
+  let snapshotAt = deps.now();
+  let gapMs: number | undefined;
   let waited = 0;
   let kept = false;
   let racesLost = 0;
+  // A newer snapshot replaces `snapshot`: the writes between the two, over the time between them, are the gap.
+  const replaceSnapshot = (next: Product | null, now: number) => {
+    if (snapshot && next) gapMs = (now - snapshotAt) / Math.max(0.5, next.version - snapshot.version);
+    snapshot = next;
+    snapshotAt = now;
+  };
   const run = await retry<Product | 'limited', VersionConflictSeen>(
     async () => {
       // After a wait the CAS goes out on the snapshot the last conflict handed back: if the item moved on, its
       // refusal hands back the current document (the price of a read), and if not, it wins.
       kept = waited > 0;
+      if (kept && policy.rereadGaps > 0 && gapMs !== undefined && waited >= policy.rereadGaps * gapMs) {
+        // The item surely moved during the wait: a read is the cheaper way to learn how.
+        replaceSnapshot(asProduct(await deps.store.get(PRODUCTS, input.productId)), deps.now());
+        kept = false;
+      }
       if (!snapshot) throw notFound(input.productId);
       if (snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
       // A limited product goes through a transaction (purchaseLimits.ts); the CAS below would miss the limit.
@@ -207,14 +222,14 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?
       deps.metrics.count(METRIC.versionConflicts);
       if (!kept) racesLost += 1;
       const now = deps.now();
+      // The document that won is the next snapshot; one that sold the last units ends the loop here, unwaited.
+      replaceSnapshot(asProduct(result.current), now);
       const seen: VersionConflictSeen = {
         roundTripMs: now - sentAt,
         ageMs: now - started,
         keptThroughWait: kept,
         racesLost,
       };
-      // The document that won is the next snapshot; one that sold the last units ends the loop here, unwaited.
-      snapshot = asProduct(result.current);
       if (snapshot && snapshot.stock < input.quantity) throw insufficient(input, snapshot.stock);
       return { done: false, failure: seen };
     },

@@ -1,4 +1,5 @@
 import { ATTEMPT_RESERVE_MS } from '../../../shared/operations/contention';
+import { DEFAULT_POLICIES } from '../../../shared/operations/deps';
 import { purchase, type PurchaseInput } from '../../../shared/operations/purchase';
 import { takeOrderNo } from '../../../shared/operations/takes';
 import { STRATEGIES } from '../../../shared/validation';
@@ -77,12 +78,16 @@ describe('purchase (version): bounded retries', () => {
     return { store, gets: () => gets };
   }
 
+  /** The defaults, but a CAS on the kept snapshot after every wait, however long. */
+  const keptSnapshot = { ...DEFAULT_POLICIES, version: { ...DEFAULT_POLICIES.version, rereadGaps: 0 } };
+
   it('retries a lost compare-and-swap on the document that beat it, without reading again, after a wait in round trips', async () => {
     const inner = await seeded(10);
     const { store, gets } = interfered(inner, 2);
     // The fake clock stands still during a store call, so each CAS round trip counts as the 2 ms smallest slot:
-    // the first window is 64 slots (128 ms), and the draw is 10% of it.
-    const deps = fakeDeps(store, { random: () => 0.1 });
+    // the first window is 64 slots (128 ms), and the draw is 10% of it. The kept-snapshot path is pinned here
+    // (rereadGaps 0); with the default, a clock that stands still makes every wait long against the write gap.
+    const deps = fakeDeps(store, { random: () => 0.1, policies: keptSnapshot });
     const { data: result } = await purchase(deps, input({ strategy: 'version' }));
     expect(result.attempts).toBe(3);
     // A wait after the first race lost; the second conflict came on a snapshot kept through that wait, so the
@@ -96,7 +101,7 @@ describe('purchase (version): bounded retries', () => {
   it('doubles the window for each further race lost, and never reads again', async () => {
     const inner = await seeded(10);
     const { store, gets } = interfered(inner, 3);
-    const deps = fakeDeps(store, { random: () => 0.9 });
+    const deps = fakeDeps(store, { random: () => 0.9, policies: keptSnapshot });
     const { data: result } = await purchase(deps, input({ strategy: 'version' }));
     // Lost (race 1), waited; lost on the kept snapshot, ran again at once; lost (race 2), waited; won.
     expect(result.attempts).toBe(4);
@@ -104,6 +109,55 @@ describe('purchase (version): bounded retries', () => {
     expect(deps.slept).toEqual([115, 230]);
     expect(gets()).toBe(1);
     expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2, views: 3, version: 5 });
+  });
+
+  describe("with rereadGaps: a wait long against the item's write gap ends in a read, not a CAS bound to be refused", () => {
+    /** Deps whose clock also moves 5 ms per store call, so round trips and write gaps are measurable. */
+    function timed(store: ReturnType<typeof interfered>['store'], draw: number) {
+      let clock = Date.UTC(2026, 10, 25, 8, 0, 0);
+      const slept: number[] = [];
+      const ticking = withFaults(store, {
+        afterGet: async () => void (clock += 5),
+        beforeUpdate: async () => void (clock += 5),
+      });
+      const base = fakeDeps(ticking);
+      const deps = fakeDeps(ticking, {
+        now: () => clock,
+        random: () => draw,
+        sleep: async (ms) => {
+          slept.push(ms);
+          clock += ms;
+        },
+        policies: { ...base.policies, version: { ...base.policies.version, rereadGaps: 2 } },
+      });
+      return { deps, slept };
+    }
+
+    it('reads after a wait of many write gaps, then races on what it read', async () => {
+      const inner = await seeded(10);
+      const { store, gets } = interfered(inner, 1);
+      // The lost CAS took 5 ms and showed one write since the read 5 ms before: a 5 ms write gap. Half of the
+      // 64-slot window (5 ms slots) is 160 ms, 32 gaps: the kept snapshot is surely stale.
+      const { deps, slept } = timed(store, 0.5);
+      const { data: result } = await purchase(deps, input({ strategy: 'version' }));
+      expect(slept).toEqual([160]);
+      expect(gets()).toBe(2);
+      // Two CASes: the one that lost and the one after the read.
+      expect(result.attempts).toBe(2);
+      expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2, views: 1, version: 3 });
+    });
+
+    it('keeps the CAS on the kept snapshot after a wait shorter than two write gaps', async () => {
+      const inner = await seeded(10);
+      const { store, gets } = interfered(inner, 1);
+      // 1% of 320 ms is 3 ms, less than two 5 ms gaps: the item may not have moved, and here it did not.
+      const { deps, slept } = timed(store, 0.01);
+      const { data: result } = await purchase(deps, input({ strategy: 'version' }));
+      expect(slept).toEqual([3]);
+      expect(gets()).toBe(1);
+      expect(result.attempts).toBe(2);
+      expect(await inner.get('products', 'p1')).toMatchObject({ stock: 8, sold: 2, views: 1, version: 3 });
+    });
   });
 
   it('answers INSUFFICIENT_STOCK at once when the document that beat it sold the last units', async () => {
@@ -127,7 +181,7 @@ describe('purchase (version): bounded retries', () => {
     const deps = fakeDeps(store, {
       policies: {
         ...fakeDeps(store).policies,
-        version: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 8, agingMs: 100, startSlots: 4, minSlots: 1 },
+        version: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 8, agingMs: 100, startSlots: 4, minSlots: 1, rereadGaps: 0 },
       },
     });
     await expect(purchase(deps, input({ strategy: 'version' }))).rejects.toMatchObject({

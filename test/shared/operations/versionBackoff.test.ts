@@ -1,7 +1,15 @@
-import { DEFAULT_POLICIES } from '../../../shared/operations/deps';
+import { DEFAULT_POLICIES, policiesFromEnv } from '../../../shared/operations/deps';
 import { slotMs, versionBackoff, type VersionBackoffPolicy, type VersionConflictSeen } from '../../../shared/operations/versionBackoff';
 
-const policy: VersionBackoffPolicy = { maxAttempts: 64, baseDelayMs: 2, maxDelayMs: 1000, agingMs: 300, startSlots: 64, minSlots: 16 };
+const policy: VersionBackoffPolicy = {
+  maxAttempts: 64,
+  baseDelayMs: 2,
+  maxDelayMs: 1000,
+  agingMs: 300,
+  startSlots: 64,
+  minSlots: 16,
+  rereadGaps: 0,
+};
 const seen = (over: Partial<VersionConflictSeen> = {}): VersionConflictSeen => ({
   roundTripMs: 5,
   ageMs: 0,
@@ -56,5 +64,15 @@ describe('versionBackoff', () => {
   it('has defaults whose longest single wait stays at the 1 s the p99 is measured against', () => {
     expect(DEFAULT_POLICIES.version.maxDelayMs).toBeLessThanOrEqual(1000);
     expect(DEFAULT_POLICIES.version.minSlots).toBeLessThanOrEqual(DEFAULT_POLICIES.version.startSlots);
+  });
+
+  it('reads the re-read threshold from the environment, where 0 (always the CAS) is a value and junk is not', () => {
+    expect(policiesFromEnv({}).version.rereadGaps).toBe(DEFAULT_POLICIES.version.rereadGaps);
+    expect(policiesFromEnv({ LOCKLESS_VERSION_REREAD_GAPS: '0' }).version.rereadGaps).toBe(0);
+    expect(policiesFromEnv({ LOCKLESS_VERSION_REREAD_GAPS: '5' }).version.rereadGaps).toBe(5);
+    expect(policiesFromEnv({ LOCKLESS_VERSION_REREAD_GAPS: '' }).version.rereadGaps).toBe(DEFAULT_POLICIES.version.rereadGaps);
+    expect(policiesFromEnv({ LOCKLESS_VERSION_REREAD_GAPS: '-1' }).version.rereadGaps).toBe(DEFAULT_POLICIES.version.rereadGaps);
+    // The other knobs still refuse 0.
+    expect(policiesFromEnv({ LOCKLESS_VERSION_START_SLOTS: '0' }).version.startSlots).toBe(DEFAULT_POLICIES.version.startSlots);
   });
 });
