@@ -132,6 +132,19 @@ export class MemoryStore implements ConditionalStore {
   }
 }
 
+/** `memory` as a store whose transactions are answered by `transact` instead (fault and bound tests). */
+export function withTransact(memory: MemoryStore, transact: ConditionalStore['transact']): ConditionalStore {
+  return {
+    get: (c, id) => memory.get(c, id),
+    update: (c, id, spec) => memory.update(c, id, spec),
+    insert: (c, doc) => memory.insert(c, doc),
+    remove: (c, id, v) => memory.remove(c, id, v),
+    transact,
+    list: (c, q) => memory.list(c, q),
+    close: async () => {},
+  };
+}
+
 function apply(current: Doc, spec: UpdateSpec): Doc {
   const next: Doc = clone(current);
   for (const [field, value] of Object.entries(spec.set ?? {})) next[field] = clone(value);

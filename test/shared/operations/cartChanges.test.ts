@@ -9,7 +9,7 @@ import { IDEMPOTENCY } from '../../../shared/operations/idempotency';
 import type { ConditionalStore } from '../../../shared/store';
 import { countingStore } from '../../support/countingStore';
 import { fakeDeps } from '../../support/deps';
-import { MemoryStore } from '../../support/memoryStore';
+import { MemoryStore, withTransact } from '../../support/memoryStore';
 
 const FAR = Date.UTC(2030, 0, 1);
 const KEY = cartKey('alice', 'c1');
@@ -24,19 +24,6 @@ async function shop(withCart = true) {
     await memory.insert('carts', { id: KEY, cartId: 'c1', owner: 'alice', items, itemCount: 1 });
   }
   return memory;
-}
-
-/** The memory store with its transactions run by `transact`. */
-function withTransact(memory: MemoryStore, transact: ConditionalStore['transact']): ConditionalStore {
-  return {
-    get: (c, id) => memory.get(c, id),
-    update: (c, id, spec) => memory.update(c, id, spec),
-    insert: (c, doc) => memory.insert(c, doc),
-    remove: (c, id, v) => memory.remove(c, id, v),
-    transact,
-    list: (c, q) => memory.list(c, q),
-    close: async () => {},
-  };
 }
 
 describe('without a key', () => {

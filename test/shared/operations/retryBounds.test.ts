@@ -12,7 +12,7 @@ import { transfer } from '../../../shared/operations/transfers';
 import type { ConditionalStore } from '../../../shared/store';
 import { countingStore } from '../../support/countingStore';
 import { fakeDeps } from '../../support/deps';
-import { MemoryStore } from '../../support/memoryStore';
+import { MemoryStore, withTransact } from '../../support/memoryStore';
 
 const FAR = Date.UTC(2030, 0, 1);
 const bound = worstCaseStoreCalls(DEFAULT_POLICIES);
@@ -29,19 +29,6 @@ async function shop(): Promise<MemoryStore> {
   const store = new MemoryStore();
   await store.insert('products', { id: 'p1', name: 'A', stock: 10, sold: 0, price: 100 });
   return store;
-}
-
-/** The memory store, with its transactions answered by `transact` instead. */
-function answering(memory: MemoryStore, transact: ConditionalStore['transact']): ConditionalStore {
-  return {
-    get: (c, id) => memory.get(c, id),
-    update: (c, id, spec) => memory.update(c, id, spec),
-    insert: (c, doc) => memory.insert(c, doc),
-    remove: (c, id, v) => memory.remove(c, id, v),
-    transact,
-    list: (c, q) => memory.list(c, q),
-    close: async () => {},
-  };
 }
 
 describe('the most store calls one request makes', () => {
@@ -64,7 +51,7 @@ describe('the most store calls one request makes', () => {
     // showing the document, and the read that follows finds nothing (the worst each try can do).
     const memory = await shop();
     const flaky: ConditionalStore = {
-      ...answering(memory, async () => ({ ok: false, reason: 'already_exists', index: 0, label: 'tombstone' })),
+      ...withTransact(memory, async () => ({ ok: false, reason: 'already_exists', index: 0, label: 'tombstone' })),
       get: (c, id) => (c === 'orders' ? Promise.resolve(null) : memory.get(c, id)),
       insert: (c, doc) => (c === 'orders' ? Promise.reject(new Error('injected')) : memory.insert(c, doc)),
     };
@@ -80,7 +67,7 @@ describe('the most store calls one request makes', () => {
     const memory = await shop();
     let tries = 0;
     const flaky: ConditionalStore = {
-      ...answering(memory, (w, o) => (tries++ < 2 ? Promise.reject(new Error('injected')) : memory.transact(w, o))),
+      ...withTransact(memory, (w, o) => (tries++ < 2 ? Promise.reject(new Error('injected')) : memory.transact(w, o))),
       insert: (c, doc) => (c === 'orders' ? Promise.reject(new Error('injected')) : memory.insert(c, doc)),
     };
     const { store, calls } = countingStore(flaky);
@@ -173,7 +160,7 @@ describe('the most store calls one request makes', () => {
 
   it('purchase transaction: contention on every run answers 409 TRANSACTION_CONFLICT after T runs, and sells nothing', async () => {
     const memory = await shop();
-    const contended = answering(memory, async () => ({ ok: false, reason: 'contention', attempts: 1 }));
+    const contended = withTransact(memory, async () => ({ ok: false, reason: 'contention', attempts: 1 }));
     const { store, calls } = countingStore(contended);
     await expect(purchase(fakeDeps(store), buy({ strategy: 'transaction' }))).rejects.toMatchObject({
       code: 'TRANSACTION_CONFLICT',
@@ -187,7 +174,7 @@ describe('the most store calls one request makes', () => {
 
   it('purchase transaction: throttling until the deadline answers 503 SERVICE_UNAVAILABLE, not applied', async () => {
     const memory = await shop();
-    const throttled = answering(memory, async () => ({ ok: false, reason: 'throttled', attempts: 1 }));
+    const throttled = withTransact(memory, async () => ({ ok: false, reason: 'throttled', attempts: 1 }));
     const { store, calls } = countingStore(throttled);
     const deps = fakeDeps(store);
     const deadline = deps.now() + 2_000;
@@ -204,7 +191,7 @@ describe('the most store calls one request makes', () => {
 
   it('transfer: contention on every run answers 409 TRANSACTION_CONFLICT after exactly T runs', async () => {
     const memory = new MemoryStore();
-    const contended = answering(memory, async () => ({ ok: false, reason: 'contention', attempts: 1 }));
+    const contended = withTransact(memory, async () => ({ ok: false, reason: 'contention', attempts: 1 }));
     const { store, calls } = countingStore(contended);
     await expect(transfer(fakeDeps(store), { uid: 'alice', from: 'a', to: 'b', amount: 1, deadline: FAR })).rejects.toMatchObject({
       code: 'TRANSACTION_CONFLICT',
@@ -341,7 +328,7 @@ describe('the most store calls one request makes', () => {
       let exhausted = false;
       let committed = false;
       return {
-        ...answering(memory, async (writes) => {
+        ...withTransact(memory, async (writes) => {
           const n = (runs++ % T) + 1;
           if (runs === R * T) {
             committed = true;
