@@ -6,7 +6,7 @@
  */
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { readJsonObject } from '../shared/edge/body';
-import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { idempotencyKeyOf } from '../shared/edge/idempotencyHeaders';
 import { addCartItem } from '../shared/operations/cartChanges';
 import { AddCartItemPayload, CartItemBody, Id, parseWith } from '../shared/validation';
 import { depsFor } from './runtime';
@@ -29,6 +29,6 @@ export const { handler, httpHandler } = lambdaFunction({
       deadline: call.deadline,
       uid: callerOf(call),
     });
-    return { msg: 'ITEM_ADDED', data, headers: replayHeaders(replayed) };
+    return { msg: 'ITEM_ADDED', data, replayed };
   },
 });

@@ -3,7 +3,7 @@
  * transaction (shared/operations/roundEntries.ts). Idempotency-Key like transfers. Also a direct invocation.
  * Payloads, answers and errors: the API table in README.md.
  */
-import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { idempotencyKeyOf } from '../shared/edge/idempotencyHeaders';
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { readJsonObject } from '../shared/edge/body';
 import { enterRound } from '../shared/operations/roundEntries';
@@ -23,6 +23,6 @@ export const { handler, httpHandler } = lambdaFunction({
   run: async (command, call) => {
     // The verified caller goes last, so no field of the command can ever stand in for it.
     const { data, replayed } = await enterRound(await depsFor(call), { ...command, deadline: call.deadline, uid: callerOf(call) });
-    return { msg: 'ROUND_ENTERED', data, headers: replayHeaders(replayed) };
+    return { msg: 'ROUND_ENTERED', data, replayed };
   },
 });

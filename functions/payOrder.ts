@@ -4,7 +4,7 @@
  * Also a direct invocation. Payloads, answers and errors: the API table in README.md.
  */
 import { readJsonObject } from '../shared/edge/body';
-import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { idempotencyKeyOf } from '../shared/edge/idempotencyHeaders';
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { expectedVersion, orderEtagHeader, orderTarget } from '../shared/edge/orderRequests';
 import { pay } from '../shared/operations/orderPayments';
@@ -26,6 +26,6 @@ export const { handler, httpHandler } = lambdaFunction({
       // The verified caller goes last, so no field of the command can ever stand in for it.
       uid: callerOf(call),
     });
-    return { msg: 'PAID', data, headers: { ...orderEtagHeader(data.order), ...replayHeaders(replayed) } };
+    return { msg: 'PAID', data, headers: orderEtagHeader(data.order), replayed };
   },
 });

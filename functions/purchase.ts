@@ -3,7 +3,7 @@
  * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
  * are described.
  */
-import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { idempotencyKeyOf } from '../shared/edge/idempotencyHeaders';
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { readJsonObject } from '../shared/edge/body';
 import { purchase } from '../shared/operations/purchase';
@@ -29,6 +29,6 @@ export const { handler, httpHandler } = lambdaFunction({
       deadline: call.deadline,
       idempotencyKey: command.idempotencyKey,
     });
-    return { msg: 'PURCHASED', data, headers: replayHeaders(replayed) };
+    return { msg: 'PURCHASED', data, replayed };
   },
 });

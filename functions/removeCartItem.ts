@@ -6,7 +6,7 @@
  * are described.
  */
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
-import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { idempotencyKeyOf } from '../shared/edge/idempotencyHeaders';
 import { removeCartItem } from '../shared/operations/cartChanges';
 import { Id, parseWith, RemoveCartItemPayload } from '../shared/validation';
 import { depsFor } from './runtime';
@@ -29,6 +29,6 @@ export const { handler, httpHandler } = lambdaFunction({
       deadline: call.deadline,
       uid: callerOf(call),
     });
-    return { msg: 'ITEM_REMOVED', data, headers: replayHeaders(replayed) };
+    return { msg: 'ITEM_REMOVED', data, replayed };
   },
 });

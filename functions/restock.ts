@@ -5,7 +5,7 @@
  */
 import { RestockBody, RestockPayload } from '../shared/catalogSchemas';
 import { readJsonObject } from '../shared/edge/body';
-import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { idempotencyKeyOf } from '../shared/edge/idempotencyHeaders';
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { restock } from '../shared/operations/catalog';
 import { Id, parseWith } from '../shared/validation';
@@ -23,6 +23,6 @@ export const { handler, httpHandler } = lambdaFunction({
   run: async (command, call) => {
     // The key is scoped to the verified admin who sent it.
     const { data, replayed } = await restock(await depsFor(call), { ...command, deadline: call.deadline, uid: callerOf(call) });
-    return { msg: 'RESTOCKED', data, headers: replayHeaders(replayed) };
+    return { msg: 'RESTOCKED', data, replayed };
   },
 });

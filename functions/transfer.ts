@@ -3,7 +3,7 @@
  * Also a direct invocation. Payloads, answers and errors: the API table in README.md, the one place they
  * are described.
  */
-import { idempotencyKeyOf, replayHeaders } from '../shared/edge/idempotencyHeaders';
+import { idempotencyKeyOf } from '../shared/edge/idempotencyHeaders';
 import { callerOf, lambdaFunction } from '../shared/edge/lambdaFunction';
 import { readJsonObject } from '../shared/edge/body';
 import { transfer } from '../shared/operations/transfers';
@@ -18,6 +18,6 @@ export const { handler, httpHandler } = lambdaFunction({
   run: async (command, call) => {
     // The verified caller goes last, so no field of the command can ever stand in for it.
     const { data, replayed } = await transfer(await depsFor(call), { ...command, deadline: call.deadline, uid: callerOf(call) });
-    return { msg: 'TRANSFERRED', data, headers: replayHeaders(replayed) };
+    return { msg: 'TRANSFERRED', data, replayed };
   },
 });

@@ -19,7 +19,7 @@ import { DEFAULT_LANG, type Lang } from '../messages';
 import { logLine } from '../log';
 import { withMetricsScope, type Metrics, type MetricsScope } from '../metrics';
 import { deadlineFrom, fromHttpEvent, refuseInvalidInput, type ApiRequest } from './request';
-import { directSuccessEnvelope, errorEnvelope, successEnvelope, toHttp, type Envelope, type Success } from './response';
+import { directSuccessEnvelope, errorEnvelope, httpSuccessHeaders, successEnvelope, toHttp, type Envelope, type Success } from './response';
 import { parseInput, type Schema } from '../validation';
 import { beforeDeadline } from './deadline';
 import { directCaller, isUserSub, type DirectIdentityConfig } from './directIdentity';
@@ -125,7 +125,7 @@ export function lambdaFunction<C>(spec: FunctionSpec<C>): { handler: DirectHandl
       const call: Call = { sub, admin, requestId: req.requestId, lang: req.lang, deadline: req.deadline, transport: 'http', metrics };
       const result = await beforeDeadline(spec.run(command, call), call.deadline);
       log('info', req.requestId, 'http', result.status ?? 200, started, sub, admin);
-      return toHttp(successEnvelope(result, req.lang), result.headers);
+      return toHttp(successEnvelope(result, req.lang), httpSuccessHeaders(result));
     } catch (thrown) {
       const requestId = req?.requestId ?? context?.awsRequestId ?? 'unknown';
       return toHttp(failure(thrown, req?.lang ?? DEFAULT_LANG, requestId, 'http', started, sub, admin));

@@ -28,6 +28,11 @@ export interface Success {
   msg?: SuccessKey;
   data?: unknown;
   headers?: Record<string, string>;
+  /**
+   * The answer repeats an earlier request's (same idempotency key). The edge says so in the transport's own way:
+   * the Idempotent-Replayed header over HTTP (httpSuccessHeaders), `replayed: true` in a direct envelope.
+   */
+  replayed?: boolean;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -37,13 +42,15 @@ export function successEnvelope(result: Success, lang: Lang): Envelope {
   return { code: status, msg: message(result.msg ?? 'OK', lang), ...(result.data !== undefined ? { data: result.data } : {}) };
 }
 
-/**
- * A direct invocation's success: the envelope, marked `replayed: true` when the handler answered from an
- * idempotency record (it set the Idempotent-Replayed header, which a direct answer has no place for).
- */
+/** A direct invocation's success: the envelope, marked `replayed: true` when the answer is a replay. */
 export function directSuccessEnvelope(result: Success, lang: Lang): Envelope {
   const envelope = successEnvelope(result, lang);
-  return result.headers?.[REPLAYED_HEADER] === 'true' ? { ...envelope, replayed: true } : envelope;
+  return result.replayed ? { ...envelope, replayed: true } : envelope;
+}
+
+/** An HTTP success's headers: the handler's, and Idempotent-Replayed on a replay. */
+export function httpSuccessHeaders(result: Success): Record<string, string> | undefined {
+  return result.replayed ? { ...result.headers, [REPLAYED_HEADER]: 'true' } : result.headers;
 }
 
 export function errorEnvelope(err: AppError, lang: Lang, requestId: string): Envelope {
