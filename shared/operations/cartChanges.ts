@@ -49,8 +49,8 @@ import type { OperationDeps } from './deps';
 import { runOnceInTransaction, type OnceResult, type OnceTransact } from './idempotency';
 
 /**
- * Read-then-write rounds of a keyed change: a round is run again when a new cart's insert lost to the owner's
- * concurrent first add, or the cart's write failed other than on its guards. Bounded by count and by the
+ * Read-then-write rounds of a keyed add: a round is run again when a new cart's insert lost to the owner's
+ * concurrent first add, or the cart vanished between the read and the write. Bounded by count and by the
  * deadline, with a short jitter so the owner's concurrent changes spread out.
  */
 export const KEYED_CART_ROUNDS: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 50 };
@@ -123,25 +123,24 @@ async function addOnce(deps: OperationDeps, input: CartChange & { item: NewCartI
   });
 }
 
+/** A removal needs no rounds: the pull's write decides it, or refuses it with a reason (removeRefused). */
 async function removeOnce(deps: OperationDeps, input: CartChange & { itemId: string }, transact: OnceTransact): Promise<RemoveOutcome> {
   const { uid, cartId, itemId, deadline } = input;
-  const runs = new RunBudget(deps, transact, deadline);
-  return inRounds(deps, cartId, deadline, async () => {
-    const cart = await ownCart(deps, uid, cartId);
-    if (!cart) throw cartNotFound(cartId);
-    // An item the read did not find still goes through the transaction: if a duplicate of this request (same
-    // key) removed it, the claim fails first and its answer is replayed; otherwise the pull's guard refuses it
-    // (ITEM_NOT_FOUND), and nothing is written.
-    const predicted: RemoveOutcome = { removed: true, version: cart.version + 1 };
-    const spec = pullSpec(uid, itemId);
-    const result = await runs.untilDecided(cartId, predicted, { kind: 'update', label: CART, collection: CARTS, id: cart.id, spec });
-    if (result.ok) {
-      const after = await ownCart(deps, uid, cartId);
-      return after ? { removed: true, version: after.version } : predicted;
-    }
-    if (result.reason === 'guard_failed') throw removeRefused(result, cartId, itemId);
-    return undefined;
+  const cart = await ownCart(deps, uid, cartId);
+  if (!cart) throw cartNotFound(cartId);
+  // An item the read did not find still goes through the transaction: if a duplicate of this request (same
+  // key) removed it, the claim fails first and its answer is replayed; otherwise the pull's guard refuses it
+  // (ITEM_NOT_FOUND), and nothing is written.
+  const predicted: RemoveOutcome = { removed: true, version: cart.version + 1 };
+  const write: TxWrite = { kind: 'update', label: CART, collection: CARTS, id: cart.id, spec: pullSpec(uid, itemId) };
+  const { result } = await transactUntilDecided(() => transact(predicted, [write], { deadline }), {
+    maxAttempts: deps.policies.transactionAttempts,
+    deadline,
+    deps,
   });
+  if (!result.ok) throw removeRefused(result, cartId, itemId);
+  const after = await ownCart(deps, uid, cartId);
+  return after ? { removed: true, version: after.version } : predicted;
 }
 
 /** The caller's cart as stored, or null when they have none of this id. Errors: INTERNAL for a malformed cart. */
@@ -178,7 +177,7 @@ class RunBudget {
     return this.transact(answer, writes, { deadline: this.deadline });
   }
 
-  /** The claim and the cart's compare-and-swap in one transaction, run again while it is contended. */
+  /** The claim and the cart's guarded write in one transaction, run again while it is contended. */
   async untilDecided(cartId: string, answer: unknown, write: TxWrite) {
     const maxAttempts = this.left(cartId);
     const { result } = await transactUntilDecided(() => this.run(answer, [write]), {

@@ -116,7 +116,7 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * | add a cart item                            | 1 + 3 x (4 + C)                  | 28        |
  * | add a cart item with a key                 | R(4K - 1 + T) + 2 + P            | 666 + P   |
  * | remove a cart item                         | 1                                | 1         |
- * | remove a cart item with a key              | R(1 + K + T) + 2 + P             | 562 + P   |
+ * | remove a cart item with a key              | R(2 + T) + 2 + P                 | 530 + P   |
  * | purchase of a limited product (any strategy) | 2S + T + 1 (+1 atomic, +V version) | 71      |
  * | cancel, ship, refund, expire one order     | 1 + T                            | 65        |
  * | pay                                        | 1 + T                            | 65        |
@@ -129,7 +129,7 @@ export const DEFAULT_POLICIES: OperationDeps['policies'] = {
  * record and the product, and the cart once per round; a round that finds no cart also reads and may insert the
  * owner's cart count, and reads the cart again if its new-cart transaction ran out of runs, and at least one
  * round found a cart when the last one lost its claim; hence 2 + K + 3(K - 1) + T = 4K - 1 + T per claim. An
- * unkeyed add's round: the push, the count's read and insert, C runs and that read again: 4 + C. A keyed removal: the record, then a read per round, and T runs. Either reads the cart
+ * unkeyed add's round: the push, the count's read and insert, C runs and that read again: 4 + C. A keyed removal, in one round: the record, the cart, and T runs. Either reads the cart
  * once more after its commit, for the answer, and may amend the record with it: + 2.)
  * (A purchase transaction reads at most S snapshots and makes at most T transaction runs in all; each keyed
  * round may lose its claim only after its own runs, hence R x. The deadline stops these loops long before
@@ -173,7 +173,7 @@ export function worstCaseStoreCalls(policies: OperationDeps['policies'], polls =
     addCartItem: 1 + ADD_ROUNDS_POLICY.maxAttempts * (4 + CREATE_CART_ATTEMPTS),
     keyedAddCartItem: R * (4 * K - 1 + T) + 2 + polls,
     removeCartItem: 1,
-    keyedRemoveCartItem: R * (1 + K + T) + 2 + polls,
+    keyedRemoveCartItem: R * (2 + T) + 2 + polls,
   };
 }
 
