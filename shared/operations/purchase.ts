@@ -32,7 +32,7 @@ import { linkLease, runOnceInTransaction, runOnceWithLease, type IdempotentReque
 import { buildOrder, createOrderForTakenStock } from './orders';
 import { ALLOWANCE, ensureAllowance, limitExceeded, limitOf, NO_LIMIT_GUARD, withLimit } from './purchaseLimits';
 import { orderNoOfTake, takeIncrements, takeSets } from './takes';
-import { versionBackoff, type VersionConflictSeen } from './versionBackoff';
+import { refreshAfterWait, versionBackoff, type VersionConflictSeen } from './versionBackoff';
 
 export interface PurchaseInput {
   uid: string;
@@ -201,7 +201,7 @@ async function versionPurchase(deps: OperationDeps, input: PurchaseInput, lease?
       // After a wait the CAS goes out on the snapshot the last conflict handed back: if the item moved on, its
       // refusal hands back the current document (the price of a read), and if not, it wins.
       kept = waited > 0;
-      if (kept && policy.rereadGaps > 0 && gapMs !== undefined && waited >= policy.rereadGaps * gapMs) {
+      if (refreshAfterWait(policy, gapMs, waited)) {
         // The item surely moved during the wait: a read is the cheaper way to learn how.
         replaceSnapshot(asProduct(await deps.store.get(PRODUCTS, input.productId)), deps.now());
         kept = false;

@@ -63,6 +63,15 @@ export interface VersionBackoffPolicy extends RetryPolicy {
   rereadGaps: number;
 }
 
+/**
+ * Whether a snapshot kept through a wait of `waitedMs` is surely stale, so that a read should refresh it instead
+ * of a CAS bound to be refused: the wait lasted at least `rereadGaps` of the item's write gaps (`gapMs`, ms per
+ * write, as the last lost CAS showed; unknown before any).
+ */
+export function refreshAfterWait(policy: VersionBackoffPolicy, gapMs: number | undefined, waitedMs: number): boolean {
+  return waitedMs > 0 && policy.rereadGaps > 0 && gapMs !== undefined && waitedMs >= policy.rereadGaps * gapMs;
+}
+
 /** The slot: one round trip of a CAS on the item as the purchase saw it, never below `baseDelayMs`. */
 export function slotMs(policy: VersionBackoffPolicy, seen: Pick<VersionConflictSeen, 'roundTripMs'>): number {
   return Math.max(policy.baseDelayMs, seen.roundTripMs);

@@ -1,5 +1,11 @@
 import { DEFAULT_POLICIES, policiesFromEnv } from '../../../shared/operations/deps';
-import { slotMs, versionBackoff, type VersionBackoffPolicy, type VersionConflictSeen } from '../../../shared/operations/versionBackoff';
+import {
+  refreshAfterWait,
+  slotMs,
+  versionBackoff,
+  type VersionBackoffPolicy,
+  type VersionConflictSeen,
+} from '../../../shared/operations/versionBackoff';
 
 const policy: VersionBackoffPolicy = {
   maxAttempts: 64,
@@ -64,6 +70,15 @@ describe('versionBackoff', () => {
   it('has defaults whose longest single wait stays at the 1 s the p99 is measured against', () => {
     expect(DEFAULT_POLICIES.version.maxDelayMs).toBeLessThanOrEqual(1000);
     expect(DEFAULT_POLICIES.version.minSlots).toBeLessThanOrEqual(DEFAULT_POLICIES.version.startSlots);
+  });
+
+  it('refreshes a kept snapshot by a read only after a wait of rereadGaps write gaps, and never when 0 or unmeasured', () => {
+    const reading = { ...policy, rereadGaps: 2 };
+    expect(refreshAfterWait(reading, 10, 20)).toBe(true);
+    expect(refreshAfterWait(reading, 10, 19)).toBe(false);
+    expect(refreshAfterWait(reading, 10, 0)).toBe(false);
+    expect(refreshAfterWait(reading, undefined, 500)).toBe(false);
+    expect(refreshAfterWait(policy, 10, 500)).toBe(false);
   });
 
   it('reads the re-read threshold from the environment, where 0 (always the CAS) is a value and junk is not', () => {
