@@ -16,11 +16,11 @@
  * So a keyed change reads the cart first, the claim carries the answer that read predicts (the cart plus the
  * element, version + 1), and after the commit the cart is read once more: that is the answer (the cart after
  * the add, the version after the removal). When a concurrent change landed in between, it differs from the
- * prediction and idempotency.ts amends the record with it, best effort. A round is run again (up to
- * KEYED_CART_ROUNDS) only when a new cart's insert lost to the owner's concurrent first add.
+ * prediction and idempotency.ts amends the record with it, best effort. An add's round is run again (up to
+ * KEYED_CART_ROUNDS) only when a new cart's insert lost to the owner's concurrent first add; a removal has one.
  *
  * Errors: those of addItem and removeItem, and IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_IN_PROGRESS,
- * VERSION_CONFLICT (409, retryable) when the cart kept changing for every round.
+ * VERSION_CONFLICT (409, retryable) when an add's cart kept appearing and vanishing for every round.
  */
 import { CARTS } from '../collections';
 import { AppError } from '../errors';
@@ -153,7 +153,7 @@ async function ownCart(deps: OperationDeps, uid: string, cartId: string): Promis
 }
 
 /**
- * The transaction runs of one keyed change: deps.policies.transactionAttempts in all, across its rounds (as a
+ * The transaction runs of one keyed add: deps.policies.transactionAttempts in all, across its rounds (as a
  * purchase's snapshots share theirs), so the rounds add to the worst case instead of multiplying it.
  */
 class RunBudget {
